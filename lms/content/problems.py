@@ -1,0 +1,35 @@
+"""Problems found in content files, each with the place where it stands."""
+
+from __future__ import annotations
+
+import enum
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One message about one place in one file; line and column count from 1."""
+
+    path: Path
+    line: int
+    column: int | None
+    severity: Severity
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def format(self, relative_to: Path | None = None) -> str:
+        """``path:line:col: severity: message``, the path as seen from ``relative_to``."""
+        base = relative_to if relative_to is not None else Path.cwd()
+        shown = os.path.relpath(self.path, base)
+        place = f"{shown}:{self.line}" + (f":{self.column}" if self.column else "")
+        return f"{place}: {self.severity}: {self.message}"

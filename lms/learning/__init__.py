@@ -1,0 +1,1 @@
+"""Learning: catalogue, course outline, lessons, progress."""

@@ -1,0 +1,1 @@
+"""Staff: cohorts, rosters, reports, exports, reminders, audit."""
