@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
-from lms.content.model import Catalog
+from lms.content.certificates import CertificateLoad, load_certificate
+from lms.content.courses import COURSE_FILE, CourseLoad, load_course
+from lms.content.files import Fingerprint, fingerprint, walk_files
+from lms.content.model import Catalog, CertificateDefinition, Course
 from lms.content.problems import Problem
+from lms.content.yamlnodes import Report
+
+COURSES_DIR = "courses"
+CERTIFICATES_DIR = "certificates"
 
 
 @dataclass(frozen=True)
@@ -20,7 +30,152 @@ class ContentLoad:
     def has_errors(self) -> bool:
         return any(p.is_error for p in self.problems)
 
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
 
 def load_content(root: Path) -> ContentLoad:
     """Load and check every course and certificate under ``root`` in one pass."""
-    raise NotImplementedError  # being written: see lms/content
+    courses = [load_course(folder) for folder in course_folders(root)]
+    certificates = [load_certificate(path) for path in certificate_files(root)]
+    return assemble(root, courses, certificates)
+
+
+def course_folders(root: Path) -> list[Path]:
+    """Folders of ``courses/`` that hold a ``course.yaml``, in name order."""
+    base = root / COURSES_DIR
+    if not base.is_dir():
+        return []
+    with os.scandir(base) as entries:
+        names = sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+    return [base / name for name in names if (base / name / COURSE_FILE).is_file()]
+
+
+def certificate_files(root: Path) -> list[Path]:
+    base = root / CERTIFICATES_DIR
+    return sorted(base.glob("*.yaml")) if base.is_dir() else []
+
+
+def certificates_fingerprint(root: Path) -> Fingerprint:
+    base = root / CERTIFICATES_DIR
+    return fingerprint(walk_files(base), base) if base.is_dir() else ()
+
+
+def assemble(
+    root: Path,
+    courses: Sequence[CourseLoad],
+    certificates: Sequence[CertificateLoad],
+    previous: Catalog | None = None,
+) -> ContentLoad:
+    """Check what spans files (ids, prerequisites, requirements) and build the catalogue.
+
+    With ``previous``, a course whose files now have errors keeps its previous version.
+    """
+    problems = [p for load in courses for p in load.problems]
+    problems += [p for load in certificates for p in load.problems]
+    if not courses and not certificates and not (root / COURSES_DIR).is_dir():
+        problems.append(Problem.at(root / COURSES_DIR, "there is no courses/ folder here"))
+    cross = _CrossChecks(root, courses)
+    problems.extend(cross.problems)
+    served: dict[str, Course] = {}
+    kept = {c.folder: c for c in previous.courses.values()} if previous else {}
+    for load in courses:
+        course = load.course if load.folder not in cross.failed else None
+        course = course or kept.get(load.folder)
+        if course is not None and course.id not in served:
+            served[course.id] = course
+    definitions = _definitions(certificates, cross.declared, problems)
+    catalog = Catalog(root, MappingProxyType(served), MappingProxyType(definitions))
+    ordered = sorted(problems, key=lambda p: (str(p.path), p.line, p.column or 0))
+    return ContentLoad(catalog, tuple(ordered))
+
+
+class _CrossChecks:
+    """Duplicate course ids, unknown prerequisites and prerequisite cycles."""
+
+    def __init__(self, root: Path, courses: Sequence[CourseLoad]) -> None:
+        self.problems: list[Problem] = []
+        self.failed: set[Path] = set()
+        self.owners: dict[str, CourseLoad] = {}
+        for load in courses:
+            if load.declared_id is None:
+                continue
+            owner = self.owners.setdefault(load.declared_id, load)
+            if owner is not load:
+                first = os.path.relpath(owner.course_file, root)
+                self._error(
+                    load,
+                    load.id_place,
+                    f"course id '{load.declared_id}' is already used by {first}",
+                )
+        self.declared = set(self.owners)
+        for load in self.owners.values():
+            for prerequisite, place in load.prerequisites:
+                if prerequisite not in self.declared:
+                    self._error(
+                        load, place, f"unknown prerequisite '{prerequisite}': no course has this id"
+                    )
+        self._check_cycles()
+
+    def _error(self, load: CourseLoad, place: tuple[int, int | None] | None, message: str) -> None:
+        report = Report(load.course_file)
+        report.error(place or (1, None), message)
+        self.problems.extend(report.problems)
+        self.failed.add(load.folder)
+
+    def _check_cycles(self) -> None:
+        graph = {cid: [p for p, _ in load.prerequisites] for cid, load in self.owners.items()}
+        for cycle in _cycles(graph):
+            path = " -> ".join([*cycle, cycle[0]])
+            for index, course_id in enumerate(cycle):
+                load = self.owners[course_id]
+                following = cycle[(index + 1) % len(cycle)]
+                place = next(pl for p, pl in load.prerequisites if p == following)
+                self._error(load, place, f"prerequisite cycle: {path}")
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Each cycle once, found by depth-first search in a stable order."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for following in graph.get(node, []):
+            if state.get(following) == 1:
+                found.append(stack[stack.index(following) :])
+            elif following in graph and following not in state:
+                visit(following)
+        stack.pop()
+        state[node] = 2
+
+    for node in graph:
+        if node not in state:
+            visit(node)
+    return found
+
+
+def _definitions(
+    certificates: Iterable[CertificateLoad], course_ids: set[str], problems: list[Problem]
+) -> dict[str, CertificateDefinition]:
+    definitions: dict[str, CertificateDefinition] = {}
+    owners: dict[str, Path] = {}
+    for load in certificates:
+        report = Report(load.path)
+        if load.declared_id is not None:
+            owner = owners.setdefault(load.declared_id, load.path)
+            if owner != load.path:
+                report.error(
+                    load.id_place or (1, None),
+                    f"certificate id '{load.declared_id}' is already used by {owner.name}",
+                )
+        for course_id, place in load.requires:
+            if course_id not in course_ids:
+                report.error(place, f"unknown course '{course_id}': no course has this id")
+        problems.extend(report.problems)
+        if load.definition is not None and not report.has_errors:
+            definitions[load.definition.id] = load.definition
+    return definitions

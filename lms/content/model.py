@@ -52,7 +52,7 @@ class QuestionType(enum.StrEnum):
 
 class ShowAnswers(enum.StrEnum):
     AFTER_SUBMIT = "after_submit"
-    AFTER_PASS = "after_pass"
+    AFTER_PASS = "after_pass"  # noqa: S105 (not a password)
     NEVER = "never"
 
 
@@ -164,7 +164,7 @@ class Course:
 
 @dataclass(frozen=True)
 class Issuer:
-    name: str
+    name: Localized
     url: str
 
 

@@ -23,6 +23,11 @@ class Problem:
     severity: Severity
     message: str
 
+    @classmethod
+    def at(cls, path: Path, message: str, line: int = 1) -> Problem:
+        """An error about a file or folder as a whole."""
+        return cls(path, line, None, Severity.ERROR, message)
+
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR

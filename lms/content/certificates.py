@@ -1,0 +1,170 @@
+"""Certificate definitions (``certificates/ID.yaml``) and the assets they use."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
+from lms.content.files import read_text
+from lms.content.model import (
+    SUPPORTED_LANGUAGES,
+    CertificateDefinition,
+    Issuer,
+    Localized,
+    Signatory,
+)
+from lms.content.problems import Problem
+from lms.content.yamlnodes import Node, Place, Reader, Report, compose
+
+_KEYS = ("id", "title", "requires", "statement", "issuer")
+_OPTIONAL = ("signatories", "logo", "valid_for_days", "bilingual")
+
+
+@dataclass(frozen=True)
+class CertificateLoad:
+    """One definition file: the definition if valid, its problems, and what it requires."""
+
+    path: Path
+    definition: CertificateDefinition | None
+    problems: tuple[Problem, ...]
+    declared_id: str | None
+    id_place: Place | None
+    requires: tuple[tuple[str, Place], ...]
+
+
+class _CertificateReader:
+    def __init__(self, path: Path, report: Report) -> None:
+        self.path = path
+        self.folder = path.parent
+        self.report = report
+        self.reader = Reader(report)
+        self.assets: list[Path] = []
+
+    def definition(self, node: Node) -> CertificateLoad:
+        read, languages = self.reader, SUPPORTED_LANGUAGES
+        values = read.mapping(node, "certificate", required=_KEYS, optional=_OPTIONAL) or {}
+        cert_id = read.identifier(values["id"], "certificate 'id'") if "id" in values else None
+        if cert_id is not None and cert_id != self.path.stem.removesuffix(".yaml"):
+            self.report.warning(
+                values["id"], f"the id '{cert_id}' differs from the file name '{self.path.name}'"
+            )
+        title = read.localized(values["title"], "'title'", languages) if "title" in values else None
+        statement = None
+        if "statement" in values:
+            statement = read.localized(values["statement"], "'statement'", languages)
+        requires = self._requires(values.get("requires"))
+        issuer = self._issuer(values.get("issuer"))
+        signatories = self._signatories(values.get("signatories"))
+        logo = self._asset(values["logo"], "'logo'") if "logo" in values else None
+        valid_for_days = None
+        if "valid_for_days" in values:
+            valid_for_days = read.integer(values["valid_for_days"], "'valid_for_days'", minimum=1)
+        bilingual = False
+        if "bilingual" in values:
+            bilingual = bool(read.boolean(values["bilingual"], "'bilingual'"))
+        definition = None
+        if not self.report.has_errors and cert_id and title and statement and issuer:
+            definition = CertificateDefinition(
+                id=cert_id,
+                title=title,
+                requires=tuple(course_id for course_id, _ in requires),
+                statement=statement,
+                issuer=issuer,
+                signatories=signatories,
+                logo=logo,
+                valid_for_days=valid_for_days,
+                bilingual=bilingual,
+                path=self.path,
+                version=self._version(),
+            )
+        return CertificateLoad(
+            self.path,
+            definition,
+            tuple(self.report.problems),
+            cert_id,
+            self.report.place_of(values["id"]) if "id" in values else None,
+            requires,
+        )
+
+    def _requires(self, node: Node | None) -> tuple[tuple[str, Place], ...]:
+        if node is None:
+            return ()
+        items = self.reader.sequence(node, "'requires'")
+        if items is not None and not items:
+            self.report.error(node, "'requires' must list at least one course id")
+        found: list[tuple[str, Place]] = []
+        for item in items or []:
+            course_id = self.reader.identifier(item, "required course")
+            if course_id is not None and course_id in {c for c, _ in found}:
+                self.report.error(item, f"course '{course_id}' is required twice")
+            elif course_id is not None:
+                found.append((course_id, self.report.place_of(item)))
+        return tuple(found)
+
+    def _issuer(self, node: Node | None) -> Issuer | None:
+        if node is None:
+            return None
+        values = self.reader.mapping(node, "'issuer'", required=["name", "url"])
+        if not values or "name" not in values or "url" not in values:
+            return None
+        name = self.reader.localized(values["name"], "issuer 'name'", SUPPORTED_LANGUAGES)
+        url = self.reader.text(values["url"], "issuer 'url'")
+        if url is not None and not url.startswith(("https://", "http://")):
+            self.report.error(values["url"], f"issuer 'url' must start with https:// ('{url}')")
+            return None
+        return Issuer(name, url) if name and url else None
+
+    def _signatories(self, node: Node | None) -> tuple[Signatory, ...]:
+        if node is None:
+            return ()
+        signatories = []
+        for item in self.reader.sequence(node, "'signatories'") or []:
+            values = self.reader.mapping(
+                item, "signatory", required=["name"], optional=["title", "signature"]
+            )
+            if not values or "name" not in values:
+                continue
+            name = self.reader.text(values["name"], "signatory 'name'")
+            title = None
+            if "title" in values:
+                title = self.reader.localized(
+                    values["title"], "signatory 'title'", SUPPORTED_LANGUAGES
+                )
+            signature = None
+            if "signature" in values:
+                signature = self._asset(values["signature"], "'signature'")
+            if name is not None:
+                signatories.append(Signatory(name, title or Localized.plain(""), signature))
+        return tuple(signatories)
+
+    def _asset(self, node: Node, what: str) -> Path | None:
+        relative = self.reader.text(node, what)
+        if relative is None:
+            return None
+        folder = self.folder.resolve()
+        path = (folder / posixpath.normpath(relative)).resolve()
+        if not path.is_relative_to(folder):
+            self.report.error(node, f"{what} '{relative}' leads outside the certificates folder")
+            return None
+        if not path.is_file():
+            self.report.error(node, f"{what}: missing file '{relative}'")
+            return None
+        self.assets.append(path)
+        return path
+
+    def _version(self) -> str:
+        digest = hashlib.sha256(self.path.read_bytes())
+        for asset in self.assets:
+            digest.update(asset.read_bytes())
+        return digest.hexdigest()
+
+
+def load_certificate(path: Path) -> CertificateLoad:
+    report = Report(path)
+    text = read_text(path, report)
+    node = compose(text, report) if text is not None else None
+    if node is None:
+        return CertificateLoad(path, None, tuple(report.problems), None, None, ())
+    return _CertificateReader(path, report).definition(node)

@@ -1,0 +1,380 @@
+"""One course folder (``course.yaml``, lessons, quizzes) read on its own."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import MappingProxyType
+
+from lms.content.files import Fingerprint, content_hash, fingerprint, read_text, walk_files
+from lms.content.lessons import LessonText, read_lesson
+from lms.content.markdown import LinkTargets, MarkdownRenderer
+from lms.content.model import (
+    SUPPORTED_LANGUAGES,
+    Course,
+    ItemKind,
+    Lesson,
+    Localized,
+    OutlineItem,
+    Quiz,
+    Section,
+)
+from lms.content.problems import Problem
+from lms.content.quizzes import read_quiz
+from lms.content.yamlnodes import Node, Place, Reader, Report, compose, language_name
+
+COURSE_FILE = "course.yaml"
+QUIZ_SUFFIX = ".quiz"
+_QUIZ_FILE = re.compile(r"(?P<stem>[^/]+)\.quiz\.yaml")
+_LESSON_FILE = re.compile(r"(?P<stem>[^/.]+)(?:\.(?P<language>[a-z]{2}))?\.md")
+_ITEM_KEY = re.compile(r"[A-Za-z0-9_-]+(?:\.quiz)?")
+
+
+@dataclass(frozen=True)
+class CourseLoad:
+    """What one folder gave: the course if its own files are valid, and their problems.
+
+    The declared id and prerequisites (with their places) are kept even when the course
+    is not valid, so that checks across courses still see them.
+    """
+
+    folder: Path
+    fingerprint: Fingerprint
+    course: Course | None
+    problems: tuple[Problem, ...]
+    course_file: Path
+    declared_id: str | None = None
+    id_place: Place | None = None
+    prerequisites: tuple[tuple[str, Place], ...] = ()
+
+
+@dataclass(frozen=True)
+class _Header:
+    course_id: str | None
+    id_place: Place | None
+    title: Localized | None
+    summary: Localized
+    languages: tuple[str, ...]
+    estimated_minutes: int | None
+    prerequisites: tuple[tuple[str, Place], ...]
+    sections: list[tuple[Localized | None, list[tuple[str, Node]]]]
+    outline_place: Place
+
+
+def load_course(folder: Path) -> CourseLoad:
+    files = walk_files(folder)
+    course_file = folder / COURSE_FILE
+    report = Report(course_file)
+    text = read_text(course_file, report)
+    node = compose(text, report) if text is not None else None
+    header = _read_header(node, report) if node is not None else None
+    base = CourseLoad(folder, fingerprint(files, folder), None, (), course_file)
+    if header is None:
+        return _finish(base, [report], None)
+    base = replace(
+        base,
+        declared_id=header.course_id,
+        id_place=header.id_place,
+        prerequisites=header.prerequisites,
+    )
+    lesson_files = _lesson_files(folder, header.languages[0])
+    quiz_files = {
+        m["stem"]: folder / name
+        for name in sorted(p.name for p in folder.glob("*.quiz.yaml"))
+        if (m := _QUIZ_FILE.fullmatch(name))
+    }
+    sections = _read_outline(header, lesson_files, quiz_files, report)
+    _warn_unused_files(header, lesson_files, quiz_files, report)
+    if sections is None or header.course_id is None or header.title is None:
+        return _finish(base, [report], None)
+    return _read_items(base, header, sections, lesson_files, quiz_files, files, report)
+
+
+def _read_items(
+    base: CourseLoad,
+    header: _Header,
+    sections: tuple[Section, ...],
+    lesson_files: dict[str, dict[str, Path]],
+    quiz_files: dict[str, Path],
+    files: list[Path],
+    report: Report,
+) -> CourseLoad:
+    folder, languages = base.folder, header.languages
+    targets = LinkTargets(folder, languages, _link_keys(sections, lesson_files, languages))
+    renderer = MarkdownRenderer(targets)
+    reports = [report]
+    lessons: dict[str, Lesson] = {}
+    quizzes: dict[str, Quiz] = {}
+    for section in sections:
+        for item in section.items:
+            if item.kind is ItemKind.LESSON:
+                lesson = _read_lesson(item.stem, lesson_files[item.stem], languages, renderer)
+                reports.extend(lesson[1])
+                if lesson[0] is not None:
+                    lessons[item.stem] = lesson[0]
+            else:
+                quiz_report = Report(quiz_files[item.stem])
+                quiz = read_quiz(quiz_files[item.stem], item.stem, languages, renderer, quiz_report)
+                reports.append(quiz_report)
+                if quiz is not None:
+                    quizzes[item.stem] = quiz
+    if any(r.has_errors for r in reports) or header.course_id is None or header.title is None:
+        return _finish(base, reports, None)
+    minutes = header.estimated_minutes
+    if minutes is None:
+        minutes = sum(lesson.minutes or 0 for lesson in lessons.values())
+    course = Course(
+        id=header.course_id,
+        title=header.title,
+        summary=header.summary,
+        languages=languages,
+        estimated_minutes=minutes,
+        prerequisites=tuple(p for p, _ in header.prerequisites),
+        sections=sections,
+        lessons=MappingProxyType(lessons),
+        quizzes=MappingProxyType(quizzes),
+        assets=frozenset(targets.used_assets),
+        folder=folder,
+        version=content_hash(files, folder),
+    )
+    return _finish(base, reports, course)
+
+
+def _finish(base: CourseLoad, reports: list[Report], course: Course | None) -> CourseLoad:
+    problems = tuple(p for r in reports for p in r.problems)
+    return replace(base, course=course, problems=problems)
+
+
+def _read_header(node: Node, report: Report) -> _Header | None:
+    reader = Reader(report)
+    values = reader.mapping(
+        node,
+        "course",
+        required=["id", "title", "languages", "outline"],
+        optional=["summary", "estimated_minutes", "prerequisites"],
+    )
+    if values is None:
+        return None
+    languages = _read_languages(values.get("languages"), reader) or SUPPORTED_LANGUAGES
+    course_id = reader.identifier(values["id"], "course 'id'") if "id" in values else None
+    title = reader.localized(values["title"], "'title'", languages) if "title" in values else None
+    summary = Localized.plain("")
+    if "summary" in values:
+        summary = reader.localized(values["summary"], "'summary'", languages) or summary
+    minutes = None
+    if "estimated_minutes" in values:
+        minutes = reader.integer(values["estimated_minutes"], "'estimated_minutes'", minimum=0)
+    prerequisites: list[tuple[str, Place]] = []
+    if "prerequisites" in values:
+        for item in reader.sequence(values["prerequisites"], "'prerequisites'") or []:
+            prerequisite = reader.identifier(item, "prerequisite")
+            if prerequisite is not None:
+                prerequisites.append((prerequisite, report.place_of(item)))
+    outline_node = values.get("outline", node)
+    return _Header(
+        course_id,
+        report.place_of(values["id"]) if "id" in values else None,
+        title,
+        summary,
+        languages,
+        minutes,
+        tuple(prerequisites),
+        _read_sections(values.get("outline"), reader, languages),
+        report.place_of(outline_node),
+    )
+
+
+def _read_languages(node: Node | None, reader: Reader) -> tuple[str, ...] | None:
+    if node is None:
+        return None
+    items = reader.sequence(node, "'languages'")
+    if items is None:
+        return None
+    if not items:
+        reader.report.error(node, "'languages' must list at least one language")
+    languages: list[str] = []
+    for item in items:
+        code = reader.choice(item, "language", SUPPORTED_LANGUAGES)
+        if code in languages:
+            reader.report.error(item, f"language '{code}' is listed twice")
+        elif code is not None:
+            languages.append(code)
+    return tuple(languages) if languages and len(languages) == len(items) else None
+
+
+def _read_sections(
+    node: Node | None, reader: Reader, languages: tuple[str, ...]
+) -> list[tuple[Localized | None, list[tuple[str, Node]]]]:
+    if node is None:
+        return []
+    sections = []
+    items = reader.sequence(node, "'outline'")
+    if items is not None and not items:
+        reader.report.error(node, "'outline' must list at least one section")
+    for section_node in items or []:
+        values = reader.mapping(section_node, "outline section", required=["section", "items"])
+        if values is None:
+            continue
+        title = None
+        if "section" in values:
+            title = reader.localized(values["section"], "'section'", languages)
+        entries = []
+        item_nodes = reader.sequence(values["items"], "'items'") if "items" in values else None
+        if item_nodes is not None and not item_nodes:
+            reader.report.error(values["items"], "'items' must list at least one lesson or quiz")
+        for item_node in item_nodes or []:
+            key = reader.text(item_node, "outline item")
+            if key is not None:
+                entries.append((key, item_node))
+        sections.append((title, entries))
+    return sections
+
+
+def _read_outline(
+    header: _Header,
+    lesson_files: dict[str, dict[str, Path]],
+    quiz_files: dict[str, Path],
+    report: Report,
+) -> tuple[Section, ...] | None:
+    seen: dict[str, Node] = {}
+    sections: list[Section] = []
+    valid = True
+    for title, entries in header.sections:
+        items: list[OutlineItem] = []
+        for key, node in entries:
+            item = _outline_item(key, node, header.languages, lesson_files, quiz_files, report)
+            if key in seen:
+                first = report.place_of(seen[key])[0]
+                report.error(node, f"outline item '{key}' is listed twice (first on line {first})")
+                item = None
+            seen.setdefault(key, node)
+            valid = valid and item is not None
+            if item is not None:
+                items.append(item)
+        if title is None:
+            valid = False
+        else:
+            sections.append(Section(title, tuple(items)))
+    return tuple(sections) if valid and sections else None
+
+
+def _outline_item(
+    key: str,
+    node: Node,
+    languages: tuple[str, ...],
+    lesson_files: dict[str, dict[str, Path]],
+    quiz_files: dict[str, Path],
+    report: Report,
+) -> OutlineItem | None:
+    if not _ITEM_KEY.fullmatch(key):
+        report.error(
+            node,
+            f"outline item '{key}' is not a file stem: use letters, digits, '-' or '_' "
+            "(and '.quiz' for a quiz)",
+        )
+        return None
+    if key.endswith(QUIZ_SUFFIX):
+        stem = key.removesuffix(QUIZ_SUFFIX)
+        if stem not in quiz_files:
+            report.error(node, f"outline item '{key}' has no file ('{stem}.quiz.yaml')")
+            return None
+        return OutlineItem(key, ItemKind.QUIZ, stem)
+    variants = lesson_files.get(key, {})
+    if not variants:
+        report.error(node, f"outline item '{key}' has no file ('{key}.md')")
+        return None
+    missing = [lang for lang in languages if lang not in variants]
+    for language in missing:
+        name = _lesson_name(key, language, languages)
+        report.error(
+            node, f"lesson '{key}' has no {language_name(language)} text (missing '{name}')"
+        )
+    return None if missing else OutlineItem(key, ItemKind.LESSON, key)
+
+
+def _warn_unused_files(
+    header: _Header,
+    lesson_files: dict[str, dict[str, Path]],
+    quiz_files: dict[str, Path],
+    report: Report,
+) -> None:
+    listed = {key for _, entries in header.sections for key, _ in entries}
+    for stem, variants in lesson_files.items():
+        if stem not in listed:
+            report.warning(header.outline_place, f"lesson '{stem}' is not in the outline")
+            continue
+        for language, path in variants.items():
+            if language.startswith("."):
+                reason = f"the {language_name(language[1:])} text goes in '{stem}.md'"
+            elif language not in header.languages:
+                reason = f"'{language}' is not one of the course's languages"
+            else:
+                continue
+            report.warning(header.outline_place, f"'{path.name}' is ignored: {reason}")
+    for stem in quiz_files:
+        if stem + QUIZ_SUFFIX not in listed:
+            report.warning(header.outline_place, f"quiz '{stem}' is not in the outline")
+
+
+def _lesson_files(folder: Path, default_language: str) -> dict[str, dict[str, Path]]:
+    """Lesson stem to its files by language (the bare file is the default language's).
+
+    A ``.LANG.md`` file for the default language is kept under ``.LANG`` so that it is
+    reported as ignored rather than silently replacing the bare file.
+    """
+    found: dict[str, dict[str, Path]] = {}
+    for path in sorted(folder.glob("*.md")):
+        match = _LESSON_FILE.fullmatch(path.name)
+        if not match:
+            continue
+        language = match["language"] or default_language
+        if match["language"] == default_language:
+            language = f".{language}"
+        found.setdefault(match["stem"], {})[language] = path
+    return found
+
+
+def _lesson_name(stem: str, language: str, languages: tuple[str, ...]) -> str:
+    return f"{stem}.md" if language == languages[0] else f"{stem}.{language}.md"
+
+
+def _link_keys(
+    sections: tuple[Section, ...],
+    lesson_files: dict[str, dict[str, Path]],
+    languages: tuple[str, ...],
+) -> dict[str, str]:
+    keys = {}
+    for section in sections:
+        for item in section.items:
+            if item.kind is ItemKind.LESSON:
+                for language in languages:
+                    keys[_lesson_name(item.stem, language, languages)] = item.key
+    return keys
+
+
+def _read_lesson(
+    stem: str,
+    variants: dict[str, Path],
+    languages: tuple[str, ...],
+    renderer: MarkdownRenderer,
+) -> tuple[Lesson | None, list[Report]]:
+    texts: dict[str, LessonText] = {}
+    reports = []
+    for language in languages:
+        path = variants[language]
+        report = Report(path)
+        reports.append(report)
+        text = read_lesson(path, language, renderer, report)
+        if text is not None:
+            texts[language] = text
+    if len(texts) < len(languages):
+        return None, reports
+    default = texts[languages[0]]
+    lesson = Lesson(
+        stem=stem,
+        title=Localized.of({lang: t.title for lang, t in texts.items()}),
+        minutes=default.minutes,
+        html=Localized.of({lang: t.html for lang, t in texts.items()}),
+    )
+    return lesson, reports

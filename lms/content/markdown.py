@@ -1,0 +1,209 @@
+"""Markdown to safe HTML, once at load: local links checked and pointed at served assets."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from lms.content.yamlnodes import Place, Report, language_name
+
+CALLOUTS = ("note", "tip", "warning")
+VIDEO_SUFFIXES = (".mp4", ".webm")
+ASSET_PREFIX = "assets/"
+"""Lesson pages live at ``/courses/<id>/<item>``, so ``assets/x`` resolves to the asset route."""
+
+_CALLOUT_LABELS = {
+    "note": {"en": "Note", "fr": "À noter"},
+    "tip": {"en": "Tip", "fr": "Astuce"},
+    "warning": {"en": "Warning", "fr": "Attention"},
+}
+_VIDEO_FALLBACK = {"en": "Download the video", "fr": "Télécharger la vidéo"}
+_CONTAINER_LINE = re.compile(r"^ {0,3}:{3,}\s*(\S+)")
+
+
+def _callout_renderer(name: str) -> Any:
+    def render(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+        if tokens[idx].nesting == 1:
+            label = _CALLOUT_LABELS[name].get(env.get("language", "en"), name)
+            return (
+                f'<aside class="callout callout-{name}">\n'
+                f'<p class="callout-label">{escapeHtml(label)}</p>\n'
+            )
+        return "</aside>\n"
+
+    return render
+
+
+def _render_video(
+    self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    token = tokens[idx]
+    src = escapeHtml(str(token.attrGet("src")))
+    label = escapeHtml(token.content)
+    tracks = "".join(
+        f'<track kind="captions" srclang="{lang}" label="{language_name(lang)}" '
+        f'src="{escapeHtml(track)}"{" default" if lang == env.get("language") else ""}>'
+        for lang, track in token.meta["tracks"]
+    )
+    fallback = _VIDEO_FALLBACK.get(env.get("language", "en"), _VIDEO_FALLBACK["en"])
+    return (
+        f'<video controls preload="metadata" src="{src}" aria-label="{label}">{tracks}'
+        f'<a href="{src}">{escapeHtml(fallback)}</a></video>'
+    )
+
+
+def _build_parser() -> MarkdownIt:
+    # html=False: raw HTML in a lesson is shown as text, never passed through.
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    footnote_plugin(md)
+    anchors_plugin(md, min_level=1, max_level=3)
+    for name in CALLOUTS:
+        container_plugin(md, name=name, render=_callout_renderer(name))
+    md.add_render_rule("video", _render_video)
+    return md
+
+
+_PARSER = _build_parser()
+
+
+@dataclass
+class LinkTargets:
+    """What a course's Markdown may link to, and the assets it ends up using."""
+
+    folder: Path
+    languages: Sequence[str]
+    lesson_files: dict[str, str]
+    """Lesson file name (``welcome.fr.md``) to outline key (``welcome``)."""
+    used_assets: set[str] = field(default_factory=set)
+
+
+class MarkdownRenderer:
+    """Renders one course's Markdown, reporting bad local links where they stand."""
+
+    def __init__(self, targets: LinkTargets) -> None:
+        self.targets = targets
+        self._folder = targets.folder.resolve()
+
+    def block(self, text: str, language: str, report: Report, first_line: int) -> str:
+        """A lesson body; ``first_line`` is the file line where ``text`` starts (from 1)."""
+        env: dict[str, Any] = {"language": language}
+        lines = text.splitlines()
+        _check_callouts(lines, report, first_line)
+        tokens = _PARSER.parse(text, env)
+        for token in tokens:
+            if token.type == "heading_open":
+                # The page's title is the h1: lesson headings start one level below it.
+                token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+            elif token.type == "heading_close":
+                token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+            elif token.children:
+                start, end = token.map or (0, len(lines))
+                place = _LinePlaces(lines, start, end, first_line)
+                self._rewrite_links(token.children, report, place.find)
+        return str(_PARSER.renderer.render(tokens, _PARSER.options, env))
+
+    def inline(self, text: str, language: str, report: Report, where: Place) -> str:
+        """A prompt, choice or explanation: inline Markdown, problems placed at ``where``."""
+        env: dict[str, Any] = {"language": language}
+        tokens = _PARSER.parseInline(text, env)
+        for token in tokens:
+            if token.children:
+                self._rewrite_links(token.children, report, lambda _target: where)
+        return str(_PARSER.renderer.render(tokens, _PARSER.options, env))
+
+    def _rewrite_links(self, children: list[Token], report: Report, locate: Any) -> None:
+        for child in children:
+            attribute = {"image": "src", "link_open": "href"}.get(child.type)
+            if attribute is None:
+                continue
+            target = str(child.attrGet(attribute) or "")
+            local = _local_path(target)
+            if local is None:
+                continue
+            path, fragment = local
+            new_url = self._resolve(path, fragment, report, locate(path))
+            if new_url is None:
+                continue
+            child.attrSet(attribute, new_url)
+            if child.type == "image" and path.lower().endswith(VIDEO_SUFFIXES):
+                self._make_video(child, path, report, locate(path))
+
+    def _resolve(self, path: str, fragment: str, report: Report, where: Place) -> str | None:
+        relative = posixpath.normpath(path)
+        absolute = (self._folder / relative).resolve()
+        if not absolute.is_relative_to(self._folder):
+            report.error(where, f"link '{path}' leads outside the course folder")
+            return None
+        if not absolute.is_file():
+            report.error(where, f"link to a missing file '{path}'")
+            return None
+        relative = absolute.relative_to(self._folder).as_posix()
+        if relative in self.targets.lesson_files:
+            return self.targets.lesson_files[relative] + fragment
+        if relative.endswith((".md", ".yaml", ".yml")):
+            report.error(where, f"link to '{path}', which is not a lesson of the outline")
+            return None
+        self.targets.used_assets.add(relative)
+        return ASSET_PREFIX + quote(relative) + fragment
+
+    def _make_video(self, token: Token, path: str, report: Report, where: Place) -> None:
+        stem = posixpath.splitext(posixpath.normpath(path))[0]
+        tracks = []
+        for language in self.targets.languages:
+            caption = f"{stem}.{language}.vtt"
+            if (self._folder / caption).is_file():
+                self.targets.used_assets.add(caption)
+                tracks.append((language, ASSET_PREFIX + quote(caption)))
+            else:
+                report.error(
+                    where,
+                    f"video '{path}' has no {language_name(language)} captions ('{caption}')",
+                )
+        token.type = "video"
+        token.meta = {"tracks": tracks}
+        token.content = "".join(c.content for c in token.children or []) or path
+
+
+class _LinePlaces:
+    """Finds the line and column of a link target within a block's lines."""
+
+    def __init__(self, lines: list[str], start: int, end: int, first_line: int) -> None:
+        self.lines, self.start, self.end, self.first_line = lines, start, end, first_line
+
+    def find(self, target: str) -> Place:
+        for index in range(self.start, min(self.end, len(self.lines))):
+            column = self.lines[index].find(target)
+            if column >= 0:
+                return self.first_line + index, column + 1
+        return self.first_line + self.start, None
+
+
+def _local_path(target: str) -> tuple[str, str] | None:
+    """(path, ``#fragment``) of a link into the course folder; None for any other link."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith(("/", "#")) or not parts.path:
+        return None
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return unquote(parts.path), fragment
+
+
+def _check_callouts(lines: list[str], report: Report, first_line: int) -> None:
+    for index, line in enumerate(lines):
+        match = _CONTAINER_LINE.match(line)
+        if match and match.group(1) not in CALLOUTS:
+            report.warning(
+                (first_line + index, match.start(1) + 1),
+                f"unknown call-out '{match.group(1)}' (use {', '.join(CALLOUTS)})",
+            )
