@@ -200,7 +200,8 @@ def _read_languages(node: Node | None, reader: Reader) -> tuple[str, ...] | None
             reader.report.error(item, f"language '{code}' is listed twice")
         elif code is not None:
             languages.append(code)
-    return tuple(languages) if languages and len(languages) == len(items) else None
+    # The valid ones still serve to check translations; the bad ones were reported.
+    return tuple(languages) or None
 
 
 def _read_sections(

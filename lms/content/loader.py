@@ -85,7 +85,8 @@ def assemble(
         course = course or kept.get(load.folder)
         if course is not None and course.id not in served:
             served[course.id] = course
-    definitions = _definitions(certificates, cross.declared, problems)
+    known = cross.declared if cross.complete else None
+    definitions = _definitions(certificates, known, problems)
     catalog = Catalog(root, MappingProxyType(served), MappingProxyType(definitions))
     ordered = sorted(problems, key=lambda p: (str(p.path), p.line, p.column or 0))
     return ContentLoad(catalog, tuple(ordered))
@@ -110,7 +111,10 @@ class _CrossChecks:
                     f"course id '{load.declared_id}' is already used by {first}",
                 )
         self.declared = set(self.owners)
-        for load in self.owners.values():
+        # A course.yaml whose id could not be read might be the one referred to: saying
+        # "unknown" then would only echo its own error.
+        self.complete = all(load.declared_id is not None for load in courses)
+        for load in self.owners.values() if self.complete else ():
             for prerequisite, place in load.prerequisites:
                 if prerequisite not in self.declared:
                     self._error(
@@ -159,7 +163,7 @@ def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
 
 
 def _definitions(
-    certificates: Iterable[CertificateLoad], course_ids: set[str], problems: list[Problem]
+    certificates: Iterable[CertificateLoad], course_ids: set[str] | None, problems: list[Problem]
 ) -> dict[str, CertificateDefinition]:
     definitions: dict[str, CertificateDefinition] = {}
     owners: dict[str, Path] = {}
@@ -173,7 +177,7 @@ def _definitions(
                     f"certificate id '{load.declared_id}' is already used by {owner.name}",
                 )
         for course_id, place in load.requires:
-            if course_id not in course_ids:
+            if course_ids is not None and course_id not in course_ids:
                 report.error(place, f"unknown course '{course_id}': no course has this id")
         problems.extend(report.problems)
         if load.definition is not None and not report.has_errors:

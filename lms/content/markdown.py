@@ -29,6 +29,7 @@ _CALLOUT_LABELS = {
     "tip": {"en": "Tip", "fr": "Astuce"},
     "warning": {"en": "Warning", "fr": "Attention"},
 }
+_ENDONYMS = {"en": "English", "fr": "Français"}
 _VIDEO_FALLBACK = {"en": "Download the video", "fr": "Télécharger la vidéo"}
 _CONTAINER_LINE = re.compile(r"^ {0,3}:{3,}\s*(\S+)")
 
@@ -53,7 +54,7 @@ def _render_video(
     src = escapeHtml(str(token.attrGet("src")))
     label = escapeHtml(token.content)
     tracks = "".join(
-        f'<track kind="captions" srclang="{lang}" label="{language_name(lang)}" '
+        f'<track kind="captions" srclang="{lang}" label="{_ENDONYMS.get(lang, lang)}" '
         f'src="{escapeHtml(track)}"{" default" if lang == env.get("language") else ""}>'
         for lang, track in token.meta["tracks"]
     )
