@@ -62,7 +62,32 @@ class _Header:
     outline_place: Place
 
 
-def load_course(folder: Path) -> CourseLoad:
+@dataclass(frozen=True)
+class _RenderedLesson:
+    text: LessonText | None
+    problems: tuple[Problem, ...]
+    assets: frozenset[str]
+
+
+class LessonCache:
+    """Rendered lesson files, reused while neither the file nor its course's files changed.
+
+    A lesson's HTML depends on its own bytes and on which files exist beside it (links are
+    checked against them), so both are part of the key: editing one lesson re-renders one.
+    """
+
+    def __init__(self) -> None:
+        self._by_folder: dict[Path, dict[tuple[object, ...], _RenderedLesson]] = {}
+
+    def entries(self, folder: Path) -> dict[tuple[object, ...], _RenderedLesson]:
+        return self._by_folder.get(folder, {})
+
+    def replace(self, folder: Path, entries: dict[tuple[object, ...], _RenderedLesson]) -> None:
+        self._by_folder[folder] = entries
+
+
+def load_course(folder: Path, cache: LessonCache | None = None) -> CourseLoad:
+    """Read one course folder; ``cache`` keeps rendered lessons between reads of it."""
     files = walk_files(folder)
     course_file = folder / COURSE_FILE
     report = Report(course_file)
@@ -88,57 +113,123 @@ def load_course(folder: Path) -> CourseLoad:
     _warn_unused_files(header, lesson_files, quiz_files, report)
     if sections is None or header.course_id is None or header.title is None:
         return _finish(base, [report], None)
-    return _read_items(base, header, sections, lesson_files, quiz_files, files, report)
+    items = _ItemReader(
+        base,
+        header,
+        (header.course_id, header.title),
+        sections,
+        lesson_files,
+        files,
+        cache or LessonCache(),
+    )
+    return items.read(quiz_files, report)
 
 
-def _read_items(
-    base: CourseLoad,
-    header: _Header,
-    sections: tuple[Section, ...],
-    lesson_files: dict[str, dict[str, Path]],
-    quiz_files: dict[str, Path],
-    files: list[Path],
-    report: Report,
-) -> CourseLoad:
-    folder, languages = base.folder, header.languages
-    targets = LinkTargets(folder, languages, _link_keys(sections, lesson_files, languages))
-    renderer = MarkdownRenderer(targets)
-    reports = [report]
-    lessons: dict[str, Lesson] = {}
-    quizzes: dict[str, Quiz] = {}
-    for section in sections:
-        for item in section.items:
+class _ItemReader:
+    """Reads the lessons and quizzes of a course whose outline is valid."""
+
+    def __init__(
+        self,
+        base: CourseLoad,
+        header: _Header,
+        identity: tuple[str, Localized],
+        sections: tuple[Section, ...],
+        lesson_files: dict[str, dict[str, Path]],
+        files: list[Path],
+        cache: LessonCache,
+    ) -> None:
+        self.base, self.header, self.sections, self.files = base, header, sections, files
+        self.course_id, self.title = identity
+        self.lesson_files = lesson_files
+        link_keys = _link_keys(sections, lesson_files, header.languages)
+        self.targets = LinkTargets(base.folder, header.languages, link_keys)
+        self.renderer = MarkdownRenderer(self.targets)
+        self.cache = cache
+        self.cached = cache.entries(base.folder)
+        self.rendered: dict[tuple[object, ...], _RenderedLesson] = {}
+        self.stats = {name: (mtime, size) for name, mtime, size in base.fingerprint}
+        self.context = (tuple(self.stats), tuple(sorted(link_keys.items())))
+
+    def read(self, quiz_files: dict[str, Path], report: Report) -> CourseLoad:
+        reports = [report]
+        lessons: dict[str, Lesson] = {}
+        quizzes: dict[str, Quiz] = {}
+        for item in (item for section in self.sections for item in section.items):
             if item.kind is ItemKind.LESSON:
-                lesson = _read_lesson(item.stem, lesson_files[item.stem], languages, renderer)
-                reports.extend(lesson[1])
-                if lesson[0] is not None:
-                    lessons[item.stem] = lesson[0]
+                lesson = self._lesson(item.stem, reports)
+                if lesson is not None:
+                    lessons[item.stem] = lesson
             else:
                 quiz_report = Report(quiz_files[item.stem])
-                quiz = read_quiz(quiz_files[item.stem], item.stem, languages, renderer, quiz_report)
                 reports.append(quiz_report)
+                quiz = read_quiz(
+                    quiz_files[item.stem],
+                    item.stem,
+                    self.header.languages,
+                    self.renderer,
+                    quiz_report,
+                )
                 if quiz is not None:
                     quizzes[item.stem] = quiz
-    if any(r.has_errors for r in reports) or header.course_id is None or header.title is None:
-        return _finish(base, reports, None)
-    minutes = header.estimated_minutes
-    if minutes is None:
-        minutes = sum(lesson.minutes or 0 for lesson in lessons.values())
-    course = Course(
-        id=header.course_id,
-        title=header.title,
-        summary=header.summary,
-        languages=languages,
-        estimated_minutes=minutes,
-        prerequisites=tuple(p for p, _ in header.prerequisites),
-        sections=sections,
-        lessons=MappingProxyType(lessons),
-        quizzes=MappingProxyType(quizzes),
-        assets=frozenset(targets.used_assets),
-        folder=folder,
-        version=content_hash(files, folder),
-    )
-    return _finish(base, reports, course)
+        self.cache.replace(self.base.folder, self.rendered)
+        if any(r.has_errors for r in reports):
+            return _finish(self.base, reports, None)
+        return _finish(self.base, reports, self._course(lessons, quizzes))
+
+    def _course(self, lessons: dict[str, Lesson], quizzes: dict[str, Quiz]) -> Course:
+        header, folder = self.header, self.base.folder
+        minutes = header.estimated_minutes
+        if minutes is None:
+            minutes = sum(lesson.minutes or 0 for lesson in lessons.values())
+        return Course(
+            id=self.course_id,
+            title=self.title,
+            summary=header.summary,
+            languages=header.languages,
+            estimated_minutes=minutes,
+            prerequisites=tuple(p for p, _ in header.prerequisites),
+            sections=self.sections,
+            lessons=MappingProxyType(lessons),
+            quizzes=MappingProxyType(quizzes),
+            assets=frozenset(self.targets.used_assets),
+            folder=folder,
+            version=content_hash(self.files, folder),
+        )
+
+    def _lesson(self, stem: str, reports: list[Report]) -> Lesson | None:
+        languages = self.header.languages
+        texts: dict[str, LessonText] = {}
+        for language in languages:
+            rendered = self._render(self.lesson_files[stem][language], language)
+            report = Report(self.lesson_files[stem][language])
+            report.problems.extend(rendered.problems)
+            reports.append(report)
+            self.targets.used_assets.update(rendered.assets)
+            if rendered.text is not None:
+                texts[language] = rendered.text
+        if len(texts) < len(languages):
+            return None
+        return Lesson(
+            stem=stem,
+            title=Localized.of({lang: t.title for lang, t in texts.items()}),
+            minutes=texts[languages[0]].minutes,
+            html=Localized.of({lang: t.html for lang, t in texts.items()}),
+        )
+
+    def _render(self, path: Path, language: str) -> _RenderedLesson:
+        name = path.relative_to(self.base.folder).as_posix()
+        key = (name, language, self.stats.get(name), self.context)
+        rendered = self.cached.get(key)
+        if rendered is None:
+            report = Report(path)
+            assets_before, self.targets.used_assets = self.targets.used_assets, set()
+            text = read_lesson(path, language, self.renderer, report)
+            rendered = _RenderedLesson(
+                text, tuple(report.problems), frozenset(self.targets.used_assets)
+            )
+            self.targets.used_assets = assets_before
+        self.rendered[key] = rendered
+        return rendered
 
 
 def _finish(base: CourseLoad, reports: list[Report], course: Course | None) -> CourseLoad:
@@ -352,30 +443,3 @@ def _link_keys(
                 for language in languages:
                     keys[_lesson_name(item.stem, language, languages)] = item.key
     return keys
-
-
-def _read_lesson(
-    stem: str,
-    variants: dict[str, Path],
-    languages: tuple[str, ...],
-    renderer: MarkdownRenderer,
-) -> tuple[Lesson | None, list[Report]]:
-    texts: dict[str, LessonText] = {}
-    reports = []
-    for language in languages:
-        path = variants[language]
-        report = Report(path)
-        reports.append(report)
-        text = read_lesson(path, language, renderer, report)
-        if text is not None:
-            texts[language] = text
-    if len(texts) < len(languages):
-        return None, reports
-    default = texts[languages[0]]
-    lesson = Lesson(
-        stem=stem,
-        title=Localized.of({lang: t.title for lang, t in texts.items()}),
-        minutes=default.minutes,
-        html=Localized.of({lang: t.html for lang, t in texts.items()}),
-    )
-    return lesson, reports

@@ -49,7 +49,11 @@ def course_folders(root: Path) -> list[Path]:
         return []
     with os.scandir(base) as entries:
         names = sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
-    return [base / name for name in names if (base / name / COURSE_FILE).is_file()]
+    return [base / name for name in names if is_course_folder(base / name)]
+
+
+def is_course_folder(folder: Path) -> bool:
+    return (folder / COURSE_FILE).is_file()
 
 
 def certificate_files(root: Path) -> list[Path]:

@@ -96,6 +96,7 @@ class MarkdownRenderer:
     def __init__(self, targets: LinkTargets) -> None:
         self.targets = targets
         self._folder = targets.folder.resolve()
+        self._resolved: dict[str, tuple[str, str | None]] = {}
 
     def block(self, text: str, language: str, report: Report, first_line: int) -> str:
         """A lesson body; ``first_line`` is the file line where ``text`` starts (from 1)."""
@@ -142,22 +143,29 @@ class MarkdownRenderer:
                 self._make_video(child, path, report, locate(path))
 
     def _resolve(self, path: str, fragment: str, report: Report, where: Place) -> str | None:
-        relative = posixpath.normpath(path)
-        absolute = (self._folder / relative).resolve()
+        if path not in self._resolved:
+            self._resolved[path] = self._target_of(path)
+        url, problem = self._resolved[path]
+        if problem is not None:
+            report.error(where, problem)
+            return None
+        if url.startswith(ASSET_PREFIX):
+            self.targets.used_assets.add(unquote(url.removeprefix(ASSET_PREFIX)))
+        return url + fragment
+
+    def _target_of(self, path: str) -> tuple[str, str | None]:
+        """(URL, None) for a good local link, ("", problem) for a bad one."""
+        absolute = (self._folder / posixpath.normpath(path)).resolve()
         if not absolute.is_relative_to(self._folder):
-            report.error(where, f"link '{path}' leads outside the course folder")
-            return None
+            return "", f"link '{path}' leads outside the course folder"
         if not absolute.is_file():
-            report.error(where, f"link to a missing file '{path}'")
-            return None
+            return "", f"link to a missing file '{path}'"
         relative = absolute.relative_to(self._folder).as_posix()
         if relative in self.targets.lesson_files:
-            return self.targets.lesson_files[relative] + fragment
+            return self.targets.lesson_files[relative], None
         if relative.endswith((".md", ".yaml", ".yml")):
-            report.error(where, f"link to '{path}', which is not a lesson of the outline")
-            return None
-        self.targets.used_assets.add(relative)
-        return ASSET_PREFIX + quote(relative) + fragment
+            return "", f"link to '{path}', which is not a lesson of the outline"
+        return ASSET_PREFIX + quote(relative), None
 
     def _make_video(self, token: Token, path: str, report: Report, where: Place) -> None:
         stem = posixpath.splitext(posixpath.normpath(path))[0]

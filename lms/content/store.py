@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
-from lms.content.certificates import CertificateLoad, load_certificate
-from lms.content.courses import CourseLoad, load_course
+from lms.content.certificates import load_certificate
+from lms.content.courses import CourseLoad, LessonCache, load_course
 from lms.content.files import Fingerprint, fingerprint, walk_files
 from lms.content.loader import (
+    CERTIFICATES_DIR,
+    COURSES_DIR,
     ContentLoad,
     assemble,
     certificate_files,
     certificates_fingerprint,
     course_folders,
+    is_course_folder,
 )
 from lms.content.model import Catalog
 from lms.content.problems import Problem
+from lms.content.watch import ChangeWatcher
 
 log = logging.getLogger(__name__)
 
@@ -28,15 +33,21 @@ class CatalogStore:
     ``refresh()`` re-reads the courses whose files changed since the last look; a course
     whose new files have errors keeps its last good version, and the errors are logged.
     At start, a course with errors is left out and its errors are logged.
+
+    With ``watch=True`` filesystem events tell which folders changed, so a refresh costs
+    what changed, not the size of the catalogue; otherwise a refresh compares every file's
+    size and modification time.
     """
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, root: Path, *, watch: bool = False) -> None:
+        self.root = root.resolve()
         self._lock = threading.Lock()
-        self._courses = {folder: load_course(folder) for folder in course_folders(root)}
-        self._certificates_fingerprint = certificates_fingerprint(root)
-        self._certificates = [load_certificate(p) for p in certificate_files(root)]
-        self._load = assemble(root, list(self._courses.values()), self._certificates)
+        self._lessons = LessonCache()
+        self._watcher = _start_watcher(self.root) if watch else None
+        self._courses = {f: load_course(f, self._lessons) for f in course_folders(self.root)}
+        self._certificates_fingerprint = certificates_fingerprint(self.root)
+        self._certificates = [load_certificate(p) for p in certificate_files(self.root)]
+        self._load = assemble(self.root, list(self._courses.values()), self._certificates)
         _log_problems(self._load.problems)
 
     @property
@@ -52,47 +63,80 @@ class CatalogStore:
     def content(self) -> ContentLoad:
         return self._load
 
+    @property
+    def watching(self) -> bool:
+        return self._watcher is not None
+
+    def wait_for_change(self, timeout: float) -> bool:
+        """With ``watch``, block until a file event arrives; False on timeout."""
+        return self._watcher.wait(timeout) if self._watcher else False
+
+    def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
+
     def refresh(self) -> bool:
         """Pick up changed files; True when anything was re-read."""
         with self._lock:
-            courses, courses_changed = self._refreshed_courses()
-            certificates, certificates_changed = self._refreshed_certificates()
+            if self._watcher is not None:
+                touched = self._watcher.take()
+                if not touched:
+                    return False
+                folders = [t for t in touched if t.parent == self.root / COURSES_DIR]
+                check_certificates = self.root / CERTIFICATES_DIR in touched
+            else:
+                folders, check_certificates = course_folders(self.root), True
+                folders += [f for f in self._courses if f not in folders]
+            courses_changed = self._refresh_courses(folders)
+            certificates_changed = check_certificates and self._refresh_certificates()
             if not (courses_changed or certificates_changed):
                 return False
             before = set(self._load.problems)
-            self._courses, self._certificates = courses, certificates
             self._load = assemble(
-                self.root, list(courses.values()), certificates, previous=self._load.catalog
+                self.root, self._ordered_courses(), self._certificates, self._load.catalog
             )
             _log_problems([p for p in self._load.problems if p not in before])
             return True
 
-    def _refreshed_courses(self) -> tuple[dict[Path, CourseLoad], bool]:
-        folders = course_folders(self.root)
-        changed = set(folders) != set(self._courses)
-        courses: dict[Path, CourseLoad] = {}
+    def _refresh_courses(self, folders: Iterable[Path]) -> bool:
+        changed = False
         for folder in folders:
-            load = self._courses.get(folder)
-            if load is None or load.fingerprint != _folder_fingerprint(folder):
+            known = self._courses.get(folder)
+            if not is_course_folder(folder):
+                changed = changed or self._courses.pop(folder, None) is not None
+            elif known is None or known.fingerprint != _folder_fingerprint(folder):
                 log.info("content: re-reading %s", folder)
-                load = load_course(folder)
+                self._courses[folder] = load_course(folder, self._lessons)
                 changed = True
-            courses[folder] = load
-        return courses, changed
+        return changed
 
-    def _refreshed_certificates(self) -> tuple[list[CertificateLoad], bool]:
+    def _refresh_certificates(self) -> bool:
         current = certificates_fingerprint(self.root)
         if current == self._certificates_fingerprint:
-            return self._certificates, False
+            return False
         self._certificates_fingerprint = current
-        return [load_certificate(p) for p in certificate_files(self.root)], True
+        self._certificates = [load_certificate(p) for p in certificate_files(self.root)]
+        return True
+
+    def _ordered_courses(self) -> list[CourseLoad]:
+        return [self._courses[folder] for folder in sorted(self._courses)]
+
+
+def _start_watcher(root: Path) -> ChangeWatcher | None:
+    try:
+        return ChangeWatcher(root, (COURSES_DIR, CERTIFICATES_DIR))
+    except OSError as exc:
+        # Too many inotify watches, say: comparing files still works.
+        log.warning("content: file events unavailable (%s); polling for changes", exc)
+        return None
 
 
 def _folder_fingerprint(folder: Path) -> Fingerprint:
     return fingerprint(walk_files(folder), folder)
 
 
-def _log_problems(problems: tuple[Problem, ...] | list[Problem]) -> None:
+def _log_problems(problems: Iterable[Problem]) -> None:
     for problem in problems:
         level = logging.ERROR if problem.is_error else logging.WARNING
         log.log(level, "content: %s", problem.format())

@@ -10,6 +10,7 @@ import pytest
 
 from lms.content import CatalogStore
 from lms.content import store as store_module
+from lms.content.courses import CourseLoad, LessonCache
 from tests.unit.content.conftest import COURSE_YAML, QUIZ_YAML, MakeRoot, write_files
 
 
@@ -31,6 +32,19 @@ def add_course(root: Path, course_id: str) -> None:
     )
 
 
+def record_course_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The folders the store reads from now on."""
+    read: list[Path] = []
+    real = store_module.load_course
+
+    def load_course(folder: Path, cache: LessonCache | None = None) -> CourseLoad:
+        read.append(folder)
+        return real(folder, cache)
+
+    monkeypatch.setattr(store_module, "load_course", load_course)
+    return read
+
+
 def test_an_edit_is_picked_up_on_refresh(make_root: MakeRoot) -> None:
     root = make_root()
     store = CatalogStore(root)
@@ -49,16 +63,12 @@ def test_only_changed_courses_are_read_again(
     add_course(root, "second")
     store = CatalogStore(root)
     untouched = store.catalog.courses["second"]
-    read: list[Path] = []
-    real = store_module.load_course
-    monkeypatch.setattr(
-        store_module, "load_course", lambda folder: read.append(folder) or real(folder)
-    )
+    read = record_course_reads(monkeypatch)
     lesson = root / "courses/demo/welcome.md"
     lesson.write_text("---\ntitle: Changed\n---\nChanged.\n", encoding="utf-8")
     touch_later(lesson)
     store.refresh()
-    assert read == [root / "courses/demo"]
+    assert read == [store.root / "courses/demo"]
     assert store.catalog.courses["second"] is untouched
 
 
@@ -121,3 +131,24 @@ def test_certificate_edits_are_picked_up(make_root: MakeRoot) -> None:
     touch_later(cert)
     assert store.refresh() is True
     assert store.catalog.certificates["demo"].title.get("en") == "Renamed"
+
+
+def test_with_file_events_a_refresh_reads_only_what_changed(
+    make_root: MakeRoot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_root()
+    add_course(root, "second")
+    store = CatalogStore(root, watch=True)
+    try:
+        assert store.watching
+        assert store.refresh() is False
+        read = record_course_reads(monkeypatch)
+        (root / "courses/second/welcome.md").write_text(
+            "---\ntitle: Seen\n---\nBy an event.\n", encoding="utf-8"
+        )
+        assert store.wait_for_change(timeout=10)
+        assert store.refresh() is True
+        assert read == [store.root / "courses/second"]
+        assert store.catalog.courses["second"].lessons["welcome"].title.get("en") == "Seen"
+    finally:
+        store.close()
