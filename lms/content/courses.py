@@ -7,11 +7,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
+from lms.content.coursefile import CourseHeader, read_header
 from lms.content.files import Fingerprint, content_hash, fingerprint, read_text, walk_files
 from lms.content.lessons import LessonText, read_lesson
 from lms.content.markdown import LinkTargets, MarkdownRenderer
 from lms.content.model import (
-    SUPPORTED_LANGUAGES,
     Course,
     ItemKind,
     Lesson,
@@ -22,7 +22,7 @@ from lms.content.model import (
 )
 from lms.content.problems import Problem
 from lms.content.quizzes import read_quiz
-from lms.content.yamlnodes import Node, Place, Reader, Report, compose, language_name
+from lms.content.yamlnodes import Node, Place, Report, compose, language_name
 
 COURSE_FILE = "course.yaml"
 QUIZ_SUFFIX = ".quiz"
@@ -47,19 +47,6 @@ class CourseLoad:
     declared_id: str | None = None
     id_place: Place | None = None
     prerequisites: tuple[tuple[str, Place], ...] = ()
-
-
-@dataclass(frozen=True)
-class _Header:
-    course_id: str | None
-    id_place: Place | None
-    title: Localized | None
-    summary: Localized
-    languages: tuple[str, ...]
-    estimated_minutes: int | None
-    prerequisites: tuple[tuple[str, Place], ...]
-    sections: list[tuple[Localized | None, list[tuple[str, Node]]]]
-    outline_place: Place
 
 
 @dataclass(frozen=True)
@@ -93,7 +80,7 @@ def load_course(folder: Path, cache: LessonCache | None = None) -> CourseLoad:
     report = Report(course_file)
     text = read_text(course_file, report)
     node = compose(text, report) if text is not None else None
-    header = _read_header(node, report) if node is not None else None
+    header = read_header(node, report) if node is not None else None
     base = CourseLoad(folder, fingerprint(files, folder), None, (), course_file)
     if header is None:
         return _finish(base, [report], None)
@@ -131,7 +118,7 @@ class _ItemReader:
     def __init__(
         self,
         base: CourseLoad,
-        header: _Header,
+        header: CourseHeader,
         identity: tuple[str, Localized],
         sections: tuple[Section, ...],
         lesson_files: dict[str, dict[str, Path]],
@@ -237,94 +224,8 @@ def _finish(base: CourseLoad, reports: list[Report], course: Course | None) -> C
     return replace(base, course=course, problems=problems)
 
 
-def _read_header(node: Node, report: Report) -> _Header | None:
-    reader = Reader(report)
-    values = reader.mapping(
-        node,
-        "course",
-        required=["id", "title", "languages", "outline"],
-        optional=["summary", "estimated_minutes", "prerequisites"],
-    )
-    if values is None:
-        return None
-    languages = _read_languages(values.get("languages"), reader) or SUPPORTED_LANGUAGES
-    course_id = reader.identifier(values["id"], "course 'id'") if "id" in values else None
-    title = reader.localized(values["title"], "'title'", languages) if "title" in values else None
-    summary = Localized.plain("")
-    if "summary" in values:
-        summary = reader.localized(values["summary"], "'summary'", languages) or summary
-    minutes = None
-    if "estimated_minutes" in values:
-        minutes = reader.integer(values["estimated_minutes"], "'estimated_minutes'", minimum=0)
-    prerequisites: list[tuple[str, Place]] = []
-    if "prerequisites" in values:
-        for item in reader.sequence(values["prerequisites"], "'prerequisites'") or []:
-            prerequisite = reader.identifier(item, "prerequisite")
-            if prerequisite is not None:
-                prerequisites.append((prerequisite, report.place_of(item)))
-    outline_node = values.get("outline", node)
-    return _Header(
-        course_id,
-        report.place_of(values["id"]) if "id" in values else None,
-        title,
-        summary,
-        languages,
-        minutes,
-        tuple(prerequisites),
-        _read_sections(values.get("outline"), reader, languages),
-        report.place_of(outline_node),
-    )
-
-
-def _read_languages(node: Node | None, reader: Reader) -> tuple[str, ...] | None:
-    if node is None:
-        return None
-    items = reader.sequence(node, "'languages'")
-    if items is None:
-        return None
-    if not items:
-        reader.report.error(node, "'languages' must list at least one language")
-    languages: list[str] = []
-    for item in items:
-        code = reader.choice(item, "language", SUPPORTED_LANGUAGES)
-        if code in languages:
-            reader.report.error(item, f"language '{code}' is listed twice")
-        elif code is not None:
-            languages.append(code)
-    # The valid ones still serve to check translations; the bad ones were reported.
-    return tuple(languages) or None
-
-
-def _read_sections(
-    node: Node | None, reader: Reader, languages: tuple[str, ...]
-) -> list[tuple[Localized | None, list[tuple[str, Node]]]]:
-    if node is None:
-        return []
-    sections = []
-    items = reader.sequence(node, "'outline'")
-    if items is not None and not items:
-        reader.report.error(node, "'outline' must list at least one section")
-    for section_node in items or []:
-        values = reader.mapping(section_node, "outline section", required=["section", "items"])
-        if values is None:
-            continue
-        title = None
-        if "section" in values:
-            title = reader.localized(values["section"], "'section'", languages)
-        entries = []
-        item_nodes = reader.sequence(values["items"], "'items'") if "items" in values else None
-        if item_nodes is not None and not item_nodes:
-            reader.report.error(values["items"], "'items' must list at least one lesson or quiz")
-        for item_node in item_nodes or []:
-            key = reader.text(item_node, "outline item")
-            if key is not None:
-                entries.append((key, item_node))
-        sections.append((title, entries))
-    return sections
-
-
 def _read_outline(
-    header: _Header,
+    header: CourseHeader,
     lesson_files: dict[str, dict[str, Path]],
     quiz_files: dict[str, Path],
     report: Report,
@@ -386,7 +287,7 @@ def _outline_item(
 
 
 def _warn_unused_files(
-    header: _Header,
+    header: CourseHeader,
     lesson_files: dict[str, dict[str, Path]],
     quiz_files: dict[str, Path],
     report: Report,

@@ -1,0 +1,111 @@
+"""The ``course.yaml`` file: a course's metadata and the outline as written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lms.content.model import SUPPORTED_LANGUAGES, Localized
+from lms.content.yamlnodes import Node, Place, Reader, Report
+
+RawSection = tuple[Localized | None, list[tuple[str, Node]]]
+"""A section's title (None when invalid) and its items' texts with their nodes."""
+
+
+@dataclass(frozen=True)
+class CourseHeader:
+    course_id: str | None
+    id_place: Place | None
+    title: Localized | None
+    summary: Localized
+    languages: tuple[str, ...]
+    estimated_minutes: int | None
+    prerequisites: tuple[tuple[str, Place], ...]
+    sections: list[RawSection]
+    outline_place: Place
+
+
+def read_header(node: Node, report: Report) -> CourseHeader | None:
+    """The header of a course, or None when ``course.yaml`` is not a mapping."""
+    reader = Reader(report)
+    values = reader.mapping(
+        node,
+        "course",
+        required=["id", "title", "languages", "outline"],
+        optional=["summary", "estimated_minutes", "prerequisites"],
+    )
+    if values is None:
+        return None
+    languages = _read_languages(values.get("languages"), reader) or SUPPORTED_LANGUAGES
+    course_id = reader.identifier(values["id"], "course 'id'") if "id" in values else None
+    title = reader.localized(values["title"], "'title'", languages) if "title" in values else None
+    summary = Localized.plain("")
+    if "summary" in values:
+        summary = reader.localized(values["summary"], "'summary'", languages) or summary
+    minutes = None
+    if "estimated_minutes" in values:
+        minutes = reader.integer(values["estimated_minutes"], "'estimated_minutes'", minimum=0)
+    prerequisites: list[tuple[str, Place]] = []
+    if "prerequisites" in values:
+        for item in reader.sequence(values["prerequisites"], "'prerequisites'") or []:
+            prerequisite = reader.identifier(item, "prerequisite")
+            if prerequisite is not None:
+                prerequisites.append((prerequisite, report.place_of(item)))
+    outline_node = values.get("outline", node)
+    return CourseHeader(
+        course_id,
+        report.place_of(values["id"]) if "id" in values else None,
+        title,
+        summary,
+        languages,
+        minutes,
+        tuple(prerequisites),
+        _read_sections(values.get("outline"), reader, languages),
+        report.place_of(outline_node),
+    )
+
+
+def _read_languages(node: Node | None, reader: Reader) -> tuple[str, ...] | None:
+    if node is None:
+        return None
+    items = reader.sequence(node, "'languages'")
+    if items is None:
+        return None
+    if not items:
+        reader.report.error(node, "'languages' must list at least one language")
+    languages: list[str] = []
+    for item in items:
+        code = reader.choice(item, "language", SUPPORTED_LANGUAGES)
+        if code in languages:
+            reader.report.error(item, f"language '{code}' is listed twice")
+        elif code is not None:
+            languages.append(code)
+    # The valid ones still serve to check translations; the bad ones were reported.
+    return tuple(languages) or None
+
+
+def _read_sections(
+    node: Node | None, reader: Reader, languages: tuple[str, ...]
+) -> list[RawSection]:
+    if node is None:
+        return []
+    sections = []
+    items = reader.sequence(node, "'outline'")
+    if items is not None and not items:
+        reader.report.error(node, "'outline' must list at least one section")
+    for section_node in items or []:
+        values = reader.mapping(section_node, "outline section", required=["section", "items"])
+        if values is None:
+            continue
+        title = None
+        if "section" in values:
+            title = reader.localized(values["section"], "'section'", languages)
+        entries = []
+        item_nodes = reader.sequence(values["items"], "'items'") if "items" in values else None
+        if item_nodes is not None and not item_nodes:
+            reader.report.error(values["items"], "'items' must list at least one lesson or quiz")
+        for item_node in item_nodes or []:
+            key = reader.text(item_node, "outline item")
+            if key is not None:
+                entries.append((key, item_node))
+        sections.append((title, entries))
+    return sections
