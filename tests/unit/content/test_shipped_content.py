@@ -1,0 +1,100 @@
+"""The shipped courses and certificates meet the content requirements and check clean."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from lms.content import Catalog, Course, QuestionType, load_content
+
+PROJECT = Path(__file__).resolve().parents[3]
+COURSE_IDS = ("por-101", "por-201", "engagement-evaluation", "quality-improvement")
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Catalog:
+    load = load_content(PROJECT)
+    assert [p.format(PROJECT) for p in load.problems] == []
+    return load.catalog
+
+
+def test_shipped_content_has_no_error_and_no_warning(shipped: Catalog) -> None:
+    assert set(shipped.courses) == set(COURSE_IDS)
+
+
+@pytest.mark.parametrize("course_id", COURSE_IDS)
+def test_course_shape(shipped: Catalog, course_id: str) -> None:
+    course = shipped.courses[course_id]
+    assert course.languages == ("en", "fr")
+    assert 2 <= len(course.sections) <= 3
+    assert 5 <= len(course.lessons) <= 8
+    assert 45 <= sum(lesson.minutes or 0 for lesson in course.lessons.values()) <= 90
+    expected_prerequisites = () if course_id == "por-101" else ("por-101",)
+    assert course.prerequisites == expected_prerequisites
+
+
+@pytest.mark.parametrize("course_id", COURSE_IDS)
+def test_each_lesson_has_a_call_out_and_sources(shipped: Catalog, course_id: str) -> None:
+    course = shipped.courses[course_id]
+    for lesson in course.lessons.values():
+        for language in course.languages:
+            html = lesson.html.get(language)
+            assert 'class="callout ' in html, (lesson.stem, language)
+            assert re.search(r"<h[2-6][^>]*>\s*Sources", html), (lesson.stem, language)
+
+
+@pytest.mark.parametrize("course_id", COURSE_IDS)
+def test_final_quiz(shipped: Catalog, course_id: str) -> None:
+    quiz = shipped.courses[course_id].quizzes["final"]
+    assert (quiz.pass_mark, quiz.max_attempts) == (80, 3)
+    assert 10 <= len(quiz.questions) <= 14
+    assert quiz.draw is not None
+    assert 8 <= quiz.draw <= 10
+    types = [q.type for q in quiz.questions]
+    assert types.count(QuestionType.REFLECTION) == 1
+    for question in quiz.questions:
+        if question.type is not QuestionType.REFLECTION:
+            assert question.explanation is not None, question.id
+        for choice in question.choices:
+            assert choice.correct or choice.feedback is not None, question.id
+
+
+def test_question_types_used_across_the_set(shipped: Catalog) -> None:
+    used = {q.type for c in shipped.courses.values() for q in c.quizzes["final"].questions}
+    assert used == set(QuestionType)
+
+
+def _figures(course: Course, language: str) -> list[tuple[str, str]]:
+    html = "".join(lesson.html.get(language) for lesson in course.lessons.values())
+    return re.findall(r'<img src="assets/([^"]+\.svg)" alt="([^"]*)"', html)
+
+
+def test_svg_figures_have_alt_text_in_both_languages(shipped: Catalog) -> None:
+    found = 0
+    for course in shipped.courses.values():
+        for language in ("en", "fr"):
+            for path, alt in _figures(course, language):
+                found += 1
+                assert alt.strip(), (course.id, path, language)
+                assert (
+                    (course.folder / path)
+                    .read_text(encoding="utf-8")
+                    .lstrip()
+                    .startswith(("<svg", "<?xml"))
+                )
+    assert found >= 2
+
+
+def test_certificates(shipped: Catalog) -> None:
+    certificates = shipped.certificates
+    for course_id in COURSE_IDS:
+        assert any(c.requires == (course_id,) for c in certificates.values()), course_id
+    program = certificates["frq-por-training"]
+    assert set(program.requires) == set(COURSE_IDS)
+    assert program.title.get("fr") == "Formation complémentaire en recherche axée sur le patient"
+    assert program.title.get("en") == "Complementary training in patient-oriented research"
+    for certificate in certificates.values():
+        assert certificate.logo is not None
+        assert (certificate.logo.parent / "LICENSE.md").is_file()
