@@ -1,0 +1,157 @@
+"""SQLAlchemy base class, engine creation and the session of the current app context."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Dialect,
+    Enum,
+    MetaData,
+    create_engine,
+    event,
+    make_url,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+EXTENSION_KEY = "lms.db"
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Named constraints let migrations drop or alter them by name on every database."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime, also on SQLite, which stores datetimes without zone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column; use lms.db.utcnow()")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def str_enum(enum_class: type[enum.StrEnum], length: int = 16) -> Enum:
+    """A column type storing an enum's values as plain strings.
+
+    No native database enum: adding a member must not need an ``ALTER TYPE`` on PostgreSQL.
+    """
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012  (SQLAlchemy reads this class attribute)
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+def _sqlite_configurator(foreign_keys: bool) -> Callable[[Any, Any], None]:
+    def configure(dbapi_connection: Any, _record: Any) -> None:
+        # Python's sqlite3 opens and commits transactions on its own, which breaks SAVEPOINT
+        # and transactional DDL: SQLAlchemy takes that job (_begin_sqlite), as its docs advise.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        # SQLite leaves foreign keys unchecked unless asked, per connection.
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        # WAL lets readers go on while a request writes.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    return configure
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def create_db_engine(url: str, *, foreign_keys: bool = True, **options: Any) -> Engine:
+    """An engine for ``url``; for a SQLite file, its folder is created and pragmas set.
+
+    ``foreign_keys=False`` is for migrations only; ``options`` go to ``create_engine``.
+    """
+    parsed = make_url(url)
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    if is_sqlite and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **options)
+    if is_sqlite:
+        event.listen(engine, "connect", _sqlite_configurator(foreign_keys))
+        event.listen(engine, "begin", _begin_sqlite)
+    return engine
+
+
+@dataclass(frozen=True)
+class Database:
+    """The engine of one app and the factory of its sessions."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
+def init_app(app: Flask, database_url: str) -> Database:
+    engine = create_db_engine(database_url)
+    database = Database(engine, sessionmaker(engine))
+    app.extensions[EXTENSION_KEY] = database
+    app.teardown_appcontext(_close_session)
+    return database
+
+
+def database(app: Flask | None = None) -> Database:
+    """The database of ``app`` (default: the current app)."""
+    target = app if app is not None else current_app
+    found: Database = target.extensions[EXTENSION_KEY]
+    return found
+
+
+def get_session() -> Session:
+    """The session of the current app context (a request, a CLI command), opened on first use.
+
+    Views and commands commit it; services only add and flush. It is closed, and anything
+    not committed rolled back, when the app context ends.
+    """
+    if "db_session" not in g:
+        g.db_session = database().sessions()
+    session: Session = g.db_session
+    return session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session: Session | None = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,52 @@
+"""Learning's tables: who started which course and which lessons they completed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts.models import User
+from lms.db import Base, utcnow
+
+COURSE_ID_LENGTH = 64
+STEM_LENGTH = 128
+VERSION_LENGTH = 64
+"""A content version is a SHA-256 in hex."""
+
+
+class Enrolment(Base):
+    """A learner's place in one course, by the course's stable id."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(COURSE_ID_LENGTH))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+    completed_version: Mapped[str | None] = mapped_column(String(VERSION_LENGTH))
+    """The course's content version when it was completed."""
+    last_item: Mapped[str | None] = mapped_column(String(STEM_LENGTH))
+    """The outline key (``welcome``, ``final.quiz``) last opened, to resume there."""
+
+    user: Mapped[User] = relationship()
+
+
+class LessonCompletion(Base):
+    """One lesson marked complete by one learner, with the content version they read."""
+
+    __tablename__ = "lesson_completions"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "lesson"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(COURSE_ID_LENGTH))
+    lesson: Mapped[str] = mapped_column(String(STEM_LENGTH))
+    """The lesson's stem."""
+    content_version: Mapped[str] = mapped_column(String(VERSION_LENGTH))
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()

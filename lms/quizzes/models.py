@@ -1,0 +1,46 @@
+"""Quizzes' tables: attempts, each with a snapshot of what was asked and answered."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts.models import User
+from lms.db import Base, utcnow
+from lms.learning.models import COURSE_ID_LENGTH, STEM_LENGTH, VERSION_LENGTH
+
+
+class QuizAttempt(Base):
+    """One attempt at one quiz; ``number`` counts from 1 per learner and quiz.
+
+    The unique (user, course, quiz, number) makes two concurrent starts collide, so the
+    attempt limit holds without a lock.
+    """
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id", "quiz", "number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(COURSE_ID_LENGTH))
+    quiz: Mapped[str] = mapped_column(String(STEM_LENGTH))
+    """The quiz's stem (``final`` for ``final.quiz.yaml``)."""
+    number: Mapped[int]
+    content_version: Mapped[str] = mapped_column(String(VERSION_LENGTH))
+    questions: Mapped[list[Any]]
+    """What was asked, in the order shown: ids, prompts, choices, so the record outlives edits."""
+    answers: Mapped[dict[str, Any] | None]
+    """Answers by question id; None until submitted."""
+    score: Mapped[int | None]
+    max_score: Mapped[int | None]
+    passed: Mapped[bool | None]
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,71 @@
+"""Staff's tables: cohorts and their rosters, and the audit trail of staff actions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts.models import User
+from lms.db import Base, utcnow
+
+
+class Cohort(Base):
+    """A group followed together (e.g. FRQ fellows 2026), towards one certificate."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    certificate_id: Mapped[str | None] = mapped_column(String(64))
+    """The certificate definition the cohort works towards."""
+    due_date: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[CohortMembership]] = relationship(
+        back_populates="cohort", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class CohortMembership(Base):
+    """One roster line; ``user`` is set once someone with that email has an account."""
+
+    __tablename__ = "cohort_memberships"
+    __table_args__ = (UniqueConstraint("cohort_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
+    sector: Mapped[str | None] = mapped_column(String(100))
+    fellowship_number: Mapped[str | None] = mapped_column(String(64))
+    notes: Mapped[str | None] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="memberships")
+    user: Mapped[User | None] = relationship()
+
+
+class AuditEvent(Base):
+    """A staff action, kept even after its actor's account is deleted."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(64))
+    """What was done, e.g. ``certificate.revoke``."""
+    target: Mapped[str] = mapped_column(String(200))
+    """What it was done to, e.g. ``certificate:AB12CD``."""
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    actor: Mapped[User | None] = relationship()
