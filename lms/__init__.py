@@ -1,0 +1,61 @@
+"""Parcours: the application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext
+
+from lms import catalog, db, errors, i18n
+from lms.config import EXTENSION_KEY as SETTINGS_KEY
+from lms.config import Environment, Settings, load_settings
+from lms.extensions import csrf, login_manager
+
+
+def _blueprints() -> tuple[Blueprint, ...]:
+    """Every blueprint of the app, in one list; imported here so features load with the app."""
+    from lms.accounts.views import blueprint as accounts
+    from lms.learning.views import blueprint as learning
+
+    return (accounts, learning)
+
+
+def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
+    """Build the Parcours app.
+
+    ``config`` is a ``Settings``, or a mapping of settings fields to override over the
+    ``LMS_*`` environment variables (as tests do), or None for the environment alone.
+    """
+    settings = config if isinstance(config, Settings) else load_settings(overrides=config)
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.env is Environment.TESTING,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.is_production,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.is_production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        # Flask-WTF's token would otherwise expire after an hour: too short for slow readers.
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.extensions[SETTINGS_KEY] = settings
+    # Templates are indented for reading; keep that indentation out of the HTML sent.
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    db.init_app(app, settings.database_url)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    i18n.init_app(app, settings)
+    errors.init_app(app)
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
+    catalog.init_app(app, settings)
+    return app

@@ -1,0 +1,38 @@
+"""The app's live course catalogue: one CatalogStore per app, reloaded on request if asked."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+
+from lms.config import Settings
+from lms.content import Catalog, CatalogStore
+
+EXTENSION_KEY = "lms.catalog"
+
+
+def init_app(app: Flask, settings: Settings) -> CatalogStore:
+    # Read at start, so a deployment logs its content problems before serving anyone. With
+    # reload on, file events say what changed, so a request pays only for what was edited.
+    store = CatalogStore(settings.content_dir, watch=settings.content_reload)
+    app.extensions[EXTENSION_KEY] = store
+    if settings.content_reload:
+        app.before_request(_refresh)
+    return store
+
+
+def catalog_store(app: Flask | None = None) -> CatalogStore:
+    """The catalogue store of ``app`` (default: the current app)."""
+    target = app if app is not None else current_app
+    store: CatalogStore = target.extensions[EXTENSION_KEY]
+    return store
+
+
+def current_catalog() -> Catalog:
+    """The catalogue as it stands for this request."""
+    return catalog_store().catalog
+
+
+def _refresh() -> None:
+    # Static files do not depend on the content; no need to look at the files for them.
+    if request.endpoint != "static":
+        catalog_store().refresh()

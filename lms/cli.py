@@ -1,0 +1,141 @@
+"""The ``lms`` command: Flask's commands plus database, users, content checks and setup."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup
+
+from lms import create_app, schema
+from lms.accounts import services as accounts
+from lms.accounts.models import Role
+from lms.config import ConfigurationError, current_settings, load_settings
+from lms.content import load_content
+from lms.db import get_session
+
+SETUP_ADMIN_EMAIL = "admin@localhost"
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, load_dotenv=False)
+def cli() -> None:
+    """Parcours: course engine with certification."""
+
+
+@cli.group()
+def db() -> None:
+    """Apply or undo database migrations."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the database up to REVISION (default: the latest)."""
+    url = current_settings().database_url
+    schema.upgrade(url, revision)
+    click.echo(f"Database at revision {schema.current_revision(url)}.")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION (``-1`` for one step, ``base`` for empty)."""
+    url = current_settings().database_url
+    schema.downgrade(url, revision)
+    click.echo(f"Database at revision {schema.current_revision(url) or 'base'}.")
+
+
+@cli.group()
+def users() -> None:
+    """Manage user accounts."""
+
+
+@users.command("create")
+@click.option("--email", required=True, help="The sign-in address.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.LEARNER.value,
+    show_default=True,
+)
+@click.option("--password", help="Default: a random password, printed once.")
+def users_create(email: str, role: str, password: str | None) -> None:
+    """Create a user account."""
+    generated = password is None
+    chosen = accounts.generate_password() if password is None else password
+    session = get_session()
+    try:
+        user = accounts.create_user(session, email, chosen, Role(role))
+    except accounts.EmailAlreadyRegistered:
+        raise click.ClickException(f"A user with the email {email!r} already exists.") from None
+    session.commit()
+    click.echo(f"Created {user.role} {user.email}.")
+    if generated:
+        click.echo(f"Password: {chosen}")
+
+
+@cli.group()
+def courses() -> None:
+    """Check course content."""
+
+
+@courses.command("check", with_appcontext=False)
+@click.argument("root", required=False, type=click.Path(file_okay=False, path_type=Path))
+def courses_check(root: Path | None) -> None:
+    """Check every course and certificate under ROOT (default: the configured content root).
+
+    Prints each problem as ``path:line[:column]: severity: message`` and exits 1 if any is
+    an error.
+    """
+    # No app here: loading it would read (and log) the same content a second time.
+    content_root = root if root is not None else load_settings().content_dir
+    if not content_root.is_dir():
+        raise click.ClickException(f"{content_root} is not a folder.")
+    loaded = load_content(Path(content_root))
+    for problem in sorted(loaded.problems):
+        click.echo(problem.format())
+    errors = sum(1 for p in loaded.problems if p.is_error)
+    warnings = len(loaded.problems) - errors
+    click.echo(
+        f"{len(loaded.catalog.courses)} course(s), {len(loaded.catalog.certificates)} "
+        f"certificate(s) checked: {errors} error(s), {warnings} warning(s).",
+        err=True,
+    )
+    sys.exit(1 if errors else 0)
+
+
+@cli.command("setup")
+@click.option(
+    "--url", default="http://127.0.0.1:5000", show_default=True, help="Where the site will be."
+)
+def setup(url: str) -> None:
+    """Prepare a fresh install: migrate the database and create a first admin if none exists."""
+    settings = current_settings()
+    schema.upgrade(settings.database_url)
+    session = get_session()
+    if accounts.admin_exists(session):
+        click.echo("Database up to date; an administrator already exists.")
+        return
+    password = accounts.generate_password()
+    try:
+        accounts.create_user(session, SETUP_ADMIN_EMAIL, password, Role.ADMIN)
+    except accounts.EmailAlreadyRegistered:
+        raise click.ClickException(
+            f"{SETUP_ADMIN_EMAIL} exists but is not an administrator; create one with "
+            "`lms users create --role admin`."
+        ) from None
+    session.commit()
+    click.echo("Parcours is ready. Sign in with (shown only this once):")
+    click.echo(f"  URL:      {url.rstrip('/')}/accounts/sign-in")
+    click.echo(f"  Email:    {SETUP_ADMIN_EMAIL}")
+    click.echo(f"  Password: {password}")
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="lms")
+    except ConfigurationError as error:
+        # A settings mistake is the operator's to fix: say what it is, without a traceback.
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)

@@ -1,0 +1,77 @@
+"""Domain errors and the pages shown for them and for HTTP errors, in the user's language."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from lms.db import get_session
+
+
+class DomainError(Exception):
+    """A rule said no. Subclasses are named as sentences (``AttemptLimitReached``).
+
+    ``message`` is shown to the person; ``status_code`` is the HTTP answer (4xx).
+    """
+
+    status_code = 400
+    message = lazy_gettext("This action is not possible.")
+
+
+_TITLES = {
+    400: lazy_gettext("Bad request"),
+    403: lazy_gettext("Access denied"),
+    404: lazy_gettext("Page not found"),
+    405: lazy_gettext("Method not allowed"),
+    500: lazy_gettext("Something went wrong"),
+}
+
+_MESSAGES = {
+    400: lazy_gettext(
+        "The request could not be understood. If you were sending a form, it may have "
+        "expired: go back, reload the page and try again."
+    ),
+    403: lazy_gettext("You do not have permission to see this page."),
+    404: lazy_gettext(
+        "There is no page at this address. Check the address, or start again "
+        "from the list of courses."
+    ),
+    405: lazy_gettext("This address does not accept this kind of request."),
+    500: lazy_gettext(
+        "An unexpected error happened on our side and has been recorded. "
+        "Please try again in a moment."
+    ),
+}
+
+
+def _render(status: int, message: object | None = None) -> tuple[str, int]:
+    shown = status if status in _TITLES else (500 if status >= 500 else 400)
+    page = render_template(
+        "errors/error.html",
+        status=status,
+        title=_TITLES[shown],
+        message=message if message is not None else _MESSAGES[shown],
+    )
+    return page, status
+
+
+def _handle_http_error(error: HTTPException) -> tuple[str, int]:
+    return _render(error.code or 500)
+
+
+def _handle_domain_error(error: DomainError) -> tuple[str, int]:
+    get_session().rollback()
+    return _render(error.status_code, error.message)
+
+
+def _handle_internal_error(_error: InternalServerError) -> tuple[str, int]:
+    # Whatever the failed request wrote must not be committed by a later step.
+    get_session().rollback()
+    return _render(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(DomainError, _handle_domain_error)
+    app.register_error_handler(InternalServerError, _handle_internal_error)
+    app.register_error_handler(HTTPException, _handle_http_error)
