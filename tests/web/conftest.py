@@ -1,0 +1,134 @@
+"""Web-tier fixtures: an app on a real SQLite file, its client, users and signing in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import pytest
+from alembic import command
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from lms import create_app, schema
+from lms.accounts import services as accounts
+from lms.accounts.models import Role
+from lms.db import database, get_session
+from lms.models import Base
+
+from .helpers import PASSWORD, submit_form
+
+TESTS = Path(__file__).resolve().parent.parent
+FIXTURE_CONTENT = TESTS / "fixtures" / "content" / "minimal"
+TRANSLATIONS = TESTS.parent / "lms" / "translations"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations() -> None:
+    """Compile each .po whose .mo is missing or older, as `make install` does."""
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings from the developer's or CI's shell must not leak into tests."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("LMS_"):
+            monkeypatch.delenv(name)
+
+
+class MakeApp(Protocol):
+    def __call__(self, *, with_schema: bool = True, **overrides: Any) -> Flask: ...
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> Iterator[MakeApp]:
+    """Apps on SQLite files in tmp_path; ``with_schema=False`` leaves the database empty."""
+    apps: list[Flask] = []
+
+    def make(*, with_schema: bool = True, **overrides: Any) -> Flask:
+        settings: dict[str, Any] = {
+            "env": "testing",
+            "database_url": f"sqlite:///{tmp_path / f'app{len(apps)}.db'}",
+            "content_dir": FIXTURE_CONTENT,
+            "content_reload": False,
+        }
+        settings.update(overrides)
+        app = create_app(settings)
+        apps.append(app)
+        if with_schema:
+            # Tables from the models (fast), stamped at the latest revision; test_migrations
+            # proves the revisions build the same schema.
+            Base.metadata.create_all(database(app).engine)
+            command.stamp(schema.alembic_config(settings["database_url"]), "head")
+        return app
+
+    yield make
+    for app in apps:
+        database(app).engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: MakeApp) -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@dataclass(frozen=True)
+class MadeUser:
+    id: int
+    email: str
+    password: str
+    role: Role
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., MadeUser]:
+    """Create and commit a user; returns its id, email and plain password."""
+    count = 0
+
+    def make(
+        email: str | None = None,
+        password: str = PASSWORD,
+        role: Role = Role.LEARNER,
+        language: str | None = None,
+    ) -> MadeUser:
+        nonlocal count
+        count += 1
+        with app.app_context():
+            session = get_session()
+            user = accounts.create_user(
+                session, email or f"user{count}@example.org", password, role, language
+            )
+            session.commit()
+            return MadeUser(user.id, user.email, password, user.role)
+
+    return make
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[..., TestResponse]:
+    """Sign ``client`` in through the sign-in form: ``login(email, password=PASSWORD)``."""
+
+    def sign_in(email: str, password: str = PASSWORD) -> TestResponse:
+        return submit_form(client, "/accounts/sign-in", {"email": email, "password": password})
+
+    return sign_in
