@@ -3,7 +3,7 @@
 from lms.accounts.models import Role, User
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.db import Base
-from lms.learning.models import Enrolment, LessonCompletion
+from lms.learning.models import Enrolment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
 from lms.staff.models import AuditEvent, Cohort, CohortMembership
 
@@ -15,7 +15,7 @@ __all__ = [
     "Cohort",
     "CohortMembership",
     "Enrolment",
-    "LessonCompletion",
+    "ItemCompletion",
     "QuizAttempt",
     "Role",
     "User",

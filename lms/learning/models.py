@@ -1,4 +1,4 @@
-"""Learning's tables: who started which course and which lessons they completed."""
+"""Learning's tables: who started which course and which outline items they completed."""
 
 from __future__ import annotations
 
@@ -35,17 +35,21 @@ class Enrolment(Base):
     user: Mapped[User] = relationship()
 
 
-class LessonCompletion(Base):
-    """One lesson marked complete by one learner, with the content version they read."""
+class ItemCompletion(Base):
+    """One outline item done by one learner: a lesson marked complete or a quiz passed.
 
-    __tablename__ = "lesson_completions"
-    __table_args__ = (UniqueConstraint("user_id", "course_id", "lesson"),)
+    Progress lives here for every kind of item, so learning can tell a course complete
+    without knowing how a quiz is graded (quizzes record their passes here).
+    """
+
+    __tablename__ = "item_completions"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "item"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     course_id: Mapped[str] = mapped_column(String(COURSE_ID_LENGTH))
-    lesson: Mapped[str] = mapped_column(String(STEM_LENGTH))
-    """The lesson's stem."""
+    item: Mapped[str] = mapped_column(String(STEM_LENGTH))
+    """The outline key: a lesson's stem (``welcome``) or a quiz's (``final.quiz``)."""
     content_version: Mapped[str] = mapped_column(String(VERSION_LENGTH))
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -155,25 +155,25 @@ def upgrade() -> None:
         sa.UniqueConstraint("user_id", "course_id", name=op.f("uq_enrolments_user_id_course_id")),
     )
     op.create_table(
-        "lesson_completions",
+        "item_completions",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("course_id", sa.String(length=64), nullable=False),
-        sa.Column("lesson", sa.String(length=128), nullable=False),
+        sa.Column("item", sa.String(length=128), nullable=False),
         sa.Column("content_version", sa.String(length=64), nullable=False),
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],
-            name=op.f("fk_lesson_completions_user_id_users"),
+            name=op.f("fk_item_completions_user_id_users"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_lesson_completions")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_item_completions")),
         sa.UniqueConstraint(
             "user_id",
             "course_id",
-            "lesson",
-            name=op.f("uq_lesson_completions_user_id_course_id_lesson"),
+            "item",
+            name=op.f("uq_item_completions_user_id_course_id_item"),
         ),
     )
     op.create_table(
@@ -211,7 +211,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("quiz_attempts")
-    op.drop_table("lesson_completions")
+    op.drop_table("item_completions")
     op.drop_table("enrolments")
     op.drop_index(op.f("ix_cohort_memberships_user_id"), table_name="cohort_memberships")
     op.drop_table("cohort_memberships")
