@@ -18,8 +18,9 @@ def _blueprints() -> tuple[Blueprint, ...]:
     """Every blueprint of the app, in one list; imported here so features load with the app."""
     from lms.accounts.views import blueprint as accounts
     from lms.learning.views import blueprint as learning
+    from lms.quizzes.views import blueprint as quizzes
 
-    return (accounts, learning)
+    return (accounts, learning, quizzes)
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
