@@ -1,1 +1,1 @@
-"""Certificates: issuing, PDF rendering, public verification."""
+"""Certificates: issuing, PDF rendering, Open Badges 3.0, public verification."""
