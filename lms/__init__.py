@@ -8,19 +8,20 @@ from typing import Any
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext
 
-from lms import catalog, db, errors, i18n
+from lms import catalog, db, errors, i18n, mail
 from lms.config import EXTENSION_KEY as SETTINGS_KEY
 from lms.config import Environment, Settings, load_settings
-from lms.extensions import csrf, login_manager
+from lms.extensions import csrf, limiter, login_manager
 
 
 def _blueprints() -> tuple[Blueprint, ...]:
     """Every blueprint of the app, in one list; imported here so features load with the app."""
     from lms.accounts.views import blueprint as accounts
+    from lms.accounts.views import privacy_blueprint as privacy
     from lms.learning.views import blueprint as learning
     from lms.quizzes.views import blueprint as quizzes
 
-    return (accounts, learning, quizzes)
+    return (accounts, privacy, learning, quizzes)
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
@@ -42,6 +43,9 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         # Flask-WTF's token would otherwise expire after an hour: too short for slow readers.
         WTF_CSRF_TIME_LIMIT=None,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_url,
+        # Retry-After on a 429, so that clients know when to come back.
+        RATELIMIT_HEADERS_ENABLED=True,
     )
     app.extensions[SETTINGS_KEY] = settings
     # Templates are indented for reading; keep that indentation out of the HTML sent.
@@ -50,6 +54,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app, settings.database_url)
     csrf.init_app(app)
+    limiter.init_app(app)
+    mail.init_app(app, settings)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = lazy_gettext("Please sign in to see this page.")

@@ -6,8 +6,11 @@ import enum
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from email.headerregistry import Address
+from email.policy import SMTP
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from lms.content import SUPPORTED_LANGUAGES
 
@@ -42,6 +45,17 @@ class Settings:
     content_dir: Path = PROJECT_ROOT
     content_reload: bool = True
     default_language: str = "fr"
+    base_url: str = "http://127.0.0.1:5000"
+    """Where people reach the site; absolute links in mails start with it."""
+    smtp_host: str = ""
+    """Empty (the development default): mails are written to the log instead of sent."""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_starttls: bool = True
+    mail_from: str = "Parcours <no-reply@localhost>"
+    ratelimit_storage_url: str = "memory://"
+    """Where sign-in attempts are counted; shared storage (``redis://...``) for several servers."""
 
     def __post_init__(self) -> None:
         if self.env is Environment.PRODUCTION and self.secret_key == DEVELOPMENT_SECRET_KEY:
@@ -57,10 +71,49 @@ class Settings:
                 f"LMS_DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}, "
                 f"not {self.default_language!r}."
             )
+        self._check_mail()
+
+    def _check_mail(self) -> None:
+        base = urlsplit(self.base_url)
+        if base.scheme not in {"http", "https"} or not base.netloc or base.query or base.fragment:
+            raise ConfigurationError(
+                f"LMS_BASE_URL must be an http(s) address such as https://parcours.example.org, "
+                f"not {self.base_url!r}."
+            )
+        if not 0 < self.smtp_port < 65536:
+            raise ConfigurationError(f"LMS_SMTP_PORT must be 1 to 65535, not {self.smtp_port}.")
+        if self.smtp_password and not self.smtp_username:
+            raise ConfigurationError("LMS_SMTP_PASSWORD is set but LMS_SMTP_USERNAME is empty.")
+        if not _is_mailbox(self.mail_from):
+            raise ConfigurationError(
+                "LMS_MAIL_FROM must be an address such as "
+                f"'Parcours <no-reply@parcours.example.org>', not {self.mail_from!r}."
+            )
+        if not self.ratelimit_storage_url.strip():
+            raise ConfigurationError("LMS_RATELIMIT_STORAGE_URL is empty.")
+
+    @property
+    def mail_is_sent(self) -> bool:
+        """Whether mails go to an SMTP server; if not, they are only logged."""
+        return bool(self.smtp_host)
 
     @property
     def is_production(self) -> bool:
         return self.env is Environment.PRODUCTION
+
+
+def _is_mailbox(text: str) -> bool:
+    """Whether ``text`` is one address with an optional display name, fit for a From header."""
+    try:
+        header = SMTP.header_factory("From", text)
+    except (ValueError, IndexError):
+        return False
+    addresses: tuple[Address, ...] = getattr(header, "addresses", ())
+    return (
+        not getattr(header, "defects", ())
+        and len(addresses) == 1
+        and bool(addresses[0].username and addresses[0].domain)
+    )
 
 
 def _parse_env(value: str) -> Environment:
@@ -83,6 +136,13 @@ def _parse_bool(name: str) -> Callable[[str], bool]:
     return parse
 
 
+def _parse_port(value: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise ConfigurationError(f"LMS_SMTP_PORT must be a number, not {value!r}.") from None
+
+
 def _parse_path(value: str) -> Path:
     return Path(value).expanduser().resolve()
 
@@ -94,6 +154,14 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "content_dir": ("LMS_CONTENT_DIR", _parse_path),
     "content_reload": ("LMS_CONTENT_RELOAD", _parse_bool("LMS_CONTENT_RELOAD")),
     "default_language": ("LMS_DEFAULT_LANGUAGE", lambda v: v.strip().lower()),
+    "base_url": ("LMS_BASE_URL", lambda v: v.strip().rstrip("/")),
+    "smtp_host": ("LMS_SMTP_HOST", str.strip),
+    "smtp_port": ("LMS_SMTP_PORT", _parse_port),
+    "smtp_username": ("LMS_SMTP_USERNAME", str),
+    "smtp_password": ("LMS_SMTP_PASSWORD", str),
+    "smtp_starttls": ("LMS_SMTP_STARTTLS", _parse_bool("LMS_SMTP_STARTTLS")),
+    "mail_from": ("LMS_MAIL_FROM", str.strip),
+    "ratelimit_storage_url": ("LMS_RATELIMIT_STORAGE_URL", str.strip),
 }
 """Settings field -> (environment variable, parser of its text)."""
 

@@ -24,6 +24,7 @@ _TITLES = {
     403: lazy_gettext("Access denied"),
     404: lazy_gettext("Page not found"),
     405: lazy_gettext("Method not allowed"),
+    429: lazy_gettext("Too many attempts"),
     500: lazy_gettext("Something went wrong"),
 }
 
@@ -38,6 +39,9 @@ _MESSAGES = {
         "from the list of courses."
     ),
     405: lazy_gettext("This address does not accept this kind of request."),
+    429: lazy_gettext(
+        "There were too many attempts in a short time. Wait a few minutes, then try again."
+    ),
     500: lazy_gettext(
         "An unexpected error happened on our side and has been recorded. "
         "Please try again in a moment."

@@ -37,6 +37,13 @@ def current_language() -> str:
     return locale.language if locale is not None else current_settings().default_language
 
 
+def language_or_default(language: str | None) -> str:
+    """``language`` if the interface has it, else the default: e.g. for a user's mail."""
+    if language is not None and language in SUPPORTED_LANGUAGES:
+        return language
+    return current_settings().default_language
+
+
 def _template_globals() -> dict[str, object]:
     language = current_language()
     return {

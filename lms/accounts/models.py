@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import JSON, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from lms.db import Base, str_enum, utcnow
@@ -17,6 +18,46 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+class ResearchRole(enum.StrEnum):
+    """Roles in research with and for patients, as the community's membership form lists them."""
+
+    PATIENT = "patient"
+    """Patient, caregiver or citizen."""
+    RESEARCHER = "researcher"
+    TRAINEE = "trainee"
+    """Graduate student, clinical or postdoctoral fellow."""
+    CLINICIAN = "clinician"
+    """Clinician or health and social services professional."""
+    DECISION_MAKER = "decision_maker"
+    """Health care administrator or policy maker."""
+    ACADEMIC_LEADER = "academic_leader"
+
+
+class Affiliation(enum.StrEnum):
+    UNIVERSITY = "university"
+    HEALTH_ESTABLISHMENT = "health_establishment"
+    """Health establishment or research centre."""
+    SPOR_ENTITY = "spor_entity"
+    """An entity funded by SPOR (Canada's Strategy for Patient-Oriented Research)."""
+    OTHER = "other"
+    """Described in ``User.affiliation_other``."""
+
+
+class FrqSector(enum.StrEnum):
+    """The sectors of the Fonds de recherche du Québec (the former FRQS, FRQSC and FRQNT)."""
+
+    HEALTH = "health"
+    """Santé."""
+    SOCIETY_CULTURE = "society_culture"
+    """Société et culture."""
+    NATURE_TECHNOLOGIES = "nature_technologies"
+    """Nature et technologies."""
+
+
+AFFILIATION_OTHER_LENGTH = 200
+CERTIFICATE_NAME_LENGTH = 200
+
+
 def normalize_email(email: str) -> str:
     """Addresses compare case-insensitively, so they are stored trimmed and lower-cased."""
     return email.strip().lower()
@@ -26,12 +67,18 @@ class User(Base):
     """A person with an account; also what Flask-Login keeps as the signed-in user."""
 
     __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "affiliation_other IS NULL OR affiliation = 'other'", name="affiliation_other_if_other"
+        ),
+        CheckConstraint("frq_sector IS NULL OR frq_fellowship", name="frq_sector_if_fellow"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     """None until the person sets a password (e.g. an invited learner)."""
-    certificate_name: Mapped[str | None] = mapped_column(String(200))
+    certificate_name: Mapped[str | None] = mapped_column(String(CERTIFICATE_NAME_LENGTH))
     """The name as it should appear on certificates."""
     language: Mapped[str | None] = mapped_column(String(8))
     """The interface language the person chose; None follows the browser."""
@@ -40,9 +87,43 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None]
 
+    # The profile of the membership form; None (or empty) for accounts made without it,
+    # such as an administrator created from the command line.
+    research_roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """``ResearchRole`` values, in the order of the enum; see ``roles_in_research``."""
+    affiliation: Mapped[Affiliation | None] = mapped_column(str_enum(Affiliation, length=32))
+    affiliation_other: Mapped[str | None] = mapped_column(String(AFFILIATION_OTHER_LENGTH))
+    frq_fellowship: Mapped[bool | None]
+    """Whether the person holds an FRQ fellowship; None if never asked."""
+    frq_sector: Mapped[FrqSector | None] = mapped_column(str_enum(FrqSector, length=32))
+    privacy_consent_at: Mapped[datetime | None]
+    privacy_notice_version: Mapped[str | None] = mapped_column(String(32))
+    """The version of the privacy notice consented to at ``privacy_consent_at``."""
+
     @validates("email")
     def _normalize_email(self, _key: str, email: str) -> str:
         return normalize_email(email)
+
+    @property
+    def roles_in_research(self) -> frozenset[ResearchRole]:
+        """The stored research roles that still exist in ``ResearchRole``."""
+        known = {r.value for r in ResearchRole}
+        return frozenset(ResearchRole(r) for r in self.research_roles or () if r in known)
+
+    @roles_in_research.setter
+    def roles_in_research(self, roles: frozenset[ResearchRole]) -> None:
+        # A new list, in enum order: SQLAlchemy sees the change, and equal sets store alike.
+        self.research_roles = [r.value for r in ResearchRole if r in roles]
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def session_key(self) -> str:
+        """Changes with the password hash, so that changing the password ends other sessions."""
+        digest = hashlib.sha256((self.password_hash or "").encode("utf-8")).hexdigest()
+        return digest[:16]
 
     # Flask-Login's user protocol, written out rather than inherited from its untyped mixin.
     @property
@@ -58,7 +139,8 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # Flask-Login keeps this in the session and the remember-me cookie; see _load_user.
+        return f"{self.id}:{self.session_key}"
 
     @property
     def is_staff(self) -> bool:

@@ -22,6 +22,7 @@ from lms.db import database, get_session
 from lms.models import Base
 
 from .helpers import PASSWORD, submit_form
+from .smtp import Mailbox, running_mailbox
 
 TESTS = Path(__file__).resolve().parent.parent
 FIXTURE_CONTENT = TESTS / "fixtures" / "content" / "minimal"
@@ -85,6 +86,19 @@ def make_app(tmp_path: Path) -> Iterator[MakeApp]:
 @pytest.fixture
 def app(make_app: MakeApp) -> Flask:
     return make_app()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server on a free local port; ``mailbox.messages`` holds what it received."""
+    with running_mailbox() as box:
+        yield box
+
+
+@pytest.fixture
+def mail_app(make_app: MakeApp, mailbox: Mailbox) -> Flask:
+    """An app that sends its mail to ``mailbox``; a test module can make it ``app``."""
+    return make_app(**mailbox.settings)
 
 
 @pytest.fixture
