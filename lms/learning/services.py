@@ -1,38 +1,276 @@
-"""Learning rules: what the catalogue shows, in which language."""
+"""Learning rules: enrolments, opening and completing outline items, progress, prerequisites."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any, cast
 
-from lms.content import Catalog
+from flask_babel import lazy_gettext
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import User
+from lms.content import Catalog, Course, ItemKind, OutlineItem
+from lms.db import utcnow
+from lms.errors import DomainError
+from lms.learning import pages, progress
+from lms.learning.models import Enrolment, ItemCompletion
+from lms.learning.progress import CourseProgress
 
 
-@dataclass(frozen=True)
-class CatalogEntry:
-    """One course as the catalogue lists it, in one language."""
-
-    course_id: str
-    title: str
-    summary: str
-    language: str
-    """The language of ``title`` and ``summary``: the one asked for, if the course has it."""
-    estimated_minutes: int
-    languages: tuple[str, ...]
+class CourseNotFound(DomainError):
+    status_code = 404
+    message = lazy_gettext(
+        "There is no course at this address. Start again from the list of courses."
+    )
 
 
-def catalog_entries(catalog: Catalog, language: str) -> tuple[CatalogEntry, ...]:
-    """Every course of ``catalog``, in catalogue order, in ``language`` where offered."""
-    entries = []
-    for course in catalog.courses.values():
-        shown = course.language_for(language)
-        entries.append(
-            CatalogEntry(
-                course_id=course.id,
-                title=course.title.get(shown, course.default_language),
-                summary=course.summary.get(shown, course.default_language),
-                language=shown,
-                estimated_minutes=course.estimated_minutes,
-                languages=course.languages,
-            )
+class ItemNotFound(DomainError):
+    status_code = 404
+    message = lazy_gettext(
+        "This course has no lesson at this address. Start again from the course’s outline."
+    )
+
+
+class AssetNotFound(DomainError):
+    status_code = 404
+    message = lazy_gettext("There is no file at this address.")
+
+
+class CourseLocked(DomainError):
+    """The course has prerequisites the learner has not completed; its items stay closed."""
+
+    status_code = 403
+    message = lazy_gettext("This course opens once its prerequisite courses are complete.")
+
+    def __init__(self, course: Course, missing: tuple[str, ...]) -> None:
+        super().__init__(course.id, missing)
+        self.course = course
+        self.missing = missing
+        """Ids of the prerequisite courses still to complete."""
+
+
+def find_course(catalog: Catalog, course_id: str) -> Course:
+    """The course ``course_id`` of ``catalog``; raise ``CourseNotFound`` if there is none."""
+    course = catalog.course(course_id)
+    if course is None:
+        raise CourseNotFound
+    return course
+
+
+def find_item(course: Course, item_key: str, kind: ItemKind | None = None) -> OutlineItem:
+    """The outline item ``item_key`` (of ``kind``, if given); raise ``ItemNotFound`` otherwise."""
+    item = course.item(item_key)
+    if item is None or (kind is not None and item.kind is not kind):
+        raise ItemNotFound
+    return item
+
+
+def require_asset(course: Course, path: str) -> str:
+    """``path`` if a lesson of ``course`` links to that file; raise ``AssetNotFound`` otherwise.
+
+    Only listed files are served: course.yaml, quiz files (which hold the answers) and
+    authors' other files in the folder stay private, and ``..`` can never match.
+    """
+    if path not in course.assets:
+        raise AssetNotFound
+    return path
+
+
+def completed_course_ids(session: Session, user: User) -> frozenset[str]:
+    """Ids of the courses ``user`` completed, as recorded (whatever their content is now)."""
+    rows = session.scalars(
+        select(Enrolment.course_id).where(
+            Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None)
         )
-    return tuple(entries)
+    )
+    return frozenset(rows)
+
+
+def require_open(session: Session, user: User, course: Course) -> None:
+    """Raise ``CourseLocked`` if ``user`` has not completed every prerequisite of ``course``."""
+    if not course.prerequisites:
+        return
+    missing = progress.missing_prerequisites(course, completed_course_ids(session, user))
+    if missing:
+        raise CourseLocked(course, missing)
+
+
+def find_enrolment(session: Session, user: User, course: Course) -> Enrolment | None:
+    return session.scalar(
+        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
+    )
+
+
+def ensure_enrolment(session: Session, user: User, course: Course) -> Enrolment:
+    """``user``'s enrolment in ``course``, added if this is their first step in it."""
+    enrolment = find_enrolment(session, user, course)
+    if enrolment is not None:
+        return enrolment
+    enrolment = Enrolment(user_id=user.id, course_id=course.id)
+    try:
+        # The unique (user, course) settles two first steps at once (two tabs, two devices);
+        # the savepoint keeps the caller's transaction usable when the other one won.
+        with session.begin_nested():
+            session.add(enrolment)
+    except IntegrityError:
+        return session.scalars(
+            select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
+        ).one()
+    return enrolment
+
+
+def open_item(session: Session, user: User, course: Course, item_key: str) -> OutlineItem:
+    """Let ``user`` open an outline item (lesson or quiz) and remember it as their place.
+
+    Raises ``ItemNotFound`` for a key not in the outline and ``CourseLocked`` while a
+    prerequisite is missing. The place is kept in the database, so it follows the learner
+    from one device to another.
+    """
+    item = find_item(course, item_key)
+    require_open(session, user, course)
+    ensure_enrolment(session, user, course).last_item = item.key
+    return item
+
+
+def open_lesson(session: Session, user: User, course: Course, item_key: str) -> OutlineItem:
+    """``open_item`` for a lesson: ``ItemNotFound`` for a quiz's key too."""
+    return open_item(session, user, course, find_item(course, item_key, ItemKind.LESSON).key)
+
+
+def record_item_completed(session: Session, user: User, course: Course, item_key: str) -> bool:
+    """Record a lesson completed or a quiz passed; True if this made the course complete.
+
+    Idempotent: the unique (user, course, item) keeps the first record, its date and content
+    version, and a second call changes nothing. When every outline item is done, the
+    enrolment's completion date and version are set, once: later calls, even after the
+    author adds items and the learner does them, leave them as they are. Raises
+    ``ItemNotFound`` and ``CourseLocked`` as ``open_item`` does.
+    """
+    item = find_item(course, item_key)
+    require_open(session, user, course)
+    enrolment = ensure_enrolment(session, user, course)
+    done = _completed_items(session, user.id, course.id)
+    if item.key not in done:
+        try:
+            with session.begin_nested():
+                session.add(
+                    ItemCompletion(
+                        user_id=user.id,
+                        course_id=course.id,
+                        item=item.key,
+                        content_version=course.version,
+                    )
+                )
+        except IntegrityError:
+            pass  # Recorded by a concurrent request: the first record stands.
+        done = done | {item.key}
+    # Checked even when the item was already done, so that a retry repairs a completion that
+    # two concurrent last steps each missed.
+    if not all(outline_item.key in done for outline_item in course.items()):
+        return False
+    return _mark_course_completed(session, enrolment, course)
+
+
+def complete_lesson(session: Session, user: User, course: Course, item_key: str) -> bool:
+    """The learner's "mark as complete" on a lesson; True if the course just became complete.
+
+    Only lessons: a quiz is completed by passing it, never by asking.
+    """
+    item = find_item(course, item_key, ItemKind.LESSON)
+    return record_item_completed(session, user, course, item.key)
+
+
+def course_progress(session: Session, user: User, course: Course) -> CourseProgress:
+    """Where ``user`` stands in ``course``: item states, percent, where to continue, lock."""
+    enrolment = find_enrolment(session, user, course)
+    return progress.course_progress(
+        course,
+        _completed_items(session, user.id, course.id),
+        completed_courses=completed_course_ids(session, user),
+        last_item=enrolment.last_item if enrolment is not None else None,
+    )
+
+
+def enrolments_by_course(session: Session, user: User) -> dict[str, Enrolment]:
+    """Every enrolment of ``user``, by course id."""
+    rows = session.scalars(select(Enrolment).where(Enrolment.user_id == user.id))
+    return {enrolment.course_id: enrolment for enrolment in rows}
+
+
+def progress_by_course(session: Session, user: User, catalog: Catalog) -> dict[str, CourseProgress]:
+    """``user``'s progress in every course of ``catalog``, by course id."""
+    return _progress_by_course(session, user, catalog, enrolments_by_course(session, user))
+
+
+def dashboard(session: Session, user: User, catalog: Catalog, language: str) -> pages.Dashboard:
+    """The courses ``user`` began, in catalogue order: those in progress and those completed.
+
+    A course counts as completed once its completion is recorded, even if its author has
+    since added items; courses no longer in the catalogue are left out (their records stay).
+    """
+    enrolments = enrolments_by_course(session, user)
+    progress_map = _progress_by_course(session, user, catalog, enrolments)
+    in_progress: list[pages.DashboardEntry] = []
+    completed: list[pages.DashboardEntry] = []
+    for course in catalog.courses.values():
+        enrolment = enrolments.get(course.id)
+        if enrolment is None:
+            continue
+        entry = pages.DashboardEntry(
+            course=pages.catalog_entry(catalog, course, language, progress_map[course.id]),
+            started_at=enrolment.started_at,
+            completed_at=enrolment.completed_at,
+        )
+        (in_progress if enrolment.completed_at is None else completed).append(entry)
+    return pages.Dashboard(tuple(in_progress), tuple(completed))
+
+
+def _progress_by_course(
+    session: Session, user: User, catalog: Catalog, enrolments: Mapping[str, Enrolment]
+) -> dict[str, CourseProgress]:
+    # Two queries for the whole catalogue, not two per course.
+    completed: defaultdict[str, set[str]] = defaultdict(set)
+    rows = session.execute(
+        select(ItemCompletion.course_id, ItemCompletion.item).where(
+            ItemCompletion.user_id == user.id
+        )
+    )
+    for course_id, item in rows:
+        completed[course_id].add(item)
+    completed_courses = frozenset(
+        course_id for course_id, e in enrolments.items() if e.completed_at is not None
+    )
+    return {
+        course.id: progress.course_progress(
+            course,
+            completed[course.id],
+            completed_courses=completed_courses,
+            last_item=enrolments[course.id].last_item if course.id in enrolments else None,
+        )
+        for course in catalog.courses.values()
+    }
+
+
+def _completed_items(session: Session, user_id: int, course_id: str) -> frozenset[str]:
+    rows = session.scalars(
+        select(ItemCompletion.item).where(
+            ItemCompletion.user_id == user_id, ItemCompletion.course_id == course_id
+        )
+    )
+    return frozenset(rows)
+
+
+def _mark_course_completed(session: Session, enrolment: Enrolment, course: Course) -> bool:
+    """Set the completion date and version unless set already; True if this call set them."""
+    # A conditional UPDATE, not a read then a write: of two requests completing the course
+    # at once, exactly one sees its row change, so the date is recorded once.
+    result = session.execute(
+        update(Enrolment)
+        .where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
+        .values(completed_at=utcnow(), completed_version=course.version)
+    )
+    # An UPDATE's result is a CursorResult, which alone has a row count; the stubs say Result.
+    return cast("CursorResult[Any]", result).rowcount == 1

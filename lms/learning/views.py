@@ -1,15 +1,66 @@
-"""Learning's pages: the course catalogue."""
+"""Learning's pages: catalogue, course outline, lessons and their files, the dashboard."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, send_from_directory, url_for
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.routing import BaseConverter
 
 from lms.catalog import current_catalog
-from lms.i18n import current_language
-from lms.learning import services
+from lms.content import ItemKind, OutlineItem
+from lms.db import get_session
+from lms.i18n import LANGUAGE_NAMES, current_language
+from lms.learning import pages, progress, services
+from lms.learning.forms import CompleteLessonForm
+from lms.learning.progress import ItemProgress
 
 blueprint = Blueprint("learning", __name__, template_folder="templates")
+
+ASSET_MAX_AGE = 3600
+"""Seconds a browser may reuse a lesson file unasked; short, since authors edit files in place
+and their URLs do not change. After that the ETag makes a check cheap."""
+
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+"""An SVG opened on its own is a document of this site: it may not run scripts."""
+
+
+class LessonKeyConverter(BaseConverter):
+    """A lesson's outline key. Never a quiz's (``final.quiz``): those URLs are the quizzes'."""
+
+    regex = r"[A-Za-z0-9_-]+"
+
+
+@blueprint.record_once
+def _register_converter(state: BlueprintSetupState) -> None:
+    # Runs before the routes below are added, which need the converter to exist.
+    state.app.url_map.converters["lesson"] = LessonKeyConverter
+
+
+@blueprint.app_context_processor
+def _language_names() -> dict[str, object]:
+    # App-wide, not just this blueprint's: the locked page also shows for the quizzes' views.
+    return {"language_names": LANGUAGE_NAMES}
+
+
+@blueprint.app_template_global()
+def item_url(course_id: str, item: OutlineItem | ItemProgress | pages.ItemEntry) -> str:
+    """The page of an outline item: the lesson's here, the quiz's in the quizzes blueprint."""
+    if item.kind is ItemKind.QUIZ:
+        return url_for("quizzes.quiz", course_id=course_id, item=item.key)
+    return url_for("learning.lesson", course_id=course_id, item=item.key)
+
+
+@blueprint.app_errorhandler(services.CourseLocked)
+def _course_locked(error: services.CourseLocked) -> ResponseReturnValue:
+    """A page naming the courses to complete first, wherever an item of a locked course is asked."""
+    get_session().rollback()
+    catalog, language = current_catalog(), current_language()
+    course = pages.catalog_entry(catalog, error.course, language)
+    missing = [link for link in course.prerequisites if link.course_id in error.missing]
+    return render_template("learning/locked.html", course=course, missing=missing), 403
 
 
 @blueprint.get("/")
@@ -19,5 +70,83 @@ def index() -> ResponseReturnValue:
 
 @blueprint.get("/courses")
 def catalog() -> ResponseReturnValue:
-    entries = services.catalog_entries(current_catalog(), current_language())
+    catalog = current_catalog()
+    progress_map = (
+        services.progress_by_course(get_session(), current_user, catalog)
+        if current_user.is_authenticated
+        else None
+    )
+    entries = pages.catalog_entries(catalog, current_language(), progress_map)
     return render_template("learning/catalog.html", entries=entries)
+
+
+@blueprint.get("/courses/<course_id>")
+def course(course_id: str) -> ResponseReturnValue:
+    catalog, language = current_catalog(), current_language()
+    course = services.find_course(catalog, course_id)
+    learner_progress, enrolment = None, None
+    if current_user.is_authenticated:
+        session = get_session()
+        learner_progress = services.course_progress(session, current_user, course)
+        enrolment = services.find_enrolment(session, current_user, course)
+    return render_template(
+        "learning/course.html",
+        course=pages.catalog_entry(catalog, course, language, learner_progress),
+        sections=pages.outline(course, language, learner_progress),
+        first_item=next(course.items()),  # the loader refuses a course with an empty outline
+        completed_at=enrolment.completed_at if enrolment is not None else None,
+    )
+
+
+@blueprint.get("/courses/<course_id>/<lesson:item>")
+@login_required
+def lesson(course_id: str, item: str) -> ResponseReturnValue:
+    catalog, language = current_catalog(), current_language()
+    course = services.find_course(catalog, course_id)
+    session = get_session()
+    services.open_lesson(session, current_user, course, item)
+    learner_progress = services.course_progress(session, current_user, course)
+    session.commit()
+    return render_template(
+        "learning/lesson.html",
+        course=pages.catalog_entry(catalog, course, language, learner_progress),
+        page=pages.lesson_page(course, item, language, learner_progress),
+        form=CompleteLessonForm(),
+    )
+
+
+@blueprint.post("/courses/<course_id>/<lesson:item>/complete")
+@login_required
+def complete_lesson(course_id: str, item: str) -> ResponseReturnValue:
+    if not CompleteLessonForm().validate_on_submit():
+        abort(400)
+    course = services.find_course(current_catalog(), course_id)
+    session = get_session()
+    course_completed = services.complete_lesson(session, current_user, course, item)
+    session.commit()
+    if course_completed:
+        flash(_("Congratulations: you have completed this course!"), "success")
+        return redirect(url_for("learning.course", course_id=course.id))
+    flash(_("Lesson marked as complete."), "success")
+    _before, after = progress.adjacent_items(course, item)
+    if after is None:
+        return redirect(url_for("learning.course", course_id=course.id))
+    return redirect(item_url(course.id, after))
+
+
+@blueprint.get("/courses/<course_id>/assets/<path:path>")
+def asset(course_id: str, path: str) -> ResponseReturnValue:
+    course = services.find_course(current_catalog(), course_id)
+    services.require_asset(course, path)
+    response = send_from_directory(course.folder.resolve(), path, max_age=ASSET_MAX_AGE)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if path.lower().endswith(".svg"):
+        response.headers["Content-Security-Policy"] = SVG_POLICY
+    return response
+
+
+@blueprint.get("/dashboard")
+@login_required
+def dashboard() -> ResponseReturnValue:
+    board = services.dashboard(get_session(), current_user, current_catalog(), current_language())
+    return render_template("learning/dashboard.html", board=board)

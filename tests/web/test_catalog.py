@@ -41,7 +41,7 @@ def test_catalogue_is_in_french_by_default(client: FlaskClient) -> None:
 
     assert response.status_code == 200
     assert html_lang(response) == "fr"
-    assert f"<h2>{TITLE_FR}</h2>" in page
+    assert f'<h2><a href="/courses/partnership-essentials">{TITLE_FR}</a></h2>' in page
     assert "Ce que veut dire le partenariat patient en recherche" in page
     assert "Environ 25 minutes" in page
     assert "<h1>Formations</h1>" in page
@@ -53,7 +53,7 @@ def test_catalogue_follows_accept_language(client: FlaskClient) -> None:
     page = response.get_data(as_text=True)
 
     assert html_lang(response) == "en"
-    assert f"<h2>{TITLE_EN}</h2>" in page
+    assert f'<h2><a href="/courses/partnership-essentials">{TITLE_EN}</a></h2>' in page
     assert "About 25 minutes" in page
     assert "<h1>Courses</h1>" in page
     assert TITLE_FR not in page
