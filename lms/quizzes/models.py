@@ -36,7 +36,8 @@ class QuizAttempt(Base):
     questions: Mapped[list[Any]]
     """What was asked, in the order shown: ids, prompts, choices, so the record outlives edits."""
     answers: Mapped[dict[str, Any] | None]
-    """Answers by question id; None until submitted."""
+    """Answers by question id: those saved to finish later, then those submitted; None until
+    the learner saves or submits."""
     score: Mapped[int | None]
     max_score: Mapped[int | None]
     passed: Mapped[bool | None]
