@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
+import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import (
@@ -21,6 +23,7 @@ from sqlalchemy import (
     make_url,
 )
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -155,3 +158,56 @@ def _close_session(_exc: BaseException | None) -> None:
     session: Session | None = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+T = TypeVar("T")
+
+WRITE_TRIES = 8
+"""How often a write that lost a race is run: enough for the winner's few milliseconds."""
+FIRST_PAUSE = 0.005
+"""Seconds before the second try, doubled before each further one: 0.6 s in all at most."""
+
+
+def run_in_transaction(work: Callable[[Session], T]) -> T:
+    """Run ``work`` on the current session and commit; run it again if another request
+    wrote first. Views whose writes may race (quiz attempts, completing a course) use it.
+
+    Two tabs can submit the same attempt, or complete a course, at the same instant. SQLite
+    then refuses the second writer ("database is locked") without waiting, as its snapshot
+    predates the first one's write; PostgreSQL may report a serialization failure. Run again
+    on a fresh snapshot once the first has committed, the rules see its write: a start
+    resumes the attempt it created, a second submission is refused as already submitted.
+    """
+    session = get_session()
+    tries = 1
+    while True:
+        try:
+            result = work(session)
+            session.commit()
+        except OperationalError as error:
+            session.rollback()
+            if tries >= WRITE_TRIES or not _lost_a_race(error):
+                raise
+            time.sleep(FIRST_PAUSE * 2 ** (tries - 1))
+            tries += 1
+        except BaseException:
+            session.rollback()
+            raise
+        else:
+            return result
+
+
+_SQLITE_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+_POSTGRESQL_RACE_STATES = frozenset({"40001", "40P01"})
+"""Serialization failure and deadlock detected: "run the transaction again"."""
+
+
+def _lost_a_race(error: OperationalError) -> bool:
+    """Whether the database refused a write only because another transaction wrote first."""
+    original = error.orig
+    sqlite_code = getattr(original, "sqlite_errorcode", None)
+    if isinstance(sqlite_code, int):
+        # Extended codes (SQLITE_BUSY_SNAPSHOT) keep the primary code in their low byte.
+        return sqlite_code & 0xFF in _SQLITE_BUSY_CODES
+    state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    return state in _POSTGRESQL_RACE_STATES

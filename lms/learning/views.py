@@ -11,7 +11,7 @@ from werkzeug.routing import BaseConverter
 
 from lms.catalog import current_catalog
 from lms.content import ItemKind, OutlineItem
-from lms.db import get_session
+from lms.db import get_session, run_in_transaction
 from lms.i18n import LANGUAGE_NAMES, current_language
 from lms.learning import pages, progress, services
 from lms.learning.forms import CompleteLessonForm
@@ -121,9 +121,9 @@ def complete_lesson(course_id: str, item: str) -> ResponseReturnValue:
     if not CompleteLessonForm().validate_on_submit():
         abort(400)
     course = services.find_course(current_catalog(), course_id)
-    session = get_session()
-    course_completed = services.complete_lesson(session, current_user, course, item)
-    session.commit()
+    course_completed = run_in_transaction(
+        lambda session: services.complete_lesson(session, current_user, course, item)
+    )
     if course_completed:
         flash(_("Congratulations: you have completed this course!"), "success")
         return redirect(url_for("learning.course", course_id=course.id))
