@@ -10,13 +10,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import content
+from bench import content, web
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
 def main() -> None:
     figures = content.run()
+    figures.update(web.run())
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     width = max(len(name) for name in figures)
     print(f"Parcours benchmarks ({machine})")

@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from tests.support.apps import PROJECT, build_app, compile_translations
+from lms.db import database
+from tests.support.apps import build_app, compile_translations
 
-HERE = Path(__file__).resolve().parent
-AXE_SCRIPT = HERE / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = PROJECT / "test-artifacts" / "browser"
+from .helpers import AXE_SCRIPT, LiveServer
+
 CHROMIUM = os.environ.get("LMS_TEST_CHROMIUM", "/usr/bin/chromium")
-WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # As root in CI, and with no network but loopback: no sandbox, no background connections.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -53,25 +49,56 @@ def _browser_tools() -> None:
     compile_translations()
 
 
-@dataclass
-class LiveServer:
-    app: Flask
-    url: str
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings from the developer's or CI's shell must not leak into the served app."""
+    for name in list(os.environ):
+        if name.startswith("LMS_") and name != "LMS_TEST_CHROMIUM":
+            monkeypatch.delenv(name)
+
+
+class Serve(Protocol):
+    def __call__(self, **overrides: Any) -> LiveServer: ...
+
+
+def _serve(app_for: Callable[[str], Flask]) -> tuple[LiveServer, BaseWSGIServer, threading.Thread]:
+    # The server is bound first, so that the app knows its own address: links in its mails
+    # (LMS_BASE_URL) then open in the browser as they are.
+    apps: list[Flask] = []
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        return apps[0](environ, start_response)
+
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, wsgi, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    apps.append(app_for(url))
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    return LiveServer(apps[0], url), server, thread
 
 
 @pytest.fixture
-def live_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    """The app served by a real HTTP server in a thread, on a free loopback port."""
-    overrides: dict[str, Any] = getattr(request, "param", {})
-    app = build_app(tmp_path / "browser.db", **overrides)
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
-    finally:
+def serve(tmp_path: Path) -> Iterator[Serve]:
+    """Start the app (``build_app``'s settings, plus ``overrides``) on a free loopback port."""
+    running: list[tuple[LiveServer, BaseWSGIServer, threading.Thread]] = []
+
+    def start(**overrides: Any) -> LiveServer:
+        database_file = tmp_path / f"browser{len(running)}.db"
+        running.append(_serve(lambda url: build_app(database_file, base_url=url, **overrides)))
+        return running[-1][0]
+
+    yield start
+    for live, server, thread in running:
         server.shutdown()
+        server.server_close()
         thread.join(timeout=10)
+        database(live.app).engine.dispose()
+
+
+@pytest.fixture
+def live_server(serve: Serve) -> LiveServer:
+    """The app on the minimal fixture content, served by a real HTTP server in a thread."""
+    return serve()
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +109,7 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
+    """One Chromium for the whole session; each test gets its own contexts (cookies)."""
     chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield chromium
     chromium.close()
@@ -105,27 +133,3 @@ def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
 @pytest.fixture
 def page(new_page: Callable[..., Page]) -> Page:
     return new_page()
-
-
-def check_accessibility(page: Page, name: str) -> None:
-    """Run axe-core's WCAG 2.2 A and AA rules on the page and keep a screenshot of it."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    page.add_script_tag(path=str(AXE_SCRIPT))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA_TAGS
-    )
-    violations = [
-        {
-            "rule": v["id"],
-            "impact": v["impact"],
-            "help": v["help"],
-            "nodes": [n["target"] for n in v["nodes"]][:5],
-        }
-        for v in result["violations"]
-    ]
-    assert violations == [], f"{name} ({page.url}):\n{json.dumps(violations, indent=2)}"
-
-
-def clean_artifacts() -> None:
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)

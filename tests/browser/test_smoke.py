@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import LiveServer, check_accessibility
+from .helpers import LiveServer, check_accessibility, horizontal_overflow
 
 
 @pytest.mark.parametrize(("locale", "language"), [("fr-CA", "fr"), ("en-CA", "en")])
@@ -25,6 +25,5 @@ def test_catalogue_is_usable_at_360_pixels(
 ) -> None:
     page = new_page(width=360, height=740)
     page.goto(f"{live_server.url}/courses")
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0
+    assert horizontal_overflow(page) <= 0
     check_accessibility(page, "catalogue-360px")

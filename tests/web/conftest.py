@@ -20,9 +20,9 @@ from lms.accounts import services as accounts
 from lms.accounts.models import Role
 from lms.db import database, get_session
 from lms.models import Base
+from tests.support.smtp import Mailbox
 
 from .helpers import PASSWORD, submit_form
-from .smtp import Mailbox, running_mailbox
 
 TESTS = Path(__file__).resolve().parent.parent
 FIXTURE_CONTENT = TESTS / "fixtures" / "content" / "minimal"
@@ -86,13 +86,6 @@ def make_app(tmp_path: Path) -> Iterator[MakeApp]:
 @pytest.fixture
 def app(make_app: MakeApp) -> Flask:
     return make_app()
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    """A real SMTP server on a free local port; ``mailbox.messages`` holds what it received."""
-    with running_mailbox() as box:
-        yield box
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from werkzeug.test import TestResponse
 from lms.accounts.models import User
 from lms.accounts.services import PRIVACY_NOTICE_VERSION
 from lms.db import get_session
+from tests.support.smtp import Mailbox
 
 from .account_helpers import sign_up_data
 from .conftest import MadeUser
-from .smtp import Mailbox
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from flask import Flask
 
 from lms.config import ConfigurationError, load_settings
 from lms.mail import Mail, build_message, external_url, send_mail, send_mail_soon, wait_for_mail
+from tests.support.smtp import Mailbox, free_port, html_of, text_of
 
 from .conftest import MakeApp
-from .smtp import Mailbox, free_port, html_of, text_of
 
 MAIL = Mail(
     to="ada@example.org",

@@ -14,11 +14,11 @@ from werkzeug.test import TestResponse
 
 from lms.accounts.models import User
 from lms.db import get_session
+from tests.support.smtp import Mailbox, links_in, path_of, text_of
 
 from .account_helpers import post_form
 from .conftest import MadeUser
 from .helpers import CSRF_INPUT
-from .smtp import Mailbox, links_in, path_of, text_of
 
 NEW_PASSWORD = "a brand new passphrase"
 

@@ -12,11 +12,11 @@ from werkzeug.test import TestResponse
 
 from lms.accounts.models import Affiliation, FrqSector, ResearchRole, User
 from lms.db import get_session
+from tests.support.smtp import Mailbox, links_in, path_of
 
 from .account_helpers import FormData, post_form, sign_up
 from .conftest import MadeUser
 from .helpers import PASSWORD
-from .smtp import Mailbox, links_in, path_of
 
 NEW_PASSWORD = "another long passphrase"
 

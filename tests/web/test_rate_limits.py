@@ -9,10 +9,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from tests.support.smtp import Mailbox
+
 from .account_helpers import post_form, sign_up
 from .conftest import MadeUser
 from .helpers import CSRF_INPUT, PASSWORD
-from .smtp import Mailbox
 
 
 @pytest.fixture

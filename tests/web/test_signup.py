@@ -19,11 +19,11 @@ from lms.accounts.services import PRIVACY_NOTICE_VERSION, Profile
 from lms.cli import cli
 from lms.db import get_session, utcnow
 from lms.mail import wait_for_mail
+from tests.support.smtp import Mailbox, html_of, links_in, path_of, text_of
 
 from .account_helpers import post_form, sign_up, sign_up_data
 from .conftest import MadeUser, MakeApp
 from .helpers import CSRF_INPUT, PASSWORD
-from .smtp import Mailbox, html_of, links_in, path_of, text_of
 
 
 @pytest.fixture
@@ -250,7 +250,7 @@ def test_the_owners_note_links_to_a_working_reset(
 def test_the_account_is_kept_when_the_mail_cannot_be_sent(
     make_app: MakeApp, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from .smtp import free_port
+    from tests.support.smtp import free_port
 
     app = make_app(smtp_host="127.0.0.1", smtp_port=free_port(), smtp_starttls=False)
     client = app.test_client()
