@@ -177,6 +177,14 @@ def _email_field() -> EmailField:
     )
 
 
+class _NewCredentialsForm(FlaskForm):
+    # Declared before ProfileForm so that WTForms, which orders fields by creation, lists
+    # them first, as the sign-up page shows them (the error summary follows that order).
+    email = _email_field()
+    password = _password_field(_l("Password"), "new-password")
+    confirm_password = _confirm_password_field(_l("Password, again"), "password")
+
+
 class ProfileForm(FlaskForm):
     """The profile of the membership form; sign-up adds the account's own fields."""
 
@@ -264,10 +272,7 @@ class ProfileForm(FlaskForm):
         )
 
 
-class SignUpForm(ProfileForm):
-    email = _email_field()
-    password = _password_field(_l("Password"), "new-password")
-    confirm_password = _confirm_password_field(_l("Password, again"), "password")
+class SignUpForm(_NewCredentialsForm, ProfileForm):
     privacy_consent = BooleanField(
         _l("I have read the privacy notice and I agree that my information is used as it says."),
         validators=[DataRequired(_l("You must agree to the privacy notice to create an account."))],
