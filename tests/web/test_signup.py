@@ -383,3 +383,11 @@ def test_accounts_made_from_the_command_line_are_confirmed(make_app: MakeApp) ->
     )
     assert result.exit_code == 0, result.output
     assert stored_user(app, "staff@example.org").email_confirmed_at is not None
+
+
+def test_the_error_summary_follows_the_order_of_the_fields(client: FlaskClient) -> None:
+    page = post_form(client, "/accounts/sign-up", {}).get_data(as_text=True)
+    summary = page[page.index('class="error-summary"') :]
+    targets = re.findall(r'<a href="#([\w-]+)"', summary[: summary.index("</ul>")])
+    assert targets[:3] == ["email", "password", "confirm_password"]
+    assert targets.index("certificate_name") < targets.index("privacy_consent")
