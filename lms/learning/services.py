@@ -15,7 +15,7 @@ from lms.accounts.models import User
 from lms.content import Catalog, Course, ItemKind, OutlineItem
 from lms.db import utcnow
 from lms.errors import DomainError
-from lms.learning import pages, progress
+from lms.learning import pages, progress, signals
 from lms.learning.models import Enrolment, ItemCompletion
 from lms.learning.progress import CourseProgress
 
@@ -146,8 +146,9 @@ def record_item_completed(session: Session, user: User, course: Course, item_key
     Idempotent: the unique (user, course, item) keeps the first record, its date and content
     version, and a second call changes nothing. When every outline item is done, the
     enrolment's completion date and version are set, once: later calls, even after the
-    author adds items and the learner does them, leave them as they are. Raises
-    ``ItemNotFound`` and ``CourseLocked`` as ``open_item`` does.
+    author adds items and the learner does them, leave them as they are; the call that sets
+    them sends ``signals.course_completed``. Raises ``ItemNotFound`` and ``CourseLocked`` as
+    ``open_item`` does.
     """
     item = find_item(course, item_key)
     require_open(session, user, course)
@@ -171,7 +172,11 @@ def record_item_completed(session: Session, user: User, course: Course, item_key
     # two concurrent last steps each missed.
     if not all(outline_item.key in done for outline_item in course.items()):
         return False
-    return _mark_course_completed(session, enrolment, course)
+    completed = _mark_course_completed(session, enrolment, course)
+    if completed:
+        # Certificates are issued by a receiver, in this transaction: learning cannot import them.
+        signals.course_completed.send(session, user=user, course=course)
+    return completed
 
 
 def complete_lesson(session: Session, user: User, course: Course, item_key: str) -> bool:

@@ -1,0 +1,140 @@
+"""What a certificate is made of at issue: its PDFs and its signed Open Badge."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import force_locale, gettext
+
+from lms.certificates.badges import (
+    Badge,
+    BadgeAchievement,
+    BadgeHolder,
+    BadgeIssuer,
+    issue_badge,
+    new_salt,
+    subject_id_for,
+)
+from lms.certificates.keys import signing_key
+from lms.certificates.pdf import CertificateDocument, Mode, render_certificate_pdf
+from lms.content import Catalog, CertificateDefinition, Localized
+from lms.mail import external_url
+
+LOCAL_TIME = ZoneInfo("America/Toronto")
+"""Quebec's time, as the interface's dates (``lms.i18n``): a certificate is dated there."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What one certificate states, frozen at issue: the input of its PDFs and its badge."""
+
+    definition_id: str
+    code: str
+    holder_name: str
+    title: Localized
+    statement: Localized
+    issuer_name: Localized
+    issuer_url: str
+    issued_at: datetime
+    expires_at: datetime | None
+    language: str
+    """``fr``, ``en`` or ``bilingual``: the certificate's own language (``Mode``)."""
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(LOCAL_TIME).date()
+
+
+def pdf_languages(language: str) -> tuple[str, ...]:
+    """The PDFs a certificate in ``language`` has: both languages, or the bilingual one.
+
+    Both are rendered at issue, so that the learner picks at download and every download
+    of either is the same bytes, whatever happens to the definition or the fonts later.
+    """
+    if language == Mode.BILINGUAL:
+        return (Mode.BILINGUAL.value,)
+    return (Mode.FR.value, Mode.EN.value)
+
+
+def verify_url(code: str) -> str:
+    """The public verification page of ``code``: what the QR code on the PDF says."""
+    return external_url("certificates.verify", code=code)
+
+
+def render_pdfs(statement: Statement, definition: CertificateDefinition) -> dict[str, bytes]:
+    """The PDFs of the certificate by language (see ``pdf_languages``).
+
+    Texts come from ``statement``; the signatories and the logo, which cannot be
+    snapshotted in a row, from ``definition`` as it is now.
+    """
+    rendered = {}
+    for language in pdf_languages(statement.language):
+        document = CertificateDocument(
+            holder_name=statement.holder_name,
+            title=statement.title,
+            statement=statement.statement,
+            issuer_name=statement.issuer_name,
+            issued_on=local_day(statement.issued_at),
+            expires_on=local_day(statement.expires_at) if statement.expires_at else None,
+            code=statement.code,
+            verify_url=verify_url(statement.code),
+            mode=Mode(language),
+            signatories=definition.signatories,
+            logo=definition.logo,
+        )
+        rendered[language] = render_certificate_pdf(document)
+    return rendered
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def sign_badge(
+    statement: Statement,
+    *,
+    email: str | None,
+    language: str,
+    criteria: str,
+) -> str:
+    """The certificate as an OpenBadgeCredential, signed (VC-JWT) with the app's key.
+
+    ``language`` is the one the badge's texts are in: the learner's.
+    """
+    badge = Badge(
+        id=verify_url(statement.code),
+        issuer=BadgeIssuer(
+            id=external_url("certificates.issuer", definition_id=statement.definition_id),
+            name=statement.issuer_name.get(language),
+            url=statement.issuer_url,
+        ),
+        achievement=BadgeAchievement(
+            id=external_url("certificates.achievement", definition_id=statement.definition_id),
+            name=statement.title.get(language),
+            description=statement.statement.get(language),
+            criteria=criteria,
+            language=language,
+        ),
+        holder=BadgeHolder(
+            id=subject_id_for(statement.code),
+            name=statement.holder_name,
+            email=email,
+            salt=new_salt(),
+        ),
+        valid_from=statement.issued_at,
+        valid_until=statement.expires_at,
+    )
+    return issue_badge(badge, signing_key(), jwks_url=external_url("certificates.jwks"))
+
+
+def criteria_text(catalog: Catalog, requires: tuple[str, ...], language: str) -> str:
+    """What earns the certificate, in ``language``: the courses to complete, by title."""
+    titles = []
+    for course_id in requires:
+        course = catalog.course(course_id)
+        titles.append(course.title.get(language, course.default_language) if course else course_id)
+    with force_locale(language):
+        return gettext("Complete the following courses: %(courses)s.", courses="; ".join(titles))

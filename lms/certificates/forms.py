@@ -1,0 +1,31 @@
+"""Certificates' forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import InputRequired, Length
+
+
+class RenewForm(FlaskForm):
+    """No fields: a POST with a CSRF token, since renewing resets the learner's courses."""
+
+
+class ClaimForm(FlaskForm):
+    """No fields: asks for the certificates the learner has earned but not received."""
+
+
+class VerifyForm(FlaskForm):
+    """The code someone read on a certificate. A GET form: checking changes nothing."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField(
+        _l("Verification code"),
+        validators=[
+            InputRequired(_l("Enter the code printed on the certificate.")),
+            Length(max=64),
+        ],
+    )

@@ -1,0 +1,219 @@
+"""Issuing: a certificate, once, when a learner has completed every course it requires."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import User
+from lms.catalog import current_catalog
+from lms.certificates import artifacts, keys, mails, outbox
+from lms.certificates.artifacts import Statement
+from lms.certificates.codes import new_code
+from lms.certificates.models import Certificate, CertificatePdf, CertificateStatus
+from lms.certificates.pdf import Mode
+from lms.config import Settings
+from lms.content import Catalog, CertificateDefinition, Course, Localized
+from lms.db import database, utcnow
+from lms.i18n import language_or_default
+from lms.learning.models import Enrolment
+from lms.learning.signals import course_completed
+
+logger = logging.getLogger(__name__)
+
+
+def issue_due_certificates(
+    session: Session, user: User, catalog: Catalog, *, course_id: str | None = None
+) -> list[Certificate]:
+    """Issue each certificate of ``catalog`` that ``user`` has become due; the new ones.
+
+    ``course_id`` limits the look to the definitions requiring that course (the one just
+    completed). A certificate is due when every course it requires is completed and the
+    learner has none of it yet, or has renewed the latest one (``renewal``) and completed
+    every course again since. The unique (user, definition, sequence) settles two requests
+    issuing at once: the second one's insert fails, and it issues nothing. Nothing is issued
+    while the learner's name for certificates is empty: it would be printed blank.
+    The learner is mailed once the caller commits.
+    """
+    if not (user.certificate_name or "").strip():
+        return []
+    definitions: Iterable[CertificateDefinition] = (
+        catalog.certificates_requiring(course_id)
+        if course_id is not None
+        else catalog.certificates.values()
+    )
+    completed = completed_enrolments(session, user)
+    issued = []
+    for definition in definitions:
+        sequence = _due_sequence(session, user, definition, completed)
+        if sequence is not None:
+            certificate = _issue(session, user, catalog, definition, sequence, completed)
+            if certificate is not None:
+                issued.append(certificate)
+    return issued
+
+
+def due_definitions(session: Session, user: User, catalog: Catalog) -> list[CertificateDefinition]:
+    """The definitions whose certificate ``user`` has earned but not received.
+
+    Those of a learner with no name for certificates, or whose issue failed: the learner's
+    list offers to issue them (``issue_due_certificates``).
+    """
+    completed = completed_enrolments(session, user)
+    return [
+        definition
+        for definition in catalog.certificates.values()
+        if _due_sequence(session, user, definition, completed) is not None
+    ]
+
+
+def completed_enrolments(session: Session, user: User) -> dict[str, Enrolment]:
+    """``user``'s completed enrolments, by course id."""
+    rows = session.scalars(
+        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None))
+    )
+    return {enrolment.course_id: enrolment for enrolment in rows}
+
+
+def latest_certificate(session: Session, user_id: int, definition_id: str) -> Certificate | None:
+    """The learner's certificate of ``definition_id`` with the highest sequence, if any."""
+    return session.scalar(
+        select(Certificate)
+        .where(Certificate.user_id == user_id, Certificate.definition_id == definition_id)
+        .order_by(Certificate.sequence.desc())
+        .limit(1)
+    )
+
+
+def next_sequence(session: Session, user_id: int, definition_id: str) -> int:
+    highest = session.scalar(
+        select(func.max(Certificate.sequence)).where(
+            Certificate.user_id == user_id, Certificate.definition_id == definition_id
+        )
+    )
+    return (highest or 0) + 1
+
+
+def _due_sequence(
+    session: Session,
+    user: User,
+    definition: CertificateDefinition,
+    completed: Mapping[str, Enrolment],
+) -> int | None:
+    """The sequence of the certificate to issue now, or None when none is due."""
+    if not all(course_id in completed for course_id in definition.requires):
+        return None
+    latest = latest_certificate(session, user.id, definition.id)
+    if latest is None:
+        return 1
+    renewing_since = latest.renewal_started_at
+    if renewing_since is None or latest.status is CertificateStatus.REVOKED:
+        return None
+    # Renewal reset the required courses: each must be completed again since it began.
+    again = all(
+        (completed_at := completed[course_id].completed_at) is not None
+        and completed_at >= renewing_since
+        for course_id in definition.requires
+    )
+    return latest.sequence + 1 if again else None
+
+
+def _issue(
+    session: Session,
+    user: User,
+    catalog: Catalog,
+    definition: CertificateDefinition,
+    sequence: int,
+    completed: Mapping[str, Enrolment],
+) -> Certificate | None:
+    now = utcnow()
+    learner_language = language_or_default(user.language)
+    certificate = Certificate(
+        user_id=user.id,
+        definition_id=definition.id,
+        sequence=sequence,
+        code=new_code(),
+        certificate_name=(user.certificate_name or "").strip(),
+        title=dict(definition.title.values),
+        statement=dict(definition.statement.values),
+        issuer={"name": dict(definition.issuer.name.values), "url": definition.issuer.url},
+        course_versions={
+            course_id: completed[course_id].completed_version for course_id in definition.requires
+        },
+        language=Mode.BILINGUAL.value if definition.bilingual else learner_language,
+        issued_at=now,
+        expires_at=(
+            now + timedelta(days=definition.valid_for_days) if definition.valid_for_days else None
+        ),
+        status=CertificateStatus.ACTIVE,
+    )
+    try:
+        make_artifacts(certificate, definition, catalog, user)
+    except Exception:
+        # A broken asset (a logo deleted since the catalogue was read) must not undo the
+        # learner's completion: it is logged, and `lms certificates issue-due` catches up.
+        logger.exception("Could not render certificate %s for user %s", definition.id, user.id)
+        return None
+    try:
+        with session.begin_nested():
+            session.add(certificate)
+    except IntegrityError:
+        # Issued by a concurrent request (same user, definition and sequence): that one
+        # stands, and this request leaves it be.
+        return None
+    outbox.send_after_commit(session, mails.issued_mail(user, certificate))
+    return certificate
+
+
+def statement_of(certificate: Certificate) -> Statement:
+    """What ``certificate`` states, from its row."""
+    return Statement(
+        definition_id=certificate.definition_id,
+        code=certificate.code,
+        holder_name=certificate.certificate_name,
+        title=Localized.of(certificate.title),
+        statement=Localized.of(certificate.statement),
+        issuer_name=Localized.of(certificate.issuer.get("name") or {}),
+        issuer_url=str(certificate.issuer.get("url") or ""),
+        issued_at=certificate.issued_at,
+        expires_at=certificate.expires_at,
+        language=certificate.language,
+    )
+
+
+def make_artifacts(
+    certificate: Certificate, definition: CertificateDefinition, catalog: Catalog, user: User
+) -> None:
+    """Render ``certificate``'s PDFs and sign its badge, from what its row states."""
+    statement = statement_of(certificate)
+    certificate.pdfs = [
+        CertificatePdf(language=language, sha256=artifacts.sha256(content), content=content)
+        for language, content in artifacts.render_pdfs(statement, definition).items()
+    ]
+    language = language_or_default(user.language)
+    certificate.badge_jwt = artifacts.sign_badge(
+        statement,
+        email=user.email,
+        language=language,
+        criteria=artifacts.criteria_text(catalog, definition.requires, language),
+    )
+
+
+def _on_course_completed(session: Session, **values: Any) -> None:
+    user: User = values["user"]
+    course: Course = values["course"]
+    issue_due_certificates(session, user, current_catalog(), course_id=course.id)
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    keys.init_app(app, settings)
+    outbox.init_sessions(database(app).sessions)
+    # One receiver for every app: the catalogue it reads is the current app's.
+    course_completed.connect(_on_course_completed, weak=False)

@@ -1,0 +1,53 @@
+"""The mails about a learner's certificates, each in the learner's language, with absolute links."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from lms.accounts.models import User
+from lms.certificates.artifacts import verify_url
+from lms.certificates.models import Certificate
+from lms.content import Localized
+from lms.i18n import language_or_default
+from lms.mail import Mail, external_url, render_mail
+
+TEMPLATES = "certificates/email"
+
+
+def issued_mail(user: User, certificate: Certificate, *, reissued: bool = False) -> Mail:
+    """Tells the learner a certificate is theirs: where to download it, how others check it."""
+    language = language_or_default(user.language)
+    title = Localized.of(certificate.title).get(language)
+    subject = (
+        _l("Your certificate was reissued: %(title)s", title=title)
+        if reissued
+        else _l("Your certificate: %(title)s", title=title)
+    )
+    return render_mail(
+        f"{TEMPLATES}/issued",
+        to=user.email,
+        language=language,
+        subject=subject,
+        user=user,
+        certificate=certificate,
+        title=title,
+        reissued=reissued,
+        certificates_link=external_url("certificates.index"),
+        verify_link=verify_url(certificate.code),
+    )
+
+
+def expiring_mail(user: User, certificate: Certificate) -> Mail:
+    """Tells the learner a certificate expires soon, and how to renew it."""
+    language = language_or_default(user.language)
+    title = Localized.of(certificate.title).get(language)
+    return render_mail(
+        f"{TEMPLATES}/expiring",
+        to=user.email,
+        language=language,
+        subject=_l("Your certificate expires soon: %(title)s", title=title),
+        user=user,
+        certificate=certificate,
+        title=title,
+        certificates_link=external_url("certificates.index"),
+    )

@@ -1,0 +1,165 @@
+"""What certificates' pages show: a learner's list, and the public verification of one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from lms.certificates.artifacts import local_day, pdf_languages, verify_url
+from lms.certificates.models import Certificate
+from lms.certificates.renewal import Renewal, renewal_of, renewal_opens_at
+from lms.certificates.services import Standing, standing_of
+from lms.content import SUPPORTED_LANGUAGES
+from lms.db import utcnow
+
+
+@dataclass(frozen=True)
+class Text:
+    """A snapshot text in the language closest to the one asked for."""
+
+    value: str
+    language: str | None
+    """Its language; None when the text is the same in every language."""
+
+
+def text_in(values: Mapping[str, Any], language: str) -> Text:
+    for key in (language, "*", *SUPPORTED_LANGUAGES, *values):
+        if key in values:
+            return Text(str(values[key]), None if key == "*" else key)
+    return Text("", None)
+
+
+@dataclass(frozen=True)
+class CertificateEntry:
+    """One certificate as its holder's list shows it."""
+
+    code: str
+    title: Text
+    issued_at: datetime
+    expires_at: datetime | None
+    standing: Standing
+    revoked_at: datetime | None
+    revoked_reason: str | None
+    replacement_code: str | None
+    own_language: str
+    pdf_languages: tuple[str, ...]
+    renewal: Renewal | None
+    renewal_opens_at: datetime | None
+
+    @property
+    def downloadable(self) -> bool:
+        return self.standing in (Standing.VALID, Standing.EXPIRED)
+
+
+def entries(
+    certificates: Sequence[Certificate], language: str, now: datetime | None = None
+) -> list[CertificateEntry]:
+    """``certificates`` (one learner's) as their list shows them, in ``language``."""
+    moment = now or utcnow()
+    latest: dict[str, int] = {}
+    for certificate in certificates:
+        known = latest.get(certificate.definition_id, 0)
+        latest[certificate.definition_id] = max(known, certificate.sequence)
+    return [
+        CertificateEntry(
+            code=c.code,
+            title=text_in(c.title, language),
+            issued_at=c.issued_at,
+            expires_at=c.expires_at,
+            standing=standing_of(c, moment),
+            revoked_at=c.revoked_at,
+            revoked_reason=c.revoked_reason,
+            replacement_code=c.superseded_by.code if c.superseded_by is not None else None,
+            own_language=c.language,
+            pdf_languages=pdf_languages(c.language),
+            renewal=renewal_of(c, latest=latest[c.definition_id] == c.sequence, now=moment),
+            renewal_opens_at=renewal_opens_at(c),
+        )
+        for c in certificates
+    ]
+
+
+@dataclass(frozen=True)
+class Document:
+    language: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What anyone may know of a certificate: nothing of its holder but the printed name."""
+
+    code: str
+    url: str
+    holder_name: str
+    title: Text
+    issuer_name: Text
+    issuer_url: str
+    issued_on: date
+    expires_on: date | None
+    standing: Standing
+    revoked_on: date | None
+    revoked_reason: str | None
+    replacement_code: str | None
+    replacement_url: str | None
+    documents: tuple[Document, ...]
+
+
+def verification(
+    certificate: Certificate, language: str, now: datetime | None = None
+) -> Verification:
+    """The public facts of ``certificate``, texts in ``language`` where it has them."""
+    replacement = certificate.superseded_by
+    standing = standing_of(certificate, now)
+    return Verification(
+        code=certificate.code,
+        url=verify_url(certificate.code),
+        holder_name=certificate.certificate_name,
+        title=text_in(certificate.title, language),
+        issuer_name=text_in(certificate.issuer.get("name") or {}, language),
+        issuer_url=str(certificate.issuer.get("url") or ""),
+        issued_on=local_day(certificate.issued_at),
+        expires_on=local_day(certificate.expires_at) if certificate.expires_at else None,
+        standing=standing,
+        revoked_on=local_day(certificate.revoked_at) if certificate.revoked_at else None,
+        revoked_reason=certificate.revoked_reason if standing is Standing.REVOKED else None,
+        replacement_code=replacement.code if replacement is not None else None,
+        replacement_url=verify_url(replacement.code) if replacement is not None else None,
+        documents=tuple(Document(p.language, p.sha256) for p in certificate.pdfs),
+    )
+
+
+def verification_json(certificate: Certificate, now: datetime | None = None) -> dict[str, Any]:
+    """The verification as JSON: the same facts, texts in every language."""
+    facts = verification(certificate, SUPPORTED_LANGUAGES[0], now)
+
+    def day(value: date | None) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return {
+        "code": facts.code,
+        "url": facts.url,
+        "status": facts.standing.value,
+        "holder_name": facts.holder_name,
+        "title": _every_language(certificate.title),
+        "issuer": {
+            "name": _every_language(certificate.issuer.get("name") or {}),
+            "url": facts.issuer_url,
+        },
+        "issued_on": day(facts.issued_on),
+        "expires_on": day(facts.expires_on),
+        "revoked_on": day(facts.revoked_on) if facts.standing is Standing.REVOKED else None,
+        "revocation_reason": facts.revoked_reason,
+        "superseded_by": (
+            {"code": facts.replacement_code, "url": facts.replacement_url}
+            if facts.replacement_code is not None
+            else None
+        ),
+        "documents": [{"language": d.language, "sha256": d.sha256} for d in facts.documents],
+    }
+
+
+def _every_language(values: Mapping[str, Any]) -> dict[str, str]:
+    return {language: text_in(values, language).value for language in SUPPORTED_LANGUAGES}

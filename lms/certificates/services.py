@@ -1,0 +1,281 @@
+"""Certificate rules: finding them, their standing, downloads, revoking and reissuing."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any, cast
+
+from flask_babel import lazy_gettext
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import User
+from lms.catalog import current_catalog
+from lms.certificates import issuing, mails, outbox
+from lms.certificates.codes import new_code, normalize_code
+from lms.certificates.models import Certificate, CertificatePdf, CertificateStatus
+from lms.content import Catalog
+from lms.db import utcnow
+from lms.errors import DomainError
+
+REASON_MAX_LENGTH = 2000
+REISSUE_TRIES = 3
+"""A sequence number taken meanwhile (a renewal issued at that instant): try the next one."""
+
+
+class CertificateNotFound(DomainError):
+    status_code = 404
+    message = lazy_gettext(
+        "You have no certificate with this code. Start again from the list of your certificates."
+    )
+
+
+class CertificateNotDownloadable(DomainError):
+    status_code = 410
+    message = lazy_gettext(
+        "This certificate was revoked or replaced: it can no longer be downloaded. Your "
+        "list of certificates shows why, and the replacement if there is one."
+    )
+
+
+class StaffOnly(DomainError):
+    status_code = 403
+    message = lazy_gettext("Only program staff may revoke or reissue a certificate.")
+
+
+class RevocationReasonMissing(DomainError):
+    message = lazy_gettext(
+        "Give the reason for revoking the certificate (at most %(num)d characters): it is "
+        "shown on its public verification page.",
+        num=REASON_MAX_LENGTH,
+    )
+
+
+class CertificateAlreadyRevoked(DomainError):
+    status_code = 409
+    message = lazy_gettext("This certificate is revoked already.")
+
+
+class CertificateAlreadySuperseded(DomainError):
+    status_code = 409
+    message = lazy_gettext(
+        "This certificate was replaced by a reissued one: act on the new certificate instead."
+    )
+
+
+class CertificateRevokedCannotBeReissued(DomainError):
+    status_code = 409
+    message = lazy_gettext("A revoked certificate cannot be reissued.")
+
+
+class CertificateDefinitionGone(DomainError):
+    status_code = 409
+    message = lazy_gettext(
+        "This certificate's definition is no longer in the catalogue, so it cannot be "
+        "printed again."
+    )
+
+
+class Standing(enum.StrEnum):
+    """Where a certificate stands, as the verification page says it."""
+
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+
+
+def standing_of(certificate: Certificate, now: datetime | None = None) -> Standing:
+    if certificate.status is CertificateStatus.REVOKED:
+        return Standing.REVOKED
+    if certificate.status is CertificateStatus.SUPERSEDED:
+        return Standing.SUPERSEDED
+    moment = now if now is not None else utcnow()
+    if certificate.expires_at is not None and certificate.expires_at <= moment:
+        return Standing.EXPIRED
+    return Standing.VALID
+
+
+def find_certificate_by_code(session: Session, code: str) -> Certificate | None:
+    """The certificate of ``code`` as typed (any case, dashes or none); None if there is none."""
+    canonical = normalize_code(code)
+    if canonical is None:
+        return None
+    return session.scalar(select(Certificate).where(Certificate.code == canonical))
+
+
+def certificates_of(session: Session, user: User) -> list[Certificate]:
+    """Every certificate of ``user``, the latest issued first (revoked and replaced ones too)."""
+    return list(
+        session.scalars(
+            select(Certificate)
+            .where(Certificate.user_id == user.id)
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        )
+    )
+
+
+def own_certificate(session: Session, user: User, code: str) -> Certificate:
+    """``user``'s certificate of ``code``; ``CertificateNotFound`` for anyone else's."""
+    certificate = find_certificate_by_code(session, code)
+    # Not found, rather than forbidden: whether a code exists is not a learner's to learn.
+    if certificate is None or certificate.user_id != user.id:
+        raise CertificateNotFound
+    return certificate
+
+
+def pdf_of(session: Session, certificate: Certificate, language: str | None) -> CertificatePdf:
+    """The PDF stored at issue in ``language`` (default: the certificate's own language).
+
+    Raises ``CertificateNotDownloadable`` for a revoked or superseded certificate.
+    """
+    _require_downloadable(certificate)
+    wanted = language if language in {p.language for p in certificate.pdfs} else None
+    chosen = wanted or certificate.language
+    found = session.scalar(
+        select(CertificatePdf).where(
+            CertificatePdf.certificate_id == certificate.id, CertificatePdf.language == chosen
+        )
+    )
+    if found is None:
+        # A certificate issued before PDFs were kept per language: its only one.
+        found = session.scalar(
+            select(CertificatePdf).where(CertificatePdf.certificate_id == certificate.id)
+        )
+    if found is None:
+        raise CertificateNotFound
+    return found
+
+
+def badge_of(certificate: Certificate) -> str:
+    """The signed Open Badge (VC-JWT) of ``certificate``."""
+    _require_downloadable(certificate)
+    if certificate.badge_jwt is None:
+        raise CertificateNotFound
+    return certificate.badge_jwt
+
+
+def _require_downloadable(certificate: Certificate) -> None:
+    if certificate.status is not CertificateStatus.ACTIVE:
+        raise CertificateNotDownloadable
+
+
+def _require_staff(actor: User) -> None:
+    if not actor.is_staff:
+        raise StaffOnly
+
+
+def revoke_certificate(
+    session: Session, certificate: Certificate, *, reason: str, actor: User
+) -> None:
+    """Revoke ``certificate``: its verification page says so from now on, with ``reason``.
+
+    Raises ``StaffOnly``, ``RevocationReasonMissing`` (empty or too long),
+    ``CertificateAlreadyRevoked`` (also when another staff member did it a moment before),
+    and ``CertificateAlreadySuperseded``. The caller records the action in the audit trail.
+    """
+    _require_staff(actor)
+    text = reason.strip()
+    if not text or len(text) > REASON_MAX_LENGTH:
+        raise RevocationReasonMissing
+    _require_active(certificate)
+    now = utcnow()
+    _change_if_active(
+        session,
+        certificate,
+        status=CertificateStatus.REVOKED,
+        revoked_at=now,
+        revoked_reason=text,
+        revoked_by_id=actor.id,
+    )
+
+
+def reissue_certificate(
+    session: Session, certificate: Certificate, *, actor: User, catalog: Catalog | None = None
+) -> Certificate:
+    """Replace ``certificate`` by a new one printed with the learner's current name.
+
+    The new certificate has a new code, fresh PDFs and badge; it states what the old one
+    did (title, statement, issuer, course versions, issue and expiry dates), since what was
+    achieved has not changed. The old one becomes superseded, its verification page
+    pointing to the new one. The learner is mailed once the caller commits.
+    ``catalog`` defaults to the current app's. Raises ``StaffOnly``,
+    ``CertificateRevokedCannotBeReissued``, ``CertificateAlreadySuperseded`` and
+    ``CertificateDefinitionGone``.
+    """
+    _require_staff(actor)
+    if certificate.status is CertificateStatus.REVOKED:
+        raise CertificateRevokedCannotBeReissued
+    _require_active(certificate)
+    catalog = catalog if catalog is not None else current_catalog()
+    definition = catalog.certificates.get(certificate.definition_id)
+    if definition is None:
+        raise CertificateDefinitionGone
+    # First, so that of two reissues at the same instant only one goes on to make a new one.
+    _change_if_active(
+        session, certificate, status=CertificateStatus.SUPERSEDED, superseded_at=utcnow()
+    )
+    user = certificate.user
+    replacement = Certificate(
+        user_id=user.id,
+        definition_id=certificate.definition_id,
+        code=new_code(),
+        certificate_name=(user.certificate_name or "").strip() or certificate.certificate_name,
+        title=dict(certificate.title),
+        statement=dict(certificate.statement),
+        issuer=dict(certificate.issuer),
+        course_versions=dict(certificate.course_versions),
+        language=certificate.language,
+        issued_at=certificate.issued_at,
+        expires_at=certificate.expires_at,
+        status=CertificateStatus.ACTIVE,
+        # Reminded or renewing, the old one was: the same holds for its replacement.
+        expiry_reminded_at=certificate.expiry_reminded_at,
+        renewal_started_at=certificate.renewal_started_at,
+    )
+    issuing.make_artifacts(replacement, definition, catalog, user)
+    _insert_with_next_sequence(session, replacement)
+    certificate.superseded_by = replacement
+    outbox.send_after_commit(session, mails.issued_mail(user, replacement, reissued=True))
+    return replacement
+
+
+def _require_active(certificate: Certificate) -> None:
+    if certificate.status is CertificateStatus.REVOKED:
+        raise CertificateAlreadyRevoked
+    if certificate.status is CertificateStatus.SUPERSEDED:
+        raise CertificateAlreadySuperseded
+
+
+def _insert_with_next_sequence(session: Session, certificate: Certificate) -> None:
+    for attempt in range(1, REISSUE_TRIES + 1):
+        certificate.sequence = issuing.next_sequence(
+            session, certificate.user_id, certificate.definition_id
+        )
+        try:
+            with session.begin_nested():
+                session.add(certificate)
+        except IntegrityError:
+            if attempt == REISSUE_TRIES:
+                raise
+        else:
+            return
+
+
+def _change_if_active(session: Session, certificate: Certificate, **values: Any) -> None:
+    # One conditional UPDATE, not a read then a write: of two staff members acting on one
+    # certificate at the same instant, exactly one changes it; the other is told what won.
+    result = session.execute(
+        update(Certificate)
+        .where(Certificate.id == certificate.id, Certificate.status == CertificateStatus.ACTIVE)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    # An UPDATE's result is a CursorResult, which alone has a row count; the stubs say Result.
+    if cast("CursorResult[Any]", result).rowcount != 1:
+        session.refresh(certificate)
+        _require_active(certificate)
+        raise CertificateAlreadyRevoked
+    session.refresh(certificate)

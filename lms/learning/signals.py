@@ -1,0 +1,15 @@
+"""What learning tells the features layered above it, which it may not import (certificates)."""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+course_completed = _signals.signal("course-completed")
+"""Sent once per completion, when a learner's course has just become complete.
+
+The sender is the SQLAlchemy session of the transaction that recorded it, with the keyword
+arguments ``user`` and ``course``. Receivers run inside that transaction: they may add and
+flush, never commit, and what they write is undone with it.
+"""
