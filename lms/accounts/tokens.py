@@ -23,11 +23,15 @@ class Purpose(StrEnum):
 
     CONFIRM_EMAIL = "confirm-email"
     RESET_PASSWORD = "reset-password"  # noqa: S105  (a salt name, not a password)
+    ACCEPT_INVITATION = "accept-invitation"
+    """An account made by a cohort import: its owner sets a password (lms.staff)."""
 
 
 MAX_AGE = {
     Purpose.CONFIRM_EMAIL: timedelta(days=3),
     Purpose.RESET_PASSWORD: timedelta(hours=1),
+    # Invitations wait in inboxes over holidays and busy weeks; each still works only once.
+    Purpose.ACCEPT_INVITATION: timedelta(days=14),
 }
 """How long a link stays valid after it was mailed."""
 

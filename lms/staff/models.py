@@ -1,12 +1,12 @@
-"""Staff's tables: cohorts and their rosters, and the audit trail of staff actions."""
+"""Staff's tables: cohorts and their rosters, reminders sent, the audit trail of staff actions."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from lms.accounts.models import User
 from lms.db import Base, utcnow
@@ -61,7 +61,7 @@ class AuditEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    action: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64), index=True)
     """What was done, e.g. ``certificate.revoke``."""
     target: Mapped[str] = mapped_column(String(200))
     """What it was done to, e.g. ``certificate:AB12CD``."""
@@ -69,3 +69,32 @@ class AuditEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     actor: Mapped[User | None] = relationship()
+
+
+class AuditRecordImmutable(RuntimeError):
+    """Code tried to change or delete an audit event: a bug, never a person's mistake."""
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_change(_mapper: Mapper[AuditEvent], _connection: object, record: AuditEvent) -> None:
+    # The trail is evidence: the application only ever adds to it. (Deleting an actor's
+    # account sets actor_id to NULL in the database, which does not pass through here.)
+    raise AuditRecordImmutable(f"audit event {record.id} cannot be changed or deleted")
+
+
+class Reminder(Base):
+    """A reminder mailed to a cohort member, so that nobody gets two within the interval."""
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    """The address it went to: the interval holds by address, across cohorts."""
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    """The staff member who sent it; None for the scheduled command."""
