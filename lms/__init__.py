@@ -18,10 +18,27 @@ def _blueprints() -> tuple[Blueprint, ...]:
     """Every blueprint of the app, in one list; imported here so features load with the app."""
     from lms.accounts.views import blueprint as accounts
     from lms.accounts.views import privacy_blueprint as privacy
+    from lms.certificates.views import blueprint as certificates
     from lms.learning.views import blueprint as learning
     from lms.quizzes.views import blueprint as quizzes
+    from lms.staff.admin_views import blueprint as admin
+    from lms.staff.invitation_views import blueprint as invitations
+    from lms.staff.learner_views import blueprint as staff_learners
+    from lms.staff.quiz_views import blueprint as staff_quizzes
+    from lms.staff.views import blueprint as staff
 
-    return (accounts, privacy, learning, quizzes)
+    return (
+        accounts,
+        privacy,
+        learning,
+        quizzes,
+        certificates,
+        staff,
+        staff_learners,
+        staff_quizzes,
+        admin,
+        invitations,
+    )
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
@@ -65,4 +82,9 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     catalog.init_app(app, settings)
+    # A feature's hooks (signing key, the receiver that issues certificates): imported here,
+    # like the blueprints, so that features load with the app.
+    from lms.certificates import issuing
+
+    issuing.init_app(app, settings)
     return app

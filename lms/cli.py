@@ -11,9 +11,11 @@ from flask.cli import FlaskGroup
 from lms import create_app, schema
 from lms.accounts import services as accounts
 from lms.accounts.models import Role
+from lms.certificates.commands import certificates
 from lms.config import ConfigurationError, current_settings, load_settings
 from lms.content import load_content
 from lms.db import get_session
+from lms.staff import cli as staff_cli
 
 SETUP_ADMIN_EMAIL = "admin@localhost"
 
@@ -76,6 +78,12 @@ def users_create(email: str, role: str, password: str | None) -> None:
         click.echo(f"Password: {chosen}")
 
 
+users.add_command(staff_cli.set_role)
+cli.add_command(staff_cli.cohorts)
+cli.add_command(staff_cli.report)
+cli.add_command(staff_cli.reminder_commands)
+
+
 @cli.group()
 def courses() -> None:
     """Check course content."""
@@ -131,6 +139,9 @@ def setup(url: str) -> None:
     click.echo(f"  URL:      {url.rstrip('/')}/accounts/sign-in")
     click.echo(f"  Email:    {SETUP_ADMIN_EMAIL}")
     click.echo(f"  Password: {password}")
+
+
+cli.add_command(certificates)
 
 
 def main() -> None:

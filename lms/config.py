@@ -56,6 +56,14 @@ class Settings:
     mail_from: str = "Parcours <no-reply@localhost>"
     ratelimit_storage_url: str = "memory://"
     """Where sign-in attempts are counted; shared storage (``redis://...``) for several servers."""
+    reminder_window_days: int = 14
+    """Cohort members who are behind get reminders from this many days before the due date."""
+    reminder_interval_days: int = 7
+    """Never two reminders to one learner within this many days."""
+    signing_key_file: Path | None = None
+    """PEM file of the RSA key that signs Open Badges; None: see ``lms.certificates.keys``."""
+    certificate_renewal_days: int = 60
+    """Learners are told that a certificate expires, and may renew it, this many days before."""
 
     def __post_init__(self) -> None:
         if self.env is Environment.PRODUCTION and self.secret_key == DEVELOPMENT_SECRET_KEY:
@@ -71,6 +79,12 @@ class Settings:
                 f"LMS_DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}, "
                 f"not {self.default_language!r}."
             )
+        if self.reminder_window_days < 0:
+            raise ConfigurationError("LMS_REMINDER_WINDOW_DAYS must be 0 or more.")
+        if self.reminder_interval_days < 1:
+            raise ConfigurationError("LMS_REMINDER_INTERVAL_DAYS must be 1 or more.")
+        if self.certificate_renewal_days < 1:
+            raise ConfigurationError("LMS_CERTIFICATE_RENEWAL_DAYS must be 1 or more.")
         self._check_mail()
 
     def _check_mail(self) -> None:
@@ -143,6 +157,16 @@ def _parse_port(value: str) -> int:
         raise ConfigurationError(f"LMS_SMTP_PORT must be a number, not {value!r}.") from None
 
 
+def _parse_days(name: str) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            return int(value.strip())
+        except ValueError:
+            raise ConfigurationError(f"{name} must be a number of days, not {value!r}.") from None
+
+    return parse
+
+
 def _parse_path(value: str) -> Path:
     return Path(value).expanduser().resolve()
 
@@ -162,6 +186,16 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "smtp_starttls": ("LMS_SMTP_STARTTLS", _parse_bool("LMS_SMTP_STARTTLS")),
     "mail_from": ("LMS_MAIL_FROM", str.strip),
     "ratelimit_storage_url": ("LMS_RATELIMIT_STORAGE_URL", str.strip),
+    "reminder_window_days": ("LMS_REMINDER_WINDOW_DAYS", _parse_days("LMS_REMINDER_WINDOW_DAYS")),
+    "reminder_interval_days": (
+        "LMS_REMINDER_INTERVAL_DAYS",
+        _parse_days("LMS_REMINDER_INTERVAL_DAYS"),
+    ),
+    "signing_key_file": ("LMS_SIGNING_KEY_FILE", _parse_path),
+    "certificate_renewal_days": (
+        "LMS_CERTIFICATE_RENEWAL_DAYS",
+        _parse_days("LMS_CERTIFICATE_RENEWAL_DAYS"),
+    ),
 }
 """Settings field -> (environment variable, parser of its text)."""
 
@@ -188,8 +222,9 @@ def load_settings(
             values[name] = parse(environ[variable])
 
     values["env"] = Environment(values.get("env", Environment.DEVELOPMENT))
-    if "content_dir" in values:
-        values["content_dir"] = Path(values["content_dir"])
+    for name in ("content_dir", "signing_key_file"):
+        if values.get(name) is not None:
+            values[name] = Path(values[name])
     # Reloading content on each request suits authors editing files, not a busy server.
     values.setdefault("content_reload", values["env"] is Environment.DEVELOPMENT)
     return Settings(**values)
