@@ -8,7 +8,7 @@ TRANSLATIONS := lms/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: venv install run check test bench messages clean
+.PHONY: venv install run check test test-postgres bench messages clean
 
 venv: $(BIN)/python
 
@@ -40,8 +40,15 @@ check: install
 
 test: install check
 
+# The whole test suite again, each test on a fresh database of a throwaway PostgreSQL cluster
+# (needs the PostgreSQL server: `apt-get install postgresql`; redis-server is used if there).
+test-postgres: install
+	.ci/with-postgres $(BIN)/python -m pytest
+
+# With a PostgreSQL server installed, the HTTP figures are measured on it too.
 bench: install
-	$(BIN)/python bench/run.py
+	if .ci/with-postgres true 2>/dev/null; then .ci/with-postgres $(BIN)/python bench/run.py; \
+	else $(BIN)/python bench/run.py; fi
 
 # After changing interface strings: extract them and merge into the .po files to translate.
 messages: install

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext
 
-from lms import catalog, db, errors, i18n, mail
+from lms import catalog, db, errors, i18n, logs, mail, security
 from lms.config import EXTENSION_KEY as SETTINGS_KEY
 from lms.config import Environment, Settings, load_settings
 from lms.extensions import csrf, limiter, login_manager
@@ -19,7 +19,9 @@ def _blueprints() -> tuple[Blueprint, ...]:
     from lms.accounts.views import blueprint as accounts
     from lms.accounts.views import privacy_blueprint as privacy
     from lms.certificates.views import blueprint as certificates
+    from lms.health import blueprint as health
     from lms.learning.views import blueprint as learning
+    from lms.privacy.views import blueprint as personal_data
     from lms.quizzes.views import blueprint as quizzes
     from lms.staff.admin_views import blueprint as admin
     from lms.staff.invitation_views import blueprint as invitations
@@ -38,6 +40,8 @@ def _blueprints() -> tuple[Blueprint, ...]:
         staff_quizzes,
         admin,
         invitations,
+        personal_data,
+        health,
     )
 
 
@@ -53,18 +57,17 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.config.update(
         SECRET_KEY=settings.secret_key,
         TESTING=settings.env is Environment.TESTING,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.is_production,
-        REMEMBER_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_SECURE=settings.is_production,
-        REMEMBER_COOKIE_HTTPONLY=True,
         # Flask-WTF's token would otherwise expire after an hour: too short for slow readers.
         WTF_CSRF_TIME_LIMIT=None,
-        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_url,
+        RATELIMIT_STORAGE_URI=settings.limiter_storage_url,
         # Retry-After on a 429, so that clients know when to come back.
         RATELIMIT_HEADERS_ENABLED=True,
     )
     app.extensions[SETTINGS_KEY] = settings
+    # First, so that every later hook's log lines carry the request id.
+    logs.init_app(app, settings)
+    # Cookies (Secure, HttpOnly, SameSite), the session's lifetime, the security headers.
+    security.init_app(app, settings)
     # Templates are indented for reading; keep that indentation out of the HTML sent.
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

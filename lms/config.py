@@ -56,6 +56,9 @@ class Settings:
     mail_from: str = "Parcours <no-reply@localhost>"
     ratelimit_storage_url: str = "memory://"
     """Where sign-in attempts are counted; shared storage (``redis://...``) for several servers."""
+    redis_url: str = ""
+    """A Redis server (``redis://host:6379/0``) shared by every app server: rate limits are
+    counted there. Empty: in this process's memory (``ratelimit_storage_url``)."""
     reminder_window_days: int = 14
     """Cohort members who are behind get reminders from this many days before the due date."""
     reminder_interval_days: int = 7
@@ -64,6 +67,16 @@ class Settings:
     """PEM file of the RSA key that signs Open Badges; None: see ``lms.certificates.keys``."""
     certificate_renewal_days: int = 60
     """Learners are told that a certificate expires, and may renew it, this many days before."""
+    session_hours: int = 12
+    """A signed-in session without "keep me signed in" ends after this many idle hours."""
+    remember_days: int = 30
+    """How long "keep me signed in on this device" lasts."""
+    force_https: bool = False
+    """Send HSTS even when the app sees plain HTTP (TLS ended by a proxy that hides it)."""
+    log_format: str = ""
+    """``json`` (one object a line) or ``text``; empty: json in production, text otherwise."""
+    retention_years: int = 3
+    """Accounts inactive this many years are deleted by ``lms privacy purge``; 0: never."""
 
     def __post_init__(self) -> None:
         if self.env is Environment.PRODUCTION and self.secret_key == DEVELOPMENT_SECRET_KEY:
@@ -85,6 +98,14 @@ class Settings:
             raise ConfigurationError("LMS_REMINDER_INTERVAL_DAYS must be 1 or more.")
         if self.certificate_renewal_days < 1:
             raise ConfigurationError("LMS_CERTIFICATE_RENEWAL_DAYS must be 1 or more.")
+        if self.retention_years < 0:
+            raise ConfigurationError("LMS_RETENTION_YEARS must be 0 (keep forever) or more.")
+        if self.session_hours < 1 or self.remember_days < 1:
+            raise ConfigurationError("LMS_SESSION_HOURS and LMS_REMEMBER_DAYS must be 1 or more.")
+        if self.log_format not in {"", "json", "text"}:
+            raise ConfigurationError(
+                f"LMS_LOG_FORMAT must be json or text, not {self.log_format!r}."
+            )
         self._check_mail()
 
     def _check_mail(self) -> None:
@@ -105,6 +126,26 @@ class Settings:
             )
         if not self.ratelimit_storage_url.strip():
             raise ConfigurationError("LMS_RATELIMIT_STORAGE_URL is empty.")
+        self._check_redis()
+
+    def _check_redis(self) -> None:
+        if not self.redis_url:
+            return
+        if urlsplit(self.redis_url).scheme not in {"redis", "rediss", "redis+unix"}:
+            raise ConfigurationError(
+                f"LMS_REDIS_URL must be a redis:// (or rediss://) address such as "
+                f"redis://127.0.0.1:6379/0, not {self.redis_url!r}."
+            )
+        if self.ratelimit_storage_url not in {"memory://", self.redis_url}:
+            raise ConfigurationError(
+                "LMS_REDIS_URL and LMS_RATELIMIT_STORAGE_URL are both set: rate limits are "
+                "counted in LMS_REDIS_URL; unset LMS_RATELIMIT_STORAGE_URL."
+            )
+
+    @property
+    def limiter_storage_url(self) -> str:
+        """Where rate limits are counted: the shared Redis if there is one."""
+        return self.redis_url or self.ratelimit_storage_url
 
     @property
     def mail_is_sent(self) -> bool:
@@ -114,6 +155,10 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.env is Environment.PRODUCTION
+
+    @property
+    def logs_as_json(self) -> bool:
+        return self.log_format == "json" or (not self.log_format and self.is_production)
 
 
 def _is_mailbox(text: str) -> bool:
@@ -167,6 +212,16 @@ def _parse_days(name: str) -> Callable[[str], int]:
     return parse
 
 
+def _parse_count(name: str) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            return int(value.strip())
+        except ValueError:
+            raise ConfigurationError(f"{name} must be a whole number, not {value!r}.") from None
+
+    return parse
+
+
 def _parse_path(value: str) -> Path:
     return Path(value).expanduser().resolve()
 
@@ -186,6 +241,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "smtp_starttls": ("LMS_SMTP_STARTTLS", _parse_bool("LMS_SMTP_STARTTLS")),
     "mail_from": ("LMS_MAIL_FROM", str.strip),
     "ratelimit_storage_url": ("LMS_RATELIMIT_STORAGE_URL", str.strip),
+    "redis_url": ("LMS_REDIS_URL", str.strip),
     "reminder_window_days": ("LMS_REMINDER_WINDOW_DAYS", _parse_days("LMS_REMINDER_WINDOW_DAYS")),
     "reminder_interval_days": (
         "LMS_REMINDER_INTERVAL_DAYS",
@@ -196,6 +252,11 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
         "LMS_CERTIFICATE_RENEWAL_DAYS",
         _parse_days("LMS_CERTIFICATE_RENEWAL_DAYS"),
     ),
+    "session_hours": ("LMS_SESSION_HOURS", _parse_count("LMS_SESSION_HOURS")),
+    "remember_days": ("LMS_REMEMBER_DAYS", _parse_count("LMS_REMEMBER_DAYS")),
+    "force_https": ("LMS_FORCE_HTTPS", _parse_bool("LMS_FORCE_HTTPS")),
+    "log_format": ("LMS_LOG_FORMAT", lambda v: v.strip().lower()),
+    "retention_years": ("LMS_RETENTION_YEARS", _parse_count("LMS_RETENTION_YEARS")),
 }
 """Settings field -> (environment variable, parser of its text)."""
 

@@ -3,10 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from tests.support.databases import SERVER_URL, Databases, close_postgres_server
 from tests.support.smtp import Mailbox, running_mailbox
+
+
+def pytest_report_header() -> str:
+    return f"test databases: {'PostgreSQL (LMS_TEST_DATABASE_URL)' if SERVER_URL else 'SQLite'}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``@pytest.mark.sqlite_only(reason)``: skipped when the tests run on PostgreSQL."""
+    if SERVER_URL is None:
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.args[0] if marker.args else "SQLite only"
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_server() -> Iterator[None]:
+    """With LMS_TEST_DATABASE_URL, its schema template is dropped when the run ends."""
+    yield
+    close_postgres_server()
+
+
+@pytest.fixture
+def databases(tmp_path: Path) -> Iterator[Databases]:
+    """The test's databases by name: SQLite files in tmp_path, or fresh PostgreSQL databases
+    (LMS_TEST_DATABASE_URL), dropped afterwards. ``databases.url("race")`` twice: the same."""
+    found = Databases(tmp_path)
+    yield found
+    found.close()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from lms.db import database
 from tests.support.apps import build_app, compile_translations
+from tests.support.databases import SERVER_VARIABLE, Databases
 
 from .helpers import AXE_SCRIPT, LiveServer
 
@@ -53,7 +54,7 @@ def _browser_tools() -> None:
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings from the developer's or CI's shell must not leak into the served app."""
     for name in list(os.environ):
-        if name.startswith("LMS_") and name != "LMS_TEST_CHROMIUM":
+        if name.startswith("LMS_") and name not in {"LMS_TEST_CHROMIUM", SERVER_VARIABLE}:
             monkeypatch.delenv(name)
 
 
@@ -78,13 +79,13 @@ def _serve(app_for: Callable[[str], Flask]) -> tuple[LiveServer, BaseWSGIServer,
 
 
 @pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Serve]:
+def serve(databases: Databases) -> Iterator[Serve]:
     """Start the app (``build_app``'s settings, plus ``overrides``) on a free loopback port."""
     running: list[tuple[LiveServer, BaseWSGIServer, threading.Thread]] = []
 
     def start(**overrides: Any) -> LiveServer:
-        database_file = tmp_path / f"browser{len(running)}.db"
-        running.append(_serve(lambda url: build_app(database_file, base_url=url, **overrides)))
+        database_url = databases.url(f"browser{len(running)}")
+        running.append(_serve(lambda url: build_app(database_url, base_url=url, **overrides)))
         return running[-1][0]
 
     yield start

@@ -1,18 +1,16 @@
-"""Building test apps on real SQLite files, shared by the web and browser tiers."""
+"""Building test apps on real databases, shared by the browser tier and the benchmarks."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from alembic import command
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask
 
-from lms import create_app, schema
-from lms.db import database
-from lms.models import Base
+from lms import create_app
+from tests.support.databases import create_schema
 
 TESTS = Path(__file__).resolve().parent.parent
 PROJECT = TESTS.parent
@@ -32,19 +30,17 @@ def compile_translations() -> None:
             write_mo(mo_file, catalog)
 
 
-def build_app(database_file: Path, *, with_schema: bool = True, **overrides: Any) -> Flask:
-    """An app in testing mode on ``database_file``, with the fixture content by default."""
+def build_app(database: Path | str, *, with_schema: bool = True, **overrides: Any) -> Flask:
+    """An app in testing mode on ``database`` (a SQLite file, or a database URL), with the
+    fixture content by default; ``with_schema`` builds the tables at the latest revision."""
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
     settings: dict[str, Any] = {
         "env": "testing",
-        "database_url": f"sqlite:///{database_file}",
+        "database_url": url,
         "content_dir": FIXTURE_CONTENT,
         "content_reload": False,
     }
     settings.update(overrides)
-    app = create_app(settings)
     if with_schema:
-        # Tables from the models (fast), stamped at the latest revision; test_migrations
-        # proves the revisions build the same schema.
-        Base.metadata.create_all(database(app).engine)
-        command.stamp(schema.alembic_config(settings["database_url"]), "head")
-    return app
+        create_schema(url)
+    return create_app(settings)

@@ -1,4 +1,4 @@
-"""Web-tier fixtures: an app on a real SQLite file, its client, users and signing in."""
+"""Web-tier fixtures: an app on a real database (SQLite or PostgreSQL), client, users, login."""
 
 from __future__ import annotations
 
@@ -8,18 +8,17 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
-from alembic import command
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from lms import create_app, schema
+from lms import create_app
 from lms.accounts import services as accounts
 from lms.accounts.models import Role
 from lms.db import database, get_session
-from lms.models import Base
+from tests.support.databases import SERVER_VARIABLE, Databases, create_schema
 from tests.support.smtp import Mailbox
 
 from .helpers import PASSWORD, submit_form
@@ -48,7 +47,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
     for name in list(os.environ):
-        if name.startswith("LMS_"):
+        if name.startswith("LMS_") and name != SERVER_VARIABLE:
             monkeypatch.delenv(name)
 
 
@@ -57,25 +56,28 @@ class MakeApp(Protocol):
 
 
 @pytest.fixture
-def make_app(tmp_path: Path) -> Iterator[MakeApp]:
-    """Apps on SQLite files in tmp_path; ``with_schema=False`` leaves the database empty."""
+def make_app(databases: Databases) -> Iterator[MakeApp]:
+    """Apps on their own databases (SQLite files in tmp_path, or PostgreSQL databases: see
+    ``tests/support/databases.py``); ``with_schema=False`` leaves the database empty.
+
+    Apps given one ``database_url`` (``databases.url("race")``) share that database.
+    """
     apps: list[Flask] = []
 
     def make(*, with_schema: bool = True, **overrides: Any) -> Flask:
         settings: dict[str, Any] = {
             "env": "testing",
-            "database_url": f"sqlite:///{tmp_path / f'app{len(apps)}.db'}",
             "content_dir": FIXTURE_CONTENT,
             "content_reload": False,
         }
         settings.update(overrides)
+        if "database_url" in settings:
+            if with_schema:
+                create_schema(settings["database_url"])
+        else:
+            settings["database_url"] = databases.url(f"app{len(apps)}", with_schema=with_schema)
         app = create_app(settings)
         apps.append(app)
-        if with_schema:
-            # Tables from the models (fast), stamped at the latest revision; test_migrations
-            # proves the revisions build the same schema.
-            Base.metadata.create_all(database(app).engine)
-            command.stamp(schema.alembic_config(settings["database_url"]), "head")
         return app
 
     yield make

@@ -22,6 +22,7 @@ from openbadgeslib.ob3 import OB3VerificationError, OB3Verifier
 from pypdf import PdfReader
 
 from lms.certificates.models import CertificateStatus
+from tests.support.databases import Databases
 
 from .certificate_helpers import (
     CERTIFICATE_CONTENT,
@@ -80,7 +81,12 @@ def test_the_list_shows_each_certificate_with_its_downloads(client: FlaskClient,
 
 
 def test_downloads_give_the_stored_bytes_even_after_the_definition_changes(
-    make_app: MakeApp, app: Flask, client: FlaskClient, code: str, content: Path, tmp_path: Path
+    make_app: MakeApp,
+    app: Flask,
+    client: FlaskClient,
+    code: str,
+    content: Path,
+    databases: Databases,
 ) -> None:
     stored = {pdf.language: pdf.content for pdf in only_certificate(app).pdfs}
     downloads = {}
@@ -107,7 +113,7 @@ def test_downloads_give_the_stored_bytes_even_after_the_definition_changes(
     later = make_app(
         content_dir=content,
         base_url=BASE_URL,
-        database_url=f"sqlite:///{tmp_path / 'app0.db'}",
+        database_url=databases.url("app0"),
         with_schema=False,
     )
     other = later.test_client()

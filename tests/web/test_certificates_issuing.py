@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -21,6 +20,7 @@ from lms.cli import cli
 from lms.db import get_session
 from lms.learning import services as learning
 from lms.mail import Mail
+from tests.support.databases import Databases
 from tests.support.smtp import Mailbox, links_in, path_of, text_of
 
 from .certificate_helpers import (
@@ -210,9 +210,9 @@ def test_a_mail_queued_in_a_rolled_back_savepoint_is_dropped(app: Flask, mailbox
 
 
 def test_two_tabs_completing_the_last_lesson_at_once_issue_one_certificate(
-    make_app: MakeApp, mailbox: Mailbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_app: MakeApp, mailbox: Mailbox, databases: Databases, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'race.db'}"
+    url = databases.url("race")
     one = make_app(content_dir=CERTIFICATE_CONTENT, database_url=url, **mailbox.settings)
     two = make_app(
         content_dir=CERTIFICATE_CONTENT, database_url=url, with_schema=False, **mailbox.settings
@@ -241,9 +241,9 @@ def test_two_tabs_completing_the_last_lesson_at_once_issue_one_certificate(
 
 
 def test_two_claims_at_once_issue_one_certificate(
-    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_app: MakeApp, databases: Databases, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'race.db'}"
+    url = databases.url("race")
     one = make_app(content_dir=CERTIFICATE_CONTENT, database_url=url)
     two = make_app(content_dir=CERTIFICATE_CONTENT, database_url=url, with_schema=False)
     user_id = add_learner(one, name=None)

@@ -109,3 +109,25 @@ def test_unknown_override_is_refused() -> None:
 def test_the_secret_key_is_not_shown_in_repr() -> None:
     settings = load_settings({"LMS_SECRET_KEY": "do-not-print-me"})
     assert "do-not-print-me" not in repr(settings)
+
+
+def test_rate_limits_are_counted_in_redis_when_lms_redis_url_is_set() -> None:
+    assert load_settings({}).limiter_storage_url == "memory://"
+    shared = load_settings({"LMS_REDIS_URL": " redis://cache:6379/0 "})
+    assert shared.redis_url == "redis://cache:6379/0"
+    assert shared.limiter_storage_url == "redis://cache:6379/0"
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"LMS_REDIS_URL": "http://cache:6379"}, "LMS_REDIS_URL must be a redis://"),
+        (
+            {"LMS_REDIS_URL": "redis://a:6379/0", "LMS_RATELIMIT_STORAGE_URL": "redis://b:6379"},
+            "unset LMS_RATELIMIT_STORAGE_URL",
+        ),
+    ],
+)
+def test_a_wrong_redis_url_is_refused(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        load_settings(environ)

@@ -11,10 +11,13 @@ from sqlalchemy import inspect, text
 from lms import schema
 from lms.db import create_db_engine
 from lms.models import Base
+from tests.support.databases import Databases
 
 
-def test_upgrade_matches_the_models_and_downgrade_removes_everything(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'migrations.db'}"
+def test_upgrade_matches_the_models_and_downgrade_removes_everything(
+    databases: Databases,
+) -> None:
+    url = databases.url("migrations")
     engine = create_db_engine(url)
     try:
         schema.upgrade(url, "head")

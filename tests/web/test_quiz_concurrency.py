@@ -6,7 +6,6 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +21,7 @@ from lms.db import database, get_session
 from lms.learning.models import ItemCompletion
 from lms.quizzes import services
 from lms.quizzes.models import QuizAttempt
+from tests.support.databases import Databases
 
 from .conftest import MakeApp
 from .helpers import PASSWORD, csrf_token, submit_form
@@ -41,8 +41,8 @@ class Tabs:
 
 
 @pytest.fixture
-def tabs(make_app: MakeApp, tmp_path: Path) -> Tabs:
-    url = f"sqlite:///{tmp_path / 'race.db'}"
+def tabs(make_app: MakeApp, databases: Databases) -> Tabs:
+    url = databases.url("race")
     one = make_app(content_dir=QUIZ_CONTENT, database_url=url)
     two = make_app(content_dir=QUIZ_CONTENT, database_url=url, with_schema=False)
     with one.app_context():

@@ -14,6 +14,7 @@ from werkzeug.test import TestResponse
 
 from lms.accounts import services as accounts
 from lms.db import get_session
+from tests.support.databases import Databases
 
 from .conftest import MadeUser, MakeApp
 from .helpers import PASSWORD, csrf_token, submit_form
@@ -169,11 +170,11 @@ def test_the_attempt_shows_in_the_learners_language(
 
 
 def test_results_show_what_was_asked_after_the_author_edits_the_quiz(
-    make_app: MakeApp, tmp_path: Path
+    make_app: MakeApp, tmp_path: Path, databases: Databases
 ) -> None:
     root = tmp_path / "content"
     shutil.copytree(QUIZ_CONTENT, root)
-    database_url = f"sqlite:///{tmp_path / 'edits.db'}"
+    database_url = databases.url("edits")
     before = make_app(content_dir=root, database_url=database_url)
     with before.app_context():
         session = get_session()

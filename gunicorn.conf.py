@@ -1,0 +1,53 @@
+"""Gunicorn settings for production: ``gunicorn -c gunicorn.conf.py wsgi:app``.
+
+Read from the environment, like the app's own settings:
+
+- ``LMS_BIND`` (default ``127.0.0.1:8000``): address and port, or ``unix:/path``; put a
+  reverse proxy (TLS) in front.
+- ``LMS_WORKERS`` (default: 2 per CPU core, plus 1): worker processes. Each holds its own
+  pool of database connections, so keep workers x servers under PostgreSQL's
+  ``max_connections``.
+- ``LMS_TIMEOUT`` (default 60): seconds before a silent worker is restarted; issuing a
+  certificate renders its PDFs, which takes well under a second.
+
+Several servers can run this behind one load balancer, on one PostgreSQL database
+(``LMS_DATABASE_URL``) and, for rate limits, one Redis (``LMS_REDIS_URL``): nothing is kept
+on a server's disk.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+bind = [os.environ.get("LMS_BIND", "127.0.0.1:8000")]
+workers = int(os.environ.get("LMS_WORKERS", "0")) or multiprocessing.cpu_count() * 2 + 1
+# Synchronous workers: requests are short and bound by the database; a slow client is the
+# reverse proxy's to buffer.
+worker_class = "sync"
+timeout = int(os.environ.get("LMS_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+# A worker is replaced now and then, so that slow leaks cannot grow without end.
+max_requests = 2000
+max_requests_jitter = 200
+
+# Not preloaded: each worker builds its app after the fork, so that no database connection
+# or pool is shared between processes (SQLAlchemy's pools are not fork-safe), and a HUP
+# reloads the code. The price is a catalogue load per worker at start (well under a second).
+preload_app = False
+
+# Logs to standard output and error, for the service manager or container to collect.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LMS_LOG_LEVEL", "info").lower()
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+# Workers' heartbeat files in memory rather than on the server's disk, where there is one.
+SHARED_MEMORY = "/dev/shm"  # noqa: S108  (gunicorn's own heartbeat files, not data)
+if Path(SHARED_MEMORY).is_dir():
+    worker_tmp_dir = SHARED_MEMORY
+
+# The reverse proxy's X-Forwarded-* headers are trusted from these addresses only.
+forwarded_allow_ips = os.environ.get("LMS_FORWARDED_ALLOW_IPS", "127.0.0.1")
