@@ -40,12 +40,15 @@ from lms.accounts.models import (
     FrqSector,
     ResearchRole,
 )
-from lms.accounts.services import MIN_PASSWORD_LENGTH, Profile
+from lms.accounts.passwords import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    PasswordProblem,
+    password_problem,
+)
+from lms.accounts.services import Profile
 from lms.content import SUPPORTED_LANGUAGES
 from lms.i18n import LANGUAGE_NAMES
-
-MAX_PASSWORD_LENGTH = 1024
-"""Long enough for any passphrase; bounded so that hashing cannot be made to take forever."""
 
 EMAIL_PATTERN = (
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
@@ -135,6 +138,33 @@ class CheckboxesField(SelectMultipleField):
             raise StopValidation(self.message)
 
 
+class PasswordPolicy:
+    """The password policy as a field validator: not common, not the person's email or name.
+
+    The person is named by the form's ``email`` and ``certificate_name`` fields where it has
+    them, else by ``form.person`` (email, name), which a view sets for a signed-in user or the
+    owner of a reset link.
+    """
+
+    def __call__(self, form: Any, field: Field) -> None:
+        email, name = getattr(form, "person", (None, None))
+        if "email" in form:
+            email = form["email"].data or email
+        if "certificate_name" in form:
+            name = form["certificate_name"].data or name
+        problem = password_problem(field.data or "", email=email, name=name)
+        if problem is PasswordProblem.TOO_COMMON:
+            raise StopValidation(
+                _l(
+                    "This password is among the most common ones, which are guessed first. "
+                    "Choose another: a few unrelated words make a strong password that is "
+                    "easy to remember."
+                )
+            )
+        if problem is PasswordProblem.PERSONAL:
+            raise StopValidation(_l("A password must not be your email address or your name."))
+
+
 def _password_field(label: str, autocomplete: str) -> PasswordField:
     return PasswordField(
         label,
@@ -148,6 +178,7 @@ def _password_field(label: str, autocomplete: str) -> PasswordField:
                     "Your password must have at least %(min)d characters (and at most %(max)d)."
                 ),
             ),
+            PasswordPolicy(),
         ],
         render_kw={"autocomplete": autocomplete},
     )
@@ -285,6 +316,9 @@ class ProfileEditForm(ProfileForm):
 
 
 class ChangePasswordForm(FlaskForm):
+    person: tuple[str | None, str | None] = (None, None)
+    """The (email, name) of the account, for ``PasswordPolicy``."""
+
     current_password = PasswordField(
         _l("Current password"),
         validators=[
@@ -304,6 +338,9 @@ class ResetRequestForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
+    person: tuple[str | None, str | None] = (None, None)
+    """The (email, name) of the account, for ``PasswordPolicy``."""
+
     password = _password_field(_l("New password"), "new-password")
     confirm_password = _confirm_password_field(_l("New password, again"), "password")
     submit = SubmitField(_l("Save my new password"))
@@ -323,7 +360,10 @@ class SignInForm(FlaskForm):
     )
     password = PasswordField(
         _l("Password"),
-        validators=[InputRequired(_l("Enter your password.")), Length(max=1024)],
+        validators=[
+            InputRequired(_l("Enter your password.")),
+            Length(max=MAX_PASSWORD_LENGTH),
+        ],
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Keep me signed in on this device"))

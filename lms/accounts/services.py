@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from lms.accounts import mails, tokens
 from lms.accounts.models import Affiliation, FrqSector, ResearchRole, Role, User, normalize_email
+from lms.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordProblem, password_problem
 from lms.accounts.tokens import Purpose
 from lms.config import current_settings
 from lms.content import SUPPORTED_LANGUAGES
@@ -24,8 +25,6 @@ from lms.errors import DomainError
 from lms.mail import Mail
 
 _hasher = PasswordHasher()
-
-MIN_PASSWORD_LENGTH = 12
 
 PRIVACY_NOTICE_VERSION = "2026-11-21"
 """The version of the privacy notice shown at /privacy; change it with the notice's text."""
@@ -49,6 +48,17 @@ class PasswordTooShort(DomainError):
     message = lazy_gettext(
         "A password must have at least %(num)d characters.", num=MIN_PASSWORD_LENGTH
     )
+
+
+class PasswordTooCommon(DomainError):
+    message = lazy_gettext(
+        "This password is among the most common ones, which are guessed first. Choose another: "
+        "a few unrelated words make a strong password that is easy to remember."
+    )
+
+
+class PasswordTooPersonal(DomainError):
+    message = lazy_gettext("A password must not be your email address or your name.")
 
 
 class CurrentPasswordIncorrect(DomainError):
@@ -210,9 +220,17 @@ def _dummy_check(password: str) -> None:
         _hasher.verify(_dummy_hash(), password)
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
+def check_new_password(password: str, *, email: str | None, name: str | None) -> None:
+    """Raise ``PasswordTooShort``, ``PasswordTooCommon`` or ``PasswordTooPersonal`` if the
+    password policy refuses ``password`` for the person of ``email`` and ``name``."""
+    problem = password_problem(password, email=email, name=name)
+    if problem is PasswordProblem.TOO_SHORT:
         raise PasswordTooShort
+    if problem is PasswordProblem.TOO_COMMON:
+        raise PasswordTooCommon
+    if problem is PasswordProblem.PERSONAL:
+        raise PasswordTooPersonal
+    # TOO_LONG: the forms refuse it first; hashing a long password is only slow.
 
 
 def _apply_profile(user: User, profile: Profile) -> None:
@@ -246,7 +264,7 @@ def sign_up(
     already has an account, a note to its owner (with a reset link) instead. The caller
     answers both cases alike, so that nobody learns which addresses have accounts.
     """
-    _check_password(password)
+    check_new_password(password, email=email, name=profile.certificate_name)
     if not privacy_consent:
         raise PrivacyConsentMissing
     existing = find_user_by_email(session, email)
@@ -346,7 +364,7 @@ def reset_password(session: Session, token: str, password: str) -> tuple[User, M
     Returns the user and the mail telling them of the change.
     """
     user = user_for_reset(session, token)
-    _check_password(password)
+    check_new_password(password, email=user.email, name=user.certificate_name)
     user.password_hash = hash_password(password)
     if not user.email_confirmed:
         user.email_confirmed_at = utcnow()
@@ -357,7 +375,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Mai
     """Replace ``user``'s password, given the current one; returns the mail telling them."""
     if not verify_password(user.password_hash, current_password):
         raise CurrentPasswordIncorrect
-    _check_password(new_password)
+    check_new_password(new_password, email=user.email, name=user.certificate_name)
     user.password_hash = hash_password(new_password)
     return mails.password_changed_mail(user)
 

@@ -131,5 +131,7 @@ class AcceptInvitationForm(ProfileForm):
     # class's field as the unbound field it is until the form is made: cast to the bound type.
     password = cast("PasswordField", SignUpForm.password)
     confirm_password = cast("PasswordField", SignUpForm.confirm_password)
+    person: tuple[str | None, str | None] = (None, None)
+    """The invited (email, name), for the password policy."""
     privacy_consent = cast("BooleanField", SignUpForm.privacy_consent)
     accept = SubmitField(_l("Create my account"))

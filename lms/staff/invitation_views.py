@@ -37,6 +37,7 @@ def accept(token: str) -> ResponseReturnValue:
     form = AcceptInvitationForm()
     try:
         user = invitations.user_for_invitation(session, token)
+        form.person = (user.email, user.certificate_name)
         if request.method == "GET":
             _fill(form, user)
         if not form.validate_on_submit():

@@ -53,7 +53,7 @@ def invitation_token(user: User) -> str:
 
 def is_pending(user: User) -> bool:
     """Whether ``user`` still has to accept an invitation (no password chosen yet)."""
-    return user.password_hash is None
+    return user.password_hash is None and user.deleted_at is None
 
 
 def invitation_mail(user: User, membership: CohortMembership | None) -> Mail:
@@ -115,13 +115,12 @@ def accept_invitation(
 
     The link came by mail, so following it proves the address: it is confirmed. Setting
     the password spends the link. Raises the link errors, ``PrivacyConsentMissing``,
-    ``PasswordTooShort`` and the profile's errors.
+    the password policy's errors and the profile's.
     """
     user = user_for_invitation(session, token)
     if not privacy_consent:
         raise accounts.PrivacyConsentMissing
-    if len(password) < accounts.MIN_PASSWORD_LENGTH:
-        raise accounts.PasswordTooShort
+    accounts.check_new_password(password, email=user.email, name=profile.certificate_name)
     accounts.update_profile(user, profile)
     now = utcnow()
     user.password_hash = accounts.hash_password(password)

@@ -1,0 +1,110 @@
+"""The objects and people of the authorization matrix and the hostile-input tests."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from flask import Flask
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from werkzeug.routing import Rule
+
+from lms.accounts.models import Role, User
+from lms.db import get_session
+
+from .certificate_helpers import certificates_in
+from .conftest import MakeApp
+from .learning_helpers import record, sign_in
+from .quiz_helpers import take
+from .staff_helpers import BASICS, PRACTICE, PROGRAM, add_cohort, add_member, add_user, staff_app
+
+ROLES = ("anonymous", "learner_a", "learner_b", "staff", "admin")
+QUIZ = f"/courses/{BASICS}/check.quiz"
+ANSWERS = {
+    "answer-when": "0",
+    "answer-roles": ["0", "2"],
+    "answer-lived": "true",
+    "answer-posture": "co-construction",
+    "answer-yours": "A reflection.",
+}
+
+
+@dataclass(frozen=True)
+class World:
+    app: Flask
+    users: dict[str, int]
+    """Role name -> user id (not for anonymous)."""
+    cohort_id: int
+    certificate_code: str
+
+    def url_values(self) -> dict[str, object]:
+        """A real value for each URL variable of the app's rules."""
+        return {
+            "course_id": BASICS,
+            "item": "welcome",
+            "number": 1,
+            "code": self.certificate_code,
+            "definition_id": PROGRAM,
+            "cohort_id": self.cohort_id,
+            "user_id": self.users["learner_a"],
+            "kind": "csv",
+            "token": "not-a-real-token",
+            "path": "missing.png",
+            "filename": "css/parcours.css",
+        }
+
+    def client_as(self, role: str) -> tuple[FlaskClient, str]:
+        """A client signed in as ``role`` and a CSRF token for its forms.
+
+        Both go straight into the session cookie, as Flask-Login and Flask-WTF keep them: no
+        password hashing, no page to fetch, so that hundreds of requests stay fast.
+        """
+        client = self.app.test_client()
+        raw = secrets.token_hex(20)
+        token = URLSafeTimedSerializer(self.app.secret_key or "", salt="wtf-csrf-token").dumps(raw)
+        user_id = None
+        if role != "anonymous":
+            with self.app.app_context():
+                user = get_session().get(User, self.users[role])
+                assert user is not None
+                user_id = user.get_id()
+        with client.session_transaction() as session:
+            session["csrf_token"] = raw
+            if user_id is not None:
+                session["_user_id"] = user_id
+                session["_fresh"] = True
+        return client, str(token)
+
+
+def build_world(make_app: MakeApp) -> World:
+    """Learner A with a cohort, lessons done, a quiz attempt and a certificate; B with none."""
+    app = staff_app(make_app)
+    users = {
+        "learner_a": add_user(app, "alice@example.org", name="Alice Tremblay"),
+        "learner_b": add_user(app, "bob@example.org", name="Bob Gagnon"),
+        "staff": add_user(app, "sam@example.org", role=Role.STAFF, name="Sam Staff"),
+        "admin": add_user(app, "ada@example.org", role=Role.ADMIN, name="Ada Admin"),
+    }
+    cohort_id = add_cohort(app, "FRQ 2026")
+    add_member(app, cohort_id, "alice@example.org", "Alice", "Tremblay", user_id=users["learner_a"])
+    own = app.test_client()
+    sign_in(own, "alice@example.org")
+    record(app, users["learner_a"], BASICS, "welcome", "partners")
+    take(own, ANSWERS, quiz=QUIZ)
+    record(app, users["learner_a"], PRACTICE, "apply")
+    (certificate,) = certificates_in(app)
+    return World(app, users, cohort_id, certificate.code)
+
+
+def concrete_url(world: World, rule: Rule) -> str:
+    """``rule`` built with the world's values; quiz rules get the quiz, not a lesson."""
+    values = world.url_values()
+    if rule.endpoint.startswith("quizzes."):
+        values["item"] = "check.quiz"
+    if rule.endpoint == "staff_quizzes.analysis":
+        values["item"] = "check.quiz"
+    with world.app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})

@@ -1,0 +1,166 @@
+"""Every route, every method, as anonymous, learner A, learner B, staff and admin: one table of
+the answers each gets, and a route missing from the table fails the test."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from lms.extensions import limiter
+
+from .authz_world import ROLES, World, build_world, concrete_url
+from .conftest import MakeApp
+
+SIGN_IN = "302S"
+"""A redirect to the sign-in page (anonymous on a page that needs an account)."""
+
+# (endpoint, method): the answers of anonymous, learner A, learner B, staff, admin, in order.
+# URLs name learner A's objects (A's certificate, A's record for staff, attempt 1, which only
+# A has taken). Learner B must never get 200 on A's things; learners never reach staff pages.
+# POSTs carry a valid CSRF token and no other field: most are refused as incomplete (400).
+EXPECTED: dict[tuple[str, str], str] = {
+    ("learning.index", "GET"): "302 302 302 302 302",
+    ("certificates.jwks", "GET"): "200 200 200 200 200",
+    ("accounts.confirm_email", "GET"): "404 404 404 404 404",
+    ("accounts.resend_confirmation", "POST"): "302S 302 302 302 302",
+    ("accounts.set_language", "POST"): "400 400 400 400 400",
+    ("personal_data.index", "GET"): "302S 200 200 200 200",
+    ("personal_data.delete", "POST"): "302S 400 400 400 400",
+    ("personal_data.export", "POST"): "302S 200 200 200 200",
+    ("accounts.change_password", "POST"): "302S 400 400 400 400",
+    ("accounts.profile", "GET"): "302S 200 200 200 200",
+    ("accounts.profile", "POST"): "302S 400 400 400 400",
+    ("accounts.request_reset", "GET"): "200 200 200 200 200",
+    ("accounts.request_reset", "POST"): "400 400 400 400 400",
+    ("accounts.reset_password", "GET"): "404 404 404 404 404",
+    ("accounts.reset_password", "POST"): "404 404 404 404 404",
+    ("accounts.reset_sent", "GET"): "200 200 200 200 200",
+    ("accounts.sign_in", "GET"): "200 302 302 302 302",
+    ("accounts.sign_in", "POST"): "400 302 302 302 302",
+    ("accounts.sign_out", "POST"): "302 302 302 302 302",
+    ("accounts.sign_up", "GET"): "200 302 302 302 302",
+    ("accounts.sign_up", "POST"): "400 302 302 302 302",
+    ("accounts.check_email", "GET"): "200 200 200 200 200",
+    ("certificates.achievement", "GET"): "200 200 200 200 200",
+    ("admin.index", "GET"): "302S 403 403 403 302",
+    ("admin.audit_trail", "GET"): "302S 403 403 403 200",
+    ("admin.users", "GET"): "302S 403 403 403 200",
+    ("admin.set_role", "POST"): "302S 403 403 403 302",
+    ("certificates.index", "GET"): "302S 200 200 200 200",
+    # A certificate's files are its owner's alone: 404 (not 403) so as not to confirm it exists.
+    ("certificates.pdf", "GET"): "302S 200 404 404 404",
+    ("certificates.badge", "GET"): "302S 200 404 404 404",
+    ("certificates.renew", "POST"): "302S 409 404 404 404",
+    ("certificates.claim", "POST"): "302S 303 303 303 303",
+    ("learning.catalog", "GET"): "200 200 200 200 200",
+    ("learning.course", "GET"): "200 200 200 200 200",
+    ("learning.lesson", "GET"): "302S 200 200 200 200",
+    ("learning.complete_lesson", "POST"): "302S 302 302 302 302",
+    ("quizzes.quiz", "GET"): "302S 200 200 200 200",
+    ("quizzes.start", "POST"): "302S 303 303 303 303",
+    # Attempts are numbered per learner: "attempt 1" of B is B's own (none yet), never A's.
+    ("quizzes.attempt", "GET"): "302S 200 404 404 404",
+    ("quizzes.submit", "POST"): "302S 303 303 303 303",
+    ("learning.asset", "GET"): "404 404 404 404 404",
+    ("learning.dashboard", "GET"): "302S 200 200 200 200",
+    ("health.healthz", "GET"): "200 200 200 200 200",
+    ("invitations.accept", "GET"): "404 404 404 404 404",
+    ("invitations.accept", "POST"): "404 404 404 404 404",
+    ("certificates.issuer", "GET"): "200 200 200 200 200",
+    ("privacy.notice", "GET"): "200 200 200 200 200",
+    ("staff.index", "GET"): "302S 403 403 200 200",
+    ("staff.cohort", "GET"): "302S 403 403 200 200",
+    ("staff.export", "GET"): "302S 403 403 200 200",
+    ("staff.import_roster", "GET"): "302S 403 403 200 200",
+    ("staff.import_roster", "POST"): "302S 403 403 400 400",
+    ("staff.send_reminders", "POST"): "302S 403 403 302 302",
+    ("staff.new_cohort", "GET"): "302S 403 403 200 200",
+    ("staff.new_cohort", "POST"): "302S 403 403 400 400",
+    ("staff_learners.search", "GET"): "302S 403 403 200 200",
+    ("staff_learners.record", "GET"): "302S 403 403 200 200",
+    ("staff_learners.reissue", "POST"): "302S 403 403 302 302",
+    ("staff_learners.revoke", "POST"): "302S 403 403 400 400",
+    ("staff_learners.resend_invitation", "POST"): "302S 403 403 409 409",
+    ("staff_quizzes.index", "GET"): "302S 403 403 200 200",
+    ("staff_quizzes.analysis", "GET"): "302S 403 403 200 200",
+    ("static", "GET"): "200 200 200 200 200",
+    ("certificates.verify_form", "GET"): "200 200 200 200 200",
+    ("certificates.verify", "GET"): "200 200 200 200 200",
+    ("certificates.verify_json", "GET"): "200 200 200 200 200",
+}
+
+METHODS_IGNORED = {"HEAD", "OPTIONS"}
+
+
+@pytest.fixture
+def world(make_app: MakeApp) -> World:
+    return build_world(make_app)
+
+
+def _routes(app: Flask) -> list[tuple[str, str, str]]:
+    """(endpoint, method, rule) of every rule of the app, each method apart."""
+    return sorted(
+        (rule.endpoint, method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        for method in (rule.methods or set()) - METHODS_IGNORED
+    )
+
+
+def _url(world: World, endpoint: str) -> str:
+    (rule,) = [r for r in world.app.url_map.iter_rules() if r.endpoint == endpoint]
+    return concrete_url(world, rule)
+
+
+def _answer(world: World, role: str, url: str, method: str, index: int) -> str:
+    # The rate limits have their own tests; here, each request starts with fresh counters.
+    with world.app.app_context():
+        limiter.reset()
+    client, token = world.client_as(role)
+    response = client.open(
+        url,
+        method=method,
+        data={"csrf_token": token} if method == "POST" else None,
+        environ_base={"REMOTE_ADDR": f"10.9.{index // 250}.{index % 250 + 1}"},
+    )
+    location = response.headers.get("Location", "")
+    response.close()
+    status = str(response.status_code)
+    return SIGN_IN if status == "302" and "/accounts/sign-in" in location else status
+
+
+def test_every_route_is_in_the_table(world: World) -> None:
+    routes = {(endpoint, method) for endpoint, method, _rule in _routes(world.app)}
+    missing = sorted(routes - set(EXPECTED))
+    assert not missing, f"routes without an entry in EXPECTED: {missing}"
+    assert not sorted(set(EXPECTED) - routes), "EXPECTED names routes that no longer exist"
+
+
+def test_every_route_answers_each_role_as_the_table_says(world: World) -> None:
+    mismatches = []
+    index = 0
+    for endpoint, method, rule in _routes(world.app):
+        if (endpoint, method) not in EXPECTED:
+            continue  # the test above names it
+        url = _url(world, endpoint)
+        got = []
+        for role in ROLES:
+            index += 1
+            got.append(_answer(world, role, url, method, index))
+        expected = EXPECTED[(endpoint, method)]
+        if " ".join(got) != expected:
+            mismatches.append(f"{method} {rule} ({url}): expected {expected}, got {' '.join(got)}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_every_post_without_a_csrf_token_is_refused(world: World) -> None:
+    refused = []
+    for endpoint, method, _rule in _routes(world.app):
+        if method != "POST":
+            continue
+        url = _url(world, endpoint)
+        for role in ("anonymous", "admin"):
+            client, _token = world.client_as(role)
+            response = client.post(url, data={})
+            if response.status_code != 400:
+                refused.append(f"{url} as {role}: {response.status_code}")
+    assert not refused, "\n".join(refused)
