@@ -8,13 +8,14 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup
 
-from lms import create_app, schema
+from lms import backup, create_app, schema
 from lms.accounts import services as accounts
 from lms.accounts.models import Role
 from lms.certificates.commands import certificates
 from lms.config import ConfigurationError, current_settings, load_settings
 from lms.content import load_content
 from lms.db import get_session
+from lms.privacy.cli import privacy
 from lms.staff import cli as staff_cli
 
 SETUP_ADMIN_EMAIL = "admin@localhost"
@@ -46,6 +47,27 @@ def db_downgrade(revision: str) -> None:
     url = current_settings().database_url
     schema.downgrade(url, revision)
     click.echo(f"Database at revision {schema.current_revision(url) or 'base'}.")
+
+
+@db.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def db_backup(file: Path) -> None:
+    """Copy the SQLite database to FILE while the site runs (never over an existing file)."""
+    url = current_settings().database_url
+    try:
+        backup.backup_sqlite(url, file)
+    except backup.NotSQLite:
+        click.echo(
+            "This database is not SQLite. Back PostgreSQL up with its own tool, e.g.:\n"
+            f'  pg_dump --format=custom --file={file} "$DATABASE_URL"\n'
+            "(with the LMS_DATABASE_URL address written as postgresql://..., without +psycopg).",
+            err=True,
+        )
+        sys.exit(2)
+    except backup.BackupRefused as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Database copied to {file}.")
 
 
 @cli.group()
@@ -142,6 +164,7 @@ def setup(url: str) -> None:
 
 
 cli.add_command(certificates)
+cli.add_command(privacy)
 
 
 def main() -> None:

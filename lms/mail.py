@@ -144,17 +144,21 @@ def _deliver_in_background(messages: list[EmailMessage], settings: Settings) -> 
 def _deliver(messages: list[EmailMessage], settings: Settings) -> int:
     if not settings.mail_is_sent:
         for message in messages:
-            logger.info("Mail not sent (LMS_SMTP_HOST is empty):\n%s", message.as_string())
+            if settings.is_production:
+                # Recipients, names and links are personal data: never in a production log.
+                logger.info("Mail not sent (LMS_SMTP_HOST is empty): %r", message["Subject"])
+            else:
+                # In development the log is the only way to read a confirmation link.
+                logger.info("Mail not sent (LMS_SMTP_HOST is empty):\n%s", message.as_string())
         return len(messages)
     try:
         return _send_smtp(messages, settings)
     except (smtplib.SMTPException, OSError):
         logger.exception(
-            "Could not send %d mail(s) through %s:%d (first to %s)",
+            "Could not send %d mail(s) through %s:%d",
             len(messages),
             settings.smtp_host,
             settings.smtp_port,
-            messages[0]["To"],
         )
         return 0
 
@@ -171,7 +175,10 @@ def _send_smtp(messages: list[EmailMessage], settings: Settings) -> int:
                 smtp.send_message(message)
             except smtplib.SMTPRecipientsRefused:
                 # One bad address must not keep the others from their mail.
-                logger.warning("The SMTP server refused the recipient %s", message["To"])
+                # The count, not the address: logs must hold no personal data.
+                logger.warning(
+                    "The SMTP server refused the recipient of 1 mail (%r)", message["Subject"]
+                )
             else:
                 sent += 1
     return sent

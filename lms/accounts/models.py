@@ -99,6 +99,9 @@ class User(Base):
     privacy_consent_at: Mapped[datetime | None]
     privacy_notice_version: Mapped[str | None] = mapped_column(String(32))
     """The version of the privacy notice consented to at ``privacy_consent_at``."""
+    deleted_at: Mapped[datetime | None]
+    """When the account was deleted: the row stays, emptied of personal data, so that staff
+    counts and certificate verification pages keep their anonymous facts (lms.privacy)."""
 
     @validates("email")
     def _normalize_email(self, _key: str, email: str) -> str:
@@ -132,7 +135,7 @@ class User(Base):
 
     @property
     def is_active(self) -> bool:
-        return True
+        return self.deleted_at is None
 
     @property
     def is_anonymous(self) -> bool:
@@ -143,8 +146,13 @@ class User(Base):
         return f"{self.id}:{self.session_key}"
 
     @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
     def is_staff(self) -> bool:
         return self.role in (Role.STAFF, Role.ADMIN)
 
     def __repr__(self) -> str:
-        return f"<User {self.id} {self.email} {self.role}>"
+        # No email: a repr can end up in a log or a traceback.
+        return f"<User {self.id} {self.role}>"

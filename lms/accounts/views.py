@@ -19,9 +19,10 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
-from lms.accounts import services
+from lms.accounts import privacy, services
 from lms.accounts.forms import (
     ChangePasswordForm,
     LanguageForm,
@@ -53,6 +54,8 @@ MAILS_PER_EMAIL = "3 per 15 minutes"
 """Sign-ups and reset requests naming one address: each may mail its owner."""
 RESET_REQUESTS_PER_IP = "30 per hour"
 RESENDS_PER_USER = "3 per 15 minutes"
+PASSWORD_CHANGE_FAILURES_PER_USER = "5 per 15 minutes"  # noqa: S105 (a rate, not a secret)
+"""Wrong current passwords: a session left open must not let someone guess the password."""
 
 MAX_USER_ID_DIGITS = 18
 """Longer ids cannot exist; refusing them spares the database an out-of-range number."""
@@ -64,9 +67,24 @@ def _load_user(user_id: str) -> User | None:
     if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > MAX_USER_ID_DIGITS:
         return None
     user = get_session().get(User, int(raw_id))
-    if user is None or not hmac.compare_digest(user.session_key, key):
+    if user is None or user.is_deleted or not hmac.compare_digest(user.session_key, key):
         return None
     return user
+
+
+@blueprint.before_app_request
+def _note_activity() -> None:
+    """Keep ``last_seen_at`` current (retention counts from it), writing at most hourly."""
+    if request.endpoint in (None, "static") or not current_user.is_authenticated:
+        return
+    if privacy.seen_now(_signed_in_user()):
+        # Before the view runs: nothing else is pending in the session yet.
+        session = get_session()
+        try:
+            session.commit()
+        except OperationalError:
+            # Best effort: a busy database must not fail the page; the next request retries.
+            session.rollback()
 
 
 login_manager.user_loader(_load_user)
@@ -247,7 +265,8 @@ def reset_password(token: str) -> ResponseReturnValue:
     session = get_session()
     form = ResetPasswordForm()
     try:
-        services.user_for_reset(session, token)
+        owner = services.user_for_reset(session, token)
+        form.person = (owner.email, owner.certificate_name)
         if not form.validate_on_submit():
             status = 400 if form.errors else 200
             page = render_template("accounts/reset_password.html", form=form, token=token)
@@ -297,9 +316,11 @@ def profile() -> ResponseReturnValue:
 
 @blueprint.post("/password")
 @login_required
+@limiter.limit(PASSWORD_CHANGE_FAILURES_PER_USER, key_func=_user_key, deduct_when=_failed)
 def change_password() -> ResponseReturnValue:
     user = _signed_in_user()
     form = ChangePasswordForm()
+    form.person = (user.email, user.certificate_name)
     if form.validate_on_submit():
         try:
             mail = services.change_password(

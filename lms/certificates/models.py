@@ -75,6 +75,9 @@ class Certificate(Base):
     """When the learner was told it expires soon: never twice."""
     renewal_started_at: Mapped[datetime | None]
     """When the learner asked to renew: their courses were reset to be taken again."""
+    holder_withdrawn_at: Mapped[datetime | None]
+    """When the holder deleted their account: the name is blanked and the PDFs deleted, and
+    the verification page says the holder withdrew it (lms.privacy)."""
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     superseded_by: Mapped[Certificate | None] = relationship(remote_side=[id])

@@ -105,6 +105,8 @@ class Verification:
     replacement_code: str | None
     replacement_url: str | None
     documents: tuple[Document, ...]
+    withdrawn_on: date | None = None
+    """When the holder withdrew it (deleting their account): ``holder_name`` is then empty."""
 
 
 def verification(
@@ -113,10 +115,11 @@ def verification(
     """The public facts of ``certificate``, texts in ``language`` where it has them."""
     replacement = certificate.superseded_by
     standing = standing_of(certificate, now)
+    withdrawn = certificate.holder_withdrawn_at
     return Verification(
         code=certificate.code,
         url=verify_url(certificate.code),
-        holder_name=certificate.certificate_name,
+        holder_name="" if withdrawn else certificate.certificate_name,
         title=text_in(certificate.title, language),
         issuer_name=text_in(certificate.issuer.get("name") or {}, language),
         issuer_url=str(certificate.issuer.get("url") or ""),
@@ -127,7 +130,10 @@ def verification(
         revoked_reason=certificate.revoked_reason if standing is Standing.REVOKED else None,
         replacement_code=replacement.code if replacement is not None else None,
         replacement_url=verify_url(replacement.code) if replacement is not None else None,
-        documents=tuple(Document(p.language, p.sha256) for p in certificate.pdfs),
+        documents=(
+            () if withdrawn else tuple(Document(p.language, p.sha256) for p in certificate.pdfs)
+        ),
+        withdrawn_on=local_day(withdrawn) if withdrawn else None,
     )
 
 
@@ -142,7 +148,7 @@ def verification_json(certificate: Certificate, now: datetime | None = None) -> 
         "code": facts.code,
         "url": facts.url,
         "status": facts.standing.value,
-        "holder_name": facts.holder_name,
+        "holder_name": facts.holder_name or None,
         "title": _every_language(certificate.title),
         "issuer": {
             "name": _every_language(certificate.issuer.get("name") or {}),
@@ -158,6 +164,7 @@ def verification_json(certificate: Certificate, now: datetime | None = None) -> 
             else None
         ),
         "documents": [{"language": d.language, "sha256": d.sha256} for d in facts.documents],
+        "withdrawn_on": day(facts.withdrawn_on),
     }
 
 

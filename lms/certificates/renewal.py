@@ -162,6 +162,7 @@ def expiring_certificates(
                 Certificate.expires_at <= moment + timedelta(days=within_days),
                 Certificate.expiry_reminded_at.is_(None),
                 Certificate.renewal_started_at.is_(None),
+                Certificate.holder_withdrawn_at.is_(None),
                 ~exists().where(
                     newer.user_id == Certificate.user_id,
                     newer.definition_id == Certificate.definition_id,

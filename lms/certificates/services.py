@@ -65,6 +65,14 @@ class CertificateAlreadySuperseded(DomainError):
     )
 
 
+class CertificateWithdrawn(DomainError):
+    status_code = 409
+    message = lazy_gettext(
+        "This certificate was withdrawn by its holder, who deleted their account: it can no "
+        "longer be revoked or reissued."
+    )
+
+
 class CertificateRevokedCannotBeReissued(DomainError):
     status_code = 409
     message = lazy_gettext("A revoked certificate cannot be reissued.")
@@ -85,9 +93,13 @@ class Standing(enum.StrEnum):
     EXPIRED = "expired"
     REVOKED = "revoked"
     SUPERSEDED = "superseded"
+    WITHDRAWN = "withdrawn"
+    """The holder deleted their account: the record stays, without their name."""
 
 
 def standing_of(certificate: Certificate, now: datetime | None = None) -> Standing:
+    if certificate.holder_withdrawn_at is not None:
+        return Standing.WITHDRAWN
     if certificate.status is CertificateStatus.REVOKED:
         return Standing.REVOKED
     if certificate.status is CertificateStatus.SUPERSEDED:
@@ -158,7 +170,7 @@ def badge_of(certificate: Certificate) -> str:
 
 
 def _require_downloadable(certificate: Certificate) -> None:
-    if certificate.status is not CertificateStatus.ACTIVE:
+    if certificate.status is not CertificateStatus.ACTIVE or certificate.holder_withdrawn_at:
         raise CertificateNotDownloadable
 
 
@@ -243,6 +255,8 @@ def reissue_certificate(
 
 
 def _require_active(certificate: Certificate) -> None:
+    if certificate.holder_withdrawn_at is not None:
+        raise CertificateWithdrawn
     if certificate.status is CertificateStatus.REVOKED:
         raise CertificateAlreadyRevoked
     if certificate.status is CertificateStatus.SUPERSEDED:

@@ -28,6 +28,10 @@ class AuditAction(enum.StrEnum):
     REMINDER_SEND = "reminder.send"
     CERTIFICATE_REVOKE = "certificate.revoke"
     CERTIFICATE_REISSUE = "certificate.reissue"
+    ACCOUNT_DELETE = "account.delete"
+    """A person deleted their own account (lms.privacy); no address is recorded."""
+    PRIVACY_PURGE = "privacy.purge"
+    """Inactive accounts deleted by the retention rule (``lms privacy purge``)."""
 
 
 ACTION_LABELS = {
@@ -39,6 +43,8 @@ ACTION_LABELS = {
     AuditAction.REMINDER_SEND: _l("Reminders sent"),
     AuditAction.CERTIFICATE_REVOKE: _l("Certificate revoked"),
     AuditAction.CERTIFICATE_REISSUE: _l("Certificate reissued"),
+    AuditAction.ACCOUNT_DELETE: _l("Account deleted"),
+    AuditAction.PRIVACY_PURGE: _l("Inactive accounts deleted"),
 }
 
 

@@ -67,7 +67,12 @@ def plan_reminders(
         data = reporting.cohort_report(session, each, catalog, on=day)
         for row in data.rows:
             member = row.member
-            if row.status is Status.COMPLETED or member.user_id is None or member.email in recent:
+            if (
+                row.status is Status.COMPLETED
+                or member.user_id is None
+                or member.deleted
+                or member.email in recent
+            ):
                 continue
             reminder = planned.setdefault(
                 member.email,

@@ -53,6 +53,8 @@ class Member:
     language: str | None = None
     invitation_pending: bool = False
     """The account was made by an import and its owner has not set a password yet."""
+    deleted: bool = False
+    """Its owner deleted their account: an anonymous line, counted, with no name or email."""
 
     @property
     def name(self) -> str:

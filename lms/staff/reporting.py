@@ -137,6 +137,7 @@ def _members(session: Session, cohort: Cohort) -> list[Member]:
             CohortMembership.fellowship_number,
             User.language,
             User.password_hash.is_(None),
+            User.deleted_at.is_not(None),
         )
         .outerjoin(User, CohortMembership.user_id == User.id)
         .where(CohortMembership.cohort_id == cohort.id)
@@ -145,13 +146,15 @@ def _members(session: Session, cohort: Cohort) -> list[Member]:
         Member(
             membership_id=membership_id,
             user_id=user_id,
-            email=email,
+            # A deleted account's line keeps nothing but its place in the totals.
+            email="" if deleted else email,
             first_name=first_name or "",
             last_name=last_name or "",
             sector=sector,
             fellowship_number=fellowship_number,
             language=language,
-            invitation_pending=bool(user_id is not None and no_password),
+            invitation_pending=bool(user_id is not None and no_password and not deleted),
+            deleted=bool(deleted),
         )
         for (
             membership_id,
@@ -163,6 +166,7 @@ def _members(session: Session, cohort: Cohort) -> list[Member]:
             fellowship_number,
             language,
             no_password,
+            deleted,
         ) in rows
     ]
 
@@ -261,11 +265,12 @@ def report_table(data: CohortReport, query: ReportQuery, language: str) -> Table
     statuses = {status: status_label(status) for status in Status}
     sectors = {sector.value: sector_label(sector.value) for sector in Sector}
     yes, no = _("Yes"), _("No")
+    deleted_label = _("Deleted account")
     rows: list[tuple[Cell, ...]] = []
     for row in report.select_rows(data.rows, query):
         member = row.member
         cells: list[Cell] = [
-            member.last_name,
+            deleted_label if member.deleted else member.last_name,
             member.first_name,
             member.email,
             sectors.get(member.sector or "", member.sector or ""),
@@ -274,7 +279,7 @@ def report_table(data: CohortReport, query: ReportQuery, language: str) -> Table
             yes if row.overdue else no,
             row.percent,
             day(row.completed_at),
-            row.certificate.code if row.certificate else None,
+            row.certificate.code if row.certificate and not member.deleted else None,
             day(row.certificate.issued_at) if row.certificate else None,
         ]
         for cell in row.courses:

@@ -40,6 +40,7 @@ JSON_KEYS = {
     "revocation_reason",
     "superseded_by",
     "documents",
+    "withdrawn_on",
 }
 
 

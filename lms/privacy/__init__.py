@@ -1,0 +1,1 @@
+"""Privacy (Quebec's Law 25): a person's data exported, their account deleted, retention."""

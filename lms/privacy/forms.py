@@ -1,0 +1,26 @@
+"""Privacy's forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+
+class ExportForm(FlaskForm):
+    """No fields: a POST with a CSRF token, so that another site cannot trigger a download."""
+
+    submit = SubmitField(_l("Download my data (JSON)"))
+
+
+class DeleteAccountForm(FlaskForm):
+    confirmation = PasswordField(
+        _l("To confirm, type your email address or your password"),
+        validators=[
+            InputRequired(_l("Type your email address or your password to confirm.")),
+            Length(max=1024),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+    submit = SubmitField(_l("Delete my account"))

@@ -1,0 +1,114 @@
+"""Privacy rules across features: export everything about a person, delete an account, purge.
+
+Each feature gathers and erases the data it owns (its ``privacy`` module); this package,
+above them all, puts the pieces together in one transaction, which the caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from lms.accounts import privacy as accounts
+from lms.accounts.models import User
+from lms.certificates import privacy as certificates
+from lms.db import utcnow
+from lms.learning import privacy as learning
+from lms.quizzes import privacy as quizzes
+from lms.staff import audit
+from lms.staff import privacy as staff
+from lms.staff.audit import AuditAction
+
+EXPORT_FORMAT = "parcours-personal-data/1"
+DAYS_PER_YEAR = 365.25
+
+
+def export_data(session: Session, user: User, now: datetime | None = None) -> dict[str, Any]:
+    """Everything Parcours holds about ``user``, and nothing about anyone else, as JSON values.
+
+    Certificates' PDFs are given as links (see ``lms.certificates.privacy.learner_data``).
+    """
+    staff_data = staff.learner_data(session, user)
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": accounts.iso(now or utcnow()),
+        "account": accounts.account_data(user),
+        "learning": learning.learner_data(session, user),
+        "quiz_attempts": quizzes.learner_data(session, user),
+        "certificates": certificates.learner_data(session, user),
+        "cohort_memberships": staff_data["cohort_memberships"],
+        "reminders_received": staff_data["reminders_received"],
+    }
+
+
+def delete_account(
+    session: Session, user: User, *, by_retention: bool = False, now: datetime | None = None
+) -> None:
+    """Erase ``user``'s personal data, in the caller's transaction.
+
+    Kept, anonymous: the account's row (id only), enrolments and completions (counted by
+    staff reports), roster lines without name or address, certificate records withdrawn
+    by their holder (their codes still answer), audit events (actor ids kept, the address
+    redacted). Deleted: quiz attempts, the PDFs and badges. Raises
+    ``LastAdministratorCannotLeave`` for the only administrator.
+    """
+    moment = now or utcnow()
+    accounts.require_deletable(session, user)
+    # Staff's rows are found by the address too: before it is replaced.
+    staff.erase_learner(session, user)
+    quizzes.erase_learner(session, user)
+    certificates.withdraw_certificates(session, user, moment)
+    accounts.erase_account(user, moment)
+    if not by_retention:
+        audit.record(session, user, AuditAction.ACCOUNT_DELETE, f"user:{user.id}")
+    session.flush()
+
+
+@dataclass(frozen=True)
+class Purge:
+    cutoff: datetime
+    user_ids: tuple[int, ...]
+    """The accounts deleted (or that would be, in a dry run)."""
+    skipped_ids: tuple[int, ...] = ()
+    """Inactive, but the last administrator: kept."""
+
+
+def retention_cutoff(years: int, now: datetime | None = None) -> datetime:
+    return (now or utcnow()) - timedelta(days=round(years * DAYS_PER_YEAR))
+
+
+def purge_inactive(
+    session: Session, years: int, *, dry_run: bool, now: datetime | None = None
+) -> Purge:
+    """Delete accounts not seen for ``years`` years (at least 1); only list them if ``dry_run``."""
+    moment = now or utcnow()
+    cutoff = retention_cutoff(years, moment)
+    ids = accounts.inactive_user_ids(session, cutoff)
+    if dry_run:
+        return Purge(cutoff, tuple(ids))
+    deleted: list[int] = []
+    skipped: list[int] = []
+    for user_id in ids:
+        user = session.get(User, user_id)
+        if user is None:
+            continue
+        try:
+            delete_account(session, user, by_retention=True, now=moment)
+        except accounts.LastAdministratorCannotLeave:
+            skipped.append(user_id)
+        else:
+            deleted.append(user_id)
+    audit.record(
+        session,
+        None,
+        AuditAction.PRIVACY_PURGE,
+        "accounts",
+        years=years,
+        deleted=len(deleted),
+        user_ids=deleted,
+        skipped=skipped,
+    )
+    return Purge(cutoff, tuple(deleted), tuple(skipped))

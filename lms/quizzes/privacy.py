@@ -1,0 +1,46 @@
+"""Quizzes' part of privacy: a learner's attempts (questions and answers), and erasing them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import User
+from lms.accounts.privacy import iso
+from lms.quizzes.models import QuizAttempt
+
+
+def learner_data(session: Session, user: User) -> list[dict[str, Any]]:
+    """Every attempt of ``user``: the questions as asked and the answers, reflections too."""
+    attempts = session.scalars(
+        select(QuizAttempt)
+        .where(QuizAttempt.user_id == user.id)
+        .order_by(QuizAttempt.course_id, QuizAttempt.quiz, QuizAttempt.number)
+    )
+    return [
+        {
+            "course_id": a.course_id,
+            "quiz": a.quiz,
+            "number": a.number,
+            "content_version": a.content_version,
+            "started_at": iso(a.started_at),
+            "submitted_at": iso(a.submitted_at),
+            "score": a.score,
+            "max_score": a.max_score,
+            "passed": a.passed,
+            "questions": a.questions,
+            "answers": a.answers,
+        }
+        for a in attempts
+    ]
+
+
+def erase_learner(session: Session, user: User) -> int:
+    """Delete ``user``'s attempts: free-text answers and reflections are personal data.
+
+    A passed quiz stays counted, in learning's item completions. Returns how many went.
+    """
+    result = session.execute(delete(QuizAttempt).where(QuizAttempt.user_id == user.id))
+    return int(getattr(result, "rowcount", 0) or 0)
