@@ -1,0 +1,221 @@
+"""HTTP figures: the app under gunicorn on loopback, loaded by wrk, on SQLite and PostgreSQL.
+
+For each engine: a database with bench/web.py's learners and a 10,000-member cohort
+(bench/staff.py), served by gunicorn with ``gunicorn.conf.py`` in production mode. A lesson
+page and the floor (``bench/wsgi_app.py``: the same bytes from a bare endpoint of the same
+app, same server) under wrk; quiz submissions, the staff dashboard, the CSV export and a
+certificate PDF timed one at a time; the workers' resident memory after all that.
+PostgreSQL is measured when LMS_TEST_DATABASE_URL names a server (`make bench` starts one).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask import Flask
+from sqlalchemy import select
+
+from bench import staff
+from bench.web import PASSWORD, _populate, _right_answers, _snapshot, _undo_pass
+from lms.accounts.models import User
+from lms.catalog import current_catalog
+from lms.certificates import issuing
+from lms.certificates.badges import generate_signing_key
+from lms.content import ItemKind
+from lms.db import database, get_session
+from tests.support.apps import PROJECT, build_app
+from tests.support.databases import create_schema, postgres_server
+from tests.support.servers import Client, Server, gunicorn_servers
+
+MEASURED = "por-101"
+WRK_SECONDS = 5
+WRK_CONNECTIONS = 8
+SUBMIT_ROUNDS = 30
+STAFF_ROUNDS = 5
+PDF_ROUNDS = 20
+
+
+def wrk(url: str, path: str, client: Client) -> float:
+    """Requests per second that wrk gets from ``path``, with ``client``'s cookies."""
+    binary = shutil.which("wrk")
+    assert binary, "wrk not found (apt-get install wrk)"
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    command = [binary, "-t2", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(
+        [*command, url + path], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Non-2xx" not in output, output
+    found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    assert found, output
+    return float(found.group(1))
+
+
+def p50_ms(request: Callable[[], int], rounds: int, status: int = 200) -> float:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        got = request()
+        times.append((time.perf_counter() - start) * 1000)
+        assert got == status, got
+    return statistics.median(times)
+
+
+def worker_rss_mb(server: Server) -> float:
+    """The largest resident set of the server's workers (children of the gunicorn master)."""
+    largest = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(server.process.pid) and "VmRSS" in fields:
+            largest = max(largest, int(fields["VmRSS"].split()[0]))
+    return largest / 1024
+
+
+def sign_in(client: Client, url: str, email: str) -> None:
+    token = client.csrf_token(url, "/accounts/sign-in")
+    form = {"email": email, "password": PASSWORD, "csrf_token": token}
+    assert client.post(url, "/accounts/sign-in", form).status == 302
+
+
+def prepare(database_url: str) -> tuple[Flask, int, str]:
+    """The populated database; a helper app on it, the cohort's id and a certificate code."""
+    create_schema(database_url)
+    app = build_app(database_url, with_schema=False, content_dir=PROJECT)
+    # The certificate's mail is written to the log (no SMTP server): keep it off the table.
+    logging.disable(logging.INFO)
+    with app.app_context():
+        measured = current_catalog().courses[MEASURED]
+    _populate(app, measured)
+    cohort_id = staff.populate(app, PASSWORD)
+    with app.app_context():
+        session = get_session()
+        learner = session.scalars(select(User).where(User.email == "bench@example.org")).one()
+        learner.certificate_name = "Léa Tremblay"
+        issued = issuing.issue_due_certificates(session, learner, current_catalog())
+        session.commit()
+        code = issued[0].code
+    return app, cohort_id, code
+
+
+def measure(database_url: str, scratch: Path) -> dict[str, float]:
+    app, cohort_id, code = prepare(database_url)
+    key = scratch / "signing-key.pem"
+    generate_signing_key(key, key_size=2048)
+    floor_file = scratch / "floor.html"
+    environ = {
+        "LMS_ENV": "production",
+        "LMS_SECRET_KEY": "bench-" * 8,
+        "LMS_SIGNING_KEY_FILE": str(key),
+        "LMS_DATABASE_URL": database_url,
+        "LMS_CONTENT_DIR": str(PROJECT),
+        "LMS_BENCH_FLOOR_FILE": str(floor_file),
+        "LMS_LOG_LEVEL": "warning",
+    }
+    figures: dict[str, float] = {}
+    catalog = _catalog(app)
+    measured = catalog.courses[MEASURED]
+    lesson = next(i.key for i in measured.items() if i.kind is ItemKind.LESSON)
+    lesson_path = f"/courses/{MEASURED}/{lesson}"
+    with gunicorn_servers(1, environ, scratch, app="bench.wsgi_app:app") as (server,):
+        url = server.url
+        learner = Client()
+        sign_in(learner, url, "bench@example.org")
+        page = learner.get(url, lesson_path)
+        assert page.status == 200
+        floor_file.write_bytes(page.body.encode())
+        # wrk sends no Accept-Language: the floor is the page in the same language.
+        figures["lesson_view_rps"] = wrk(url, lesson_path, learner)
+        figures["floor_rps"] = wrk(url, "/bench/floor", learner)
+        figures["lesson_view_vs_floor"] = figures["lesson_view_rps"] / figures["floor_rps"]
+        figures["verify_rps"] = wrk(url, f"/verify/{code}", Client())
+        figures["quiz_submit_ms_p50"] = quiz_submit_p50(app, learner, url)
+        figures["certificate_pdf_ms"] = p50_ms(
+            lambda: learner.get(url, f"/certificates/{code}.pdf?lang=fr").status, PDF_ROUNDS
+        )
+        staff_client = Client()
+        sign_in(staff_client, url, staff.STAFF_EMAIL)
+        cohort = f"/staff/cohorts/{cohort_id}"
+        figures["dashboard_10k_ms"] = p50_ms(
+            lambda: staff_client.get(url, cohort).status, STAFF_ROUNDS
+        )
+        figures["csv_export_10k_ms"] = p50_ms(
+            lambda: staff_client.get(url, f"{cohort}/export.csv").status, STAFF_ROUNDS
+        )
+        figures["worker_rss_mb"] = worker_rss_mb(server)
+    database(app).engine.dispose()
+    return figures
+
+
+def _catalog(app: Flask) -> object:
+    with app.app_context():
+        return current_catalog()
+
+
+def quiz_submit_p50(app: Flask, learner: Client, url: str) -> float:
+    """bench/web.py's heaviest submission (passes the quiz, completes the course), over HTTP."""
+    with app.app_context():
+        measured = current_catalog().courses[MEASURED]
+    quiz_item = next(i for i in measured.items() if i.kind is ItemKind.QUIZ)
+    quiz_url = f"/courses/{MEASURED}/{quiz_item.key}"
+    token = learner.csrf_token(url, "/accounts/profile")
+    times = []
+    for _round in range(SUBMIT_ROUNDS):
+        started = learner.post(url, f"{quiz_url}/attempts", {"csrf_token": token})
+        assert started.status == 303, started.status
+        attempt_url = started.headers["Location"]
+        number = int(attempt_url.rsplit("/", 1)[1])
+        form: dict[str, str | list[str]] = {
+            **_right_answers(_snapshot(app, measured, number)),
+            "action": "submit",
+            "csrf_token": token,
+        }
+        start = time.perf_counter()
+        response = learner.post(url, attempt_url, form)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status == 303, response.status
+        _undo_pass(app, measured, quiz_item.key, number)
+    return statistics.median(times)
+
+
+def run() -> dict[str, float]:
+    figures: dict[str, float] = {}
+    if shutil.which("wrk") is None:
+        print("HTTP figures skipped: wrk not found (apt-get install wrk)", file=sys.stderr)
+        return figures
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder)
+        for name, value in measure(f"sqlite:///{scratch / 'bench.db'}", scratch).items():
+            figures[f"{name}_sqlite"] = value
+        server = postgres_server()
+        if server is not None:
+            database_name = server.create(with_schema=False)
+            try:
+                pg_scratch = scratch / "postgresql"
+                pg_scratch.mkdir()
+                for name, value in measure(server.url_of(database_name), pg_scratch).items():
+                    figures[f"{name}_postgresql"] = value
+            finally:
+                server.drop(database_name)
+    return figures
+
+
+if __name__ == "__main__":
+    for key, value in run().items():
+        print(f"{key:<36} {value:>10.1f}")
