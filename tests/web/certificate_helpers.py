@@ -14,8 +14,8 @@ from lms.accounts.models import Role, User
 from lms.catalog import current_catalog
 from lms.certificates.models import Certificate, CertificatePdf
 from lms.db import get_session
+from tests.support.apps import TESTS
 
-from .conftest import TESTS
 from .helpers import PASSWORD
 from .learning_helpers import record
 

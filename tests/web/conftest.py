@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -18,27 +15,16 @@ from lms import create_app
 from lms.accounts import services as accounts
 from lms.accounts.models import Role
 from lms.db import database, get_session
+from tests.support.apps import FIXTURE_CONTENT, compile_translations
 from tests.support.databases import SERVER_VARIABLE, Databases, create_schema
 from tests.support.smtp import Mailbox
 
 from .helpers import PASSWORD, submit_form
 
-TESTS = Path(__file__).resolve().parent.parent
-FIXTURE_CONTENT = TESTS / "fixtures" / "content" / "minimal"
-TRANSLATIONS = TESTS.parent / "lms" / "translations"
-
 
 @pytest.fixture(scope="session", autouse=True)
 def _compiled_translations() -> None:
-    """Compile each .po whose .mo is missing or older, as `make install` does."""
-    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
-        mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-            continue
-        with po_path.open("rb") as po_file:
-            catalog = read_po(po_file)
-        with mo_path.open("wb") as mo_file:
-            write_mo(mo_file, catalog)
+    compile_translations()
 
 
 @pytest.fixture(autouse=True)

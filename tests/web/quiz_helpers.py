@@ -12,8 +12,8 @@ from werkzeug.test import TestResponse
 
 from lms.db import get_session
 from lms.quizzes.models import QuizAttempt
+from tests.support.apps import TESTS
 
-from .conftest import TESTS
 from .helpers import csrf_token
 
 QUIZ_CONTENT = TESTS / "fixtures" / "content" / "quizzes"

@@ -14,8 +14,9 @@ from lms.accounts import services as accounts
 from lms.accounts.models import Role, User
 from lms.db import database, get_session
 from lms.staff.models import AuditEvent, Cohort, CohortMembership
+from tests.support.apps import TESTS
 
-from .conftest import TESTS, MakeApp
+from .conftest import MakeApp
 from .helpers import PASSWORD
 
 STAFF_CONTENT = TESTS / "fixtures" / "content" / "staff"
