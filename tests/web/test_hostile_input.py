@@ -9,16 +9,16 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from alembic import command
 from flask import url_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from lms import create_app, schema
+from lms import create_app
 from lms.db import database, get_session
 from lms.extensions import limiter
 from lms.models import Base
+from tests.support.databases import Databases
 
 from .authz_world import ROLES, World, build_world, concrete_url
 from .staff_helpers import STAFF_CONTENT
@@ -77,8 +77,9 @@ def _hostile_value(world: World) -> st.SearchStrategy[Any]:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """One world for the whole module: built once, as the matrix's, with no LMS_* leaking in."""
-    folder = tmp_path_factory.mktemp("hostile")
-    url = f"sqlite:///{folder / 'app.db'}"
+    # The shared chooser of test databases: a SQLite file, or PostgreSQL in that pass.
+    databases = Databases(tmp_path_factory.mktemp("hostile"))
+    url = databases.url("hostile", with_schema=True)
 
     def make(**overrides: Any) -> Any:
         with pytest.MonkeyPatch.context() as patch:
@@ -86,7 +87,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
             for name in [n for n in os.environ if n.startswith("LMS_")]:
                 patch.delenv(name)
-            app = create_app(
+            return create_app(
                 {
                     "env": "testing",
                     "database_url": url,
@@ -94,13 +95,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                     "content_reload": False,
                 }
             )
-        Base.metadata.create_all(database(app).engine)
-        command.stamp(schema.alembic_config(url), "head")
-        return app
 
     built = build_world(make)
     yield built
     database(built.app).engine.dispose()
+    databases.close()
 
 
 def _actor(endpoint: str, method: str) -> str:
