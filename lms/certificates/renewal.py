@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask_babel import lazy_gettext
-from sqlalchemy import CursorResult, delete, exists, select, update
+from sqlalchemy import CursorResult, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from lms.accounts.models import User
@@ -24,7 +24,7 @@ from lms.config import current_settings
 from lms.content import Catalog, ItemKind
 from lms.db import utcnow
 from lms.errors import DomainError
-from lms.learning.models import Enrolment, ItemCompletion
+from lms.learning import services as learning
 from lms.mail import Mail
 from lms.quizzes import services as quizzes
 
@@ -108,7 +108,7 @@ def start_renewal(
     if cast("CursorResult[Any]", result).rowcount != 1:
         raise RenewalNotOpen
     session.refresh(certificate)
-    _reset_courses(session, user, courses)
+    learning.reset_progress(session, user, courses)
     return courses
 
 
@@ -125,22 +125,6 @@ def _require_attempts_left(
             ref = quizzes.find_quiz(catalog, course_id, item.key)
             if quizzes.overview(session, user, ref).left == 0:
                 raise RenewalBlockedByQuizLimit
-
-
-def _reset_courses(session: Session, user: User, course_ids: tuple[str, ...]) -> None:
-    # Written here rather than in learning, which knows nothing of renewal: the learner's
-    # items and completion in these courses, as if they had never been done.
-    session.execute(
-        delete(ItemCompletion).where(
-            ItemCompletion.user_id == user.id, ItemCompletion.course_id.in_(course_ids)
-        )
-    )
-    session.execute(
-        update(Enrolment)
-        .where(Enrolment.user_id == user.id, Enrolment.course_id.in_(course_ids))
-        .values(completed_at=None, completed_version=None, last_item=None)
-        .execution_options(synchronize_session="fetch")
-    )
 
 
 def expiring_certificates(

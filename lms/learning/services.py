@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from flask_babel import lazy_gettext
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -196,6 +196,22 @@ def course_progress(session: Session, user: User, course: Course) -> CourseProgr
         _completed_items(session, user.id, course.id),
         completed_courses=completed_course_ids(session, user),
         last_item=enrolment.last_item if enrolment is not None else None,
+    )
+
+
+def reset_progress(session: Session, user: User, course_ids: tuple[str, ...]) -> None:
+    """Forget ``user``'s progress in these courses, as if never done (renewing a certificate
+    means taking them again); the enrolments stay, without completion or place."""
+    session.execute(
+        delete(ItemCompletion).where(
+            ItemCompletion.user_id == user.id, ItemCompletion.course_id.in_(course_ids)
+        )
+    )
+    session.execute(
+        update(Enrolment)
+        .where(Enrolment.user_id == user.id, Enrolment.course_id.in_(course_ids))
+        .values(completed_at=None, completed_version=None, last_item=None)
+        .execution_options(synchronize_session="fetch")
     )
 
 
