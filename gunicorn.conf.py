@@ -9,6 +9,8 @@ Read from the environment, like the app's own settings:
   ``max_connections``.
 - ``LMS_TIMEOUT`` (default 60): seconds before a silent worker is restarted; issuing a
   certificate renders its PDFs, which takes well under a second.
+- ``LMS_MAX_REQUESTS`` (default 0, never): requests after which a worker is replaced by a
+  fresh one, give or take a tenth; set it only to contain a memory leak.
 
 Several servers can run this behind one load balancer, on one PostgreSQL database
 (``LMS_DATABASE_URL``) and, for rate limits, one Redis (``LMS_REDIS_URL``): nothing is kept
@@ -29,9 +31,10 @@ worker_class = "sync"
 timeout = int(os.environ.get("LMS_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-# A worker is replaced now and then, so that slow leaks cannot grow without end.
-max_requests = 2000
-max_requests_jitter = 200
+# Workers are not recycled unless asked: a new worker loads the code and the catalogue again
+# (about a second of CPU), which under load costs more than a slow leak would.
+max_requests = int(os.environ.get("LMS_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 
 # Not preloaded: each worker builds its app after the fork, so that no database connection
 # or pool is shared between processes (SQLAlchemy's pools are not fork-safe), and a HUP
