@@ -129,7 +129,7 @@ class Database:
 
 def init_app(app: Flask, database_url: str) -> Database:
     engine = create_db_engine(database_url)
-    database = Database(engine, sessionmaker(engine))
+    database = Database(engine, sessionmaker(engine, expire_on_commit=False))
     app.extensions[EXTENSION_KEY] = database
     app.teardown_appcontext(_close_session)
     return database

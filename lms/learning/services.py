@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from flask_babel import lazy_gettext
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -79,21 +79,30 @@ def require_asset(course: Course, path: str) -> str:
     return path
 
 
-def completed_course_ids(session: Session, user: User) -> frozenset[str]:
-    """Ids of the courses ``user`` completed, as recorded (whatever their content is now)."""
+def completed_prerequisites(session: Session, user: User, course: Course) -> frozenset[str]:
+    """The prerequisites of ``course`` that ``user`` completed; no query when it has none."""
+    if not course.prerequisites:
+        return frozenset()
     rows = session.scalars(
         select(Enrolment.course_id).where(
-            Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None)
+            Enrolment.user_id == user.id,
+            Enrolment.course_id.in_(course.prerequisites),
+            Enrolment.completed_at.is_not(None),
         )
     )
     return frozenset(rows)
 
 
-def require_open(session: Session, user: User, course: Course) -> None:
-    """Raise ``CourseLocked`` if ``user`` has not completed every prerequisite of ``course``."""
-    if not course.prerequisites:
-        return
-    missing = progress.missing_prerequisites(course, completed_course_ids(session, user))
+def require_open(
+    session: Session, user: User, course: Course, completed: frozenset[str] | None = None
+) -> None:
+    """Raise ``CourseLocked`` if ``user`` has not completed every prerequisite of ``course``.
+
+    ``completed`` is ``completed_prerequisites`` when the caller read it already.
+    """
+    if completed is None:
+        completed = completed_prerequisites(session, user, course)
+    missing = progress.missing_prerequisites(course, completed)
     if missing:
         raise CourseLocked(course, missing)
 
@@ -131,13 +140,34 @@ def open_item(session: Session, user: User, course: Course, item_key: str) -> Ou
     """
     item = find_item(course, item_key)
     require_open(session, user, course)
-    ensure_enrolment(session, user, course).last_item = item.key
+    _remember_place(ensure_enrolment(session, user, course), item.key)
     return item
 
 
-def open_lesson(session: Session, user: User, course: Course, item_key: str) -> OutlineItem:
-    """``open_item`` for a lesson: ``ItemNotFound`` for a quiz's key too."""
-    return open_item(session, user, course, find_item(course, item_key, ItemKind.LESSON).key)
+def _remember_place(enrolment: Enrolment, item_key: str) -> None:
+    # Assigning the same value still marks the row dirty, and a flush of a dirty row costs
+    # as much as the rest of a lesson view's queries: only a change is assigned.
+    if enrolment.last_item != item_key:
+        enrolment.last_item = item_key
+
+
+def open_lesson(session: Session, user: User, course: Course, item_key: str) -> CourseProgress:
+    """``open_item`` for a lesson (``ItemNotFound`` for a quiz's key too); return where
+    ``user`` stands in the course, which the lesson's page shows.
+
+    The page a learner reads most: the enrolment and the prerequisites are read once for
+    both, and the lesson's place is written only when it changes.
+    """
+    item = find_item(course, item_key, ItemKind.LESSON)
+    completed_courses = completed_prerequisites(session, user, course)
+    require_open(session, user, course, completed_courses)
+    enrolment, completed = _enrolment_and_completions(session, user, course)
+    if enrolment is None:
+        enrolment = ensure_enrolment(session, user, course)
+    _remember_place(enrolment, item.key)
+    return progress.course_progress(
+        course, completed, completed_courses=completed_courses, last_item=item.key
+    )
 
 
 def record_item_completed(session: Session, user: User, course: Course, item_key: str) -> bool:
@@ -190,11 +220,11 @@ def complete_lesson(session: Session, user: User, course: Course, item_key: str)
 
 def course_progress(session: Session, user: User, course: Course) -> CourseProgress:
     """Where ``user`` stands in ``course``: item states, percent, where to continue, lock."""
-    enrolment = find_enrolment(session, user, course)
+    enrolment, completed = _enrolment_and_completions(session, user, course)
     return progress.course_progress(
         course,
-        _completed_items(session, user.id, course.id),
-        completed_courses=completed_course_ids(session, user),
+        completed,
+        completed_courses=completed_prerequisites(session, user, course),
         last_item=enrolment.last_item if enrolment is not None else None,
     )
 
@@ -273,6 +303,31 @@ def _progress_by_course(
         )
         for course in catalog.courses.values()
     }
+
+
+def _enrolment_and_completions(
+    session: Session, user: User, course: Course
+) -> tuple[Enrolment | None, frozenset[str]]:
+    """``user``'s enrolment in ``course`` and the outline keys they completed there, in one
+    query: the lesson page, read most, pays one round trip for both.
+
+    Completions are only recorded under an enrolment (``record_item_completed``), so a learner
+    with no enrolment in the course has none.
+    """
+    rows = session.execute(
+        select(Enrolment, ItemCompletion.item)
+        .outerjoin(
+            ItemCompletion,
+            and_(
+                ItemCompletion.user_id == Enrolment.user_id,
+                ItemCompletion.course_id == Enrolment.course_id,
+            ),
+        )
+        .where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
+    ).all()
+    if not rows:
+        return None, frozenset()
+    return rows[0][0], frozenset(item for _, item in rows if item is not None)
 
 
 def _completed_items(session: Session, user_id: int, course_id: str) -> frozenset[str]:

@@ -15,7 +15,7 @@ from lms.db import get_session, run_in_transaction
 from lms.i18n import LANGUAGE_NAMES, current_language
 from lms.learning import pages, progress, services
 from lms.learning.forms import CompleteLessonForm
-from lms.learning.progress import ItemProgress
+from lms.learning.progress import ItemProgress, ItemState
 
 blueprint = Blueprint("learning", __name__, template_folder="templates")
 
@@ -104,14 +104,15 @@ def lesson(course_id: str, item: str) -> ResponseReturnValue:
     catalog, language = current_catalog(), current_language()
     course = services.find_course(catalog, course_id)
     session = get_session()
-    services.open_lesson(session, current_user, course, item)
-    learner_progress = services.course_progress(session, current_user, course)
+    learner_progress = services.open_lesson(session, current_user, course, item)
     session.commit()
+    page = pages.lesson_page(course, item, language, learner_progress)
     return render_template(
         "learning/lesson.html",
         course=pages.catalog_entry(catalog, course, language, learner_progress),
-        page=pages.lesson_page(course, item, language, learner_progress),
-        form=CompleteLessonForm(),
+        page=page,
+        # A lesson already completed has nothing to submit: no form (and no token) to make.
+        form=CompleteLessonForm() if page.state is not ItemState.DONE else None,
     )
 
 
