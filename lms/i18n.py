@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from lms.config import Settings, current_settings
 from lms.content import SUPPORTED_LANGUAGES
@@ -46,12 +52,49 @@ def language_or_default(language: str | None) -> str:
 
 def _template_globals() -> dict[str, object]:
     language = current_language()
+    translations = get_translations()
     return {
         "current_language": language,
         "other_languages": [
             (code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LANGUAGES if code != language
         ],
+        # Flask-Babel's template functions find the translations anew on every call, through
+        # a dozen context lookups, and a page translates a score of strings: these are bound
+        # once a render. Bound at render time, they follow force_locale (a mail's language).
+        "gettext": _template_gettext(translations.ugettext),
+        "ngettext": _template_ngettext(translations.ungettext),
     }
+
+
+# Both follow the rules of Jinja's "newstyle" gettext, which Flask-Babel installs and
+# templates are written for: the translation is safe Markup when autoescaping, and is
+# always %-formatted with the keyword arguments (so a literal percent sign is written %%).
+
+
+def _template_gettext(translate: Callable[[str], str]) -> Callable[..., str]:
+    @pass_context
+    def gettext(context: Context, message: str, /, **variables: Any) -> str:
+        return _formatted(context, translate(message), variables)
+
+    return gettext
+
+
+def _template_ngettext(translate: Callable[[str, str, int], str]) -> Callable[..., str]:
+    @pass_context
+    def ngettext(
+        context: Context, singular: str, plural: str, num: int, /, **variables: Any
+    ) -> str:
+        variables.setdefault("num", num)
+        return _formatted(context, translate(singular, plural, num), variables)
+
+    return ngettext
+
+
+def _formatted(context: Context, text: str, variables: dict[str, Any]) -> str:
+    # The translation is the project's own (a .po file), trusted like the template text it
+    # stands for; the values put into it are escaped by Markup's % when autoescaping.
+    template = Markup(text) if context.eval_ctx.autoescape else text  # noqa: S704
+    return template % variables
 
 
 def init_app(app: Flask, settings: Settings) -> None:
