@@ -52,5 +52,6 @@ SHARED_MEMORY = "/dev/shm"  # noqa: S108  (gunicorn's own heartbeat files, not d
 if Path(SHARED_MEMORY).is_dir():
     worker_tmp_dir = SHARED_MEMORY
 
-# The reverse proxy's X-Forwarded-* headers are trusted from these addresses only.
+# The reverse proxy's X-Forwarded-Proto is trusted from these addresses only; the app reads
+# the client's address from X-Forwarded-For when LMS_TRUSTED_PROXIES says how many proxies.
 forwarded_allow_ips = os.environ.get("LMS_FORWARDED_ALLOW_IPS", "127.0.0.1")

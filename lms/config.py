@@ -73,6 +73,8 @@ class Settings:
     """How long "keep me signed in on this device" lasts."""
     force_https: bool = False
     """Send HSTS even when the app sees plain HTTP (TLS ended by a proxy that hides it)."""
+    trusted_proxies: int = 0
+    """Reverse proxies in front of the app whose X-Forwarded-For and -Proto are believed."""
     log_format: str = ""
     """``json`` (one object a line) or ``text``; empty: json in production, text otherwise."""
     retention_years: int = 3
@@ -100,6 +102,8 @@ class Settings:
             raise ConfigurationError("LMS_CERTIFICATE_RENEWAL_DAYS must be 1 or more.")
         if self.retention_years < 0:
             raise ConfigurationError("LMS_RETENTION_YEARS must be 0 (keep forever) or more.")
+        if self.trusted_proxies < 0:
+            raise ConfigurationError("LMS_TRUSTED_PROXIES must be 0 (none) or more.")
         if self.session_hours < 1 or self.remember_days < 1:
             raise ConfigurationError("LMS_SESSION_HOURS and LMS_REMEMBER_DAYS must be 1 or more.")
         if self.log_format not in {"", "json", "text"}:
@@ -255,6 +259,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "session_hours": ("LMS_SESSION_HOURS", _parse_count("LMS_SESSION_HOURS")),
     "remember_days": ("LMS_REMEMBER_DAYS", _parse_count("LMS_REMEMBER_DAYS")),
     "force_https": ("LMS_FORCE_HTTPS", _parse_bool("LMS_FORCE_HTTPS")),
+    "trusted_proxies": ("LMS_TRUSTED_PROXIES", _parse_count("LMS_TRUSTED_PROXIES")),
     "log_format": ("LMS_LOG_FORMAT", lambda v: v.strip().lower()),
     "retention_years": ("LMS_RETENTION_YEARS", _parse_count("LMS_RETENTION_YEARS")),
 }

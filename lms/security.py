@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, request, session
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from lms.config import Settings, current_settings
@@ -72,3 +73,9 @@ def init_app(app: Flask, settings: Settings) -> None:
     )
     app.before_request(_expire_idle_sessions)
     app.after_request(_add_headers)
+    if settings.trusted_proxies:
+        # Behind a proxy every request comes from the proxy's address: rate limits would
+        # count all users as one. Each trusted proxy appends the address it saw to
+        # X-Forwarded-For; headers beyond that count were written by the client and ignored.
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]

@@ -12,7 +12,7 @@ from werkzeug.test import TestResponse
 from tests.support.smtp import Mailbox
 
 from .account_helpers import post_form, sign_up
-from .conftest import MadeUser
+from .conftest import MadeUser, MakeApp
 from .helpers import CSRF_INPUT, PASSWORD
 
 
@@ -67,6 +67,37 @@ def test_one_network_address_is_limited_across_email_addresses(client: FlaskClie
         assert response.status_code == 400
     assert sign_in(client, "guess99@example.org", "wrong", ip="203.0.113.9").status_code == 429
     assert sign_in(client, "guess99@example.org", "wrong", ip="203.0.113.10").status_code == 400
+
+
+def _sign_ins_through_a_proxy(client: FlaskClient, forwarded_for: Callable[[int], str]) -> int:
+    """Status of the 21st sign-in from the proxy's address, each naming its client."""
+    for number in range(21):
+        page = client.get("/accounts/sign-in").get_data(as_text=True)
+        token = CSRF_INPUT.search(page)
+        assert token
+        response = client.post(
+            "/accounts/sign-in",
+            data={"email": f"guess{number}@example.org", "password": "x", "csrf_token": token[1]},
+            environ_base={"REMOTE_ADDR": "10.0.0.2"},
+            headers={"X-Forwarded-For": f"{forwarded_for(number)}, 10.0.0.1"},
+        )
+    return response.status_code
+
+
+def test_behind_trusted_proxies_each_client_is_limited_apart(make_app: MakeApp) -> None:
+    # Two proxies: the client's address is the one the first proxy appended; what the
+    # client itself wrote before it (the same "203.0.113.1" every time) is not believed.
+    app = make_app(trusted_proxies=2)
+    assert (
+        _sign_ins_through_a_proxy(app.test_client(), lambda n: f"203.0.113.1, 192.0.2.{n}") == 400
+    )
+    assert _sign_ins_through_a_proxy(app.test_client(), lambda n: "192.0.2.200") == 429
+
+
+def test_without_trusted_proxies_forwarded_addresses_are_ignored(make_app: MakeApp) -> None:
+    # Otherwise a client could escape the limit by writing a new address each time.
+    app = make_app()
+    assert _sign_ins_through_a_proxy(app.test_client(), lambda n: f"192.0.2.{n}") == 429
 
 
 def test_the_429_page_is_in_french_and_in_english(client: FlaskClient) -> None:

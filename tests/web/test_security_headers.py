@@ -110,3 +110,13 @@ def test_a_signed_in_session_expires_after_the_idle_lifetime(
     # The cookie is signed with its time: once older than the lifetime, it is refused.
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=-1)
     assert client.get("/accounts/profile").status_code == 302
+
+
+def test_behind_a_trusted_proxy_its_forwarded_scheme_counts(make_app: MakeApp) -> None:
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.4"}
+
+    direct = make_app().test_client().get("/courses", headers=forwarded)
+    assert "Strict-Transport-Security" not in direct.headers
+
+    proxied = make_app(trusted_proxies=1).test_client().get("/courses", headers=forwarded)
+    assert proxied.headers["Strict-Transport-Security"].startswith("max-age=31536000")
