@@ -24,16 +24,24 @@ def purge(dry_run: bool) -> None:
     session = get_session()
     result = services.purge_inactive(session, years, dry_run=dry_run)
     since = result.cutoff.date().isoformat()
-    ids = ", ".join(str(i) for i in result.user_ids) or "none"
+    ids = _listed(result.user_ids) or "none"
     if dry_run:
-        session.rollback()
         click.echo(
             f"Dry run: {len(result.user_ids)} account(s) not seen since {since} "
             f"would be deleted (ids: {ids}). Nothing was changed."
         )
-        return
-    session.commit()
-    click.echo(f"Deleted {len(result.user_ids)} account(s) not seen since {since} (ids: {ids}).")
+    else:
+        session.commit()
+        click.echo(
+            f"Deleted {len(result.user_ids)} account(s) not seen since {since} (ids: {ids})."
+        )
     if result.skipped_ids:
-        kept = ", ".join(str(i) for i in result.skipped_ids)
-        click.echo(f"Kept {len(result.skipped_ids)} inactive last administrator(s) (ids: {kept}).")
+        verb = "Would keep" if dry_run else "Kept"
+        click.echo(
+            f"{verb} {len(result.skipped_ids)} inactive last administrator(s) "
+            f"(ids: {_listed(result.skipped_ids)}): make someone else an administrator first."
+        )
+
+
+def _listed(ids: tuple[int, ...]) -> str:
+    return ", ".join(str(i) for i in ids)

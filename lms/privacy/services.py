@@ -83,15 +83,41 @@ def retention_cutoff(years: int, now: datetime | None = None) -> datetime:
 def purge_inactive(
     session: Session, years: int, *, dry_run: bool, now: datetime | None = None
 ) -> Purge:
-    """Delete accounts not seen for ``years`` years (at least 1); only list them if ``dry_run``."""
+    """Delete accounts not seen for ``years`` years (at least 1); only list them if ``dry_run``.
+
+    A dry run makes the very same deletions in a savepoint and undoes them, so that what it
+    lists (the last administrator kept, for one) is exactly what the real run would do.
+    """
     moment = now or utcnow()
     cutoff = retention_cutoff(years, moment)
-    ids = accounts.inactive_user_ids(session, cutoff)
     if dry_run:
-        return Purge(cutoff, tuple(ids))
+        savepoint = session.begin_nested()
+        try:
+            deleted, skipped = _delete_inactive(session, cutoff, moment)
+        finally:
+            savepoint.rollback()
+        return Purge(cutoff, deleted, skipped)
+    deleted, skipped = _delete_inactive(session, cutoff, moment)
+    audit.record(
+        session,
+        None,
+        AuditAction.PRIVACY_PURGE,
+        "accounts",
+        years=years,
+        deleted=len(deleted),
+        user_ids=list(deleted),
+        skipped=list(skipped),
+    )
+    return Purge(cutoff, deleted, skipped)
+
+
+def _delete_inactive(
+    session: Session, cutoff: datetime, moment: datetime
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Ids of the inactive accounts deleted, and of those kept as the last administrator."""
     deleted: list[int] = []
     skipped: list[int] = []
-    for user_id in ids:
+    for user_id in accounts.inactive_user_ids(session, cutoff):
         user = session.get(User, user_id)
         if user is None:
             continue
@@ -101,14 +127,4 @@ def purge_inactive(
             skipped.append(user_id)
         else:
             deleted.append(user_id)
-    audit.record(
-        session,
-        None,
-        AuditAction.PRIVACY_PURGE,
-        "accounts",
-        years=years,
-        deleted=len(deleted),
-        user_ids=deleted,
-        skipped=skipped,
-    )
-    return Purge(cutoff, tuple(deleted), tuple(skipped))
+    return tuple(deleted), tuple(skipped)

@@ -323,6 +323,36 @@ def test_the_purge_deletes_accounts_inactive_beyond_retention(app: Flask) -> Non
     assert event.details["user_ids"] == [old, never]
 
 
+def test_the_dry_run_lists_what_the_real_purge_does_keeping_the_last_administrator(
+    app: Flask,
+) -> None:
+    runner = app.test_cli_runner()
+    admin = add_user(app, "root@example.org", role=Role.ADMIN)
+    learner = add_user(app, "old@example.org")
+    _age(app, admin, 4 * 365)
+    _age(app, learner, 4 * 365)
+
+    dry = runner.invoke(cli, ["privacy", "purge", "--dry-run"])
+    real = runner.invoke(cli, ["privacy", "purge"])
+
+    assert "1 account(s) not seen since" in dry.output
+    assert f"would be deleted (ids: {learner})" in dry.output
+    assert f"Would keep 1 inactive last administrator(s) (ids: {admin})" in dry.output
+    assert "Deleted 1 account(s)" in real.output
+    assert f"Kept 1 inactive last administrator(s) (ids: {admin})" in real.output
+    assert _with_session(app, lambda s: s.get(User, admin).deleted_at) is None
+    assert _with_session(app, lambda s: s.get(User, learner).deleted_at) is not None
+    purges = _with_session(
+        app,
+        lambda s: s.scalars(
+            select(audit.AuditEvent.id).where(
+                audit.AuditEvent.action == AuditAction.PRIVACY_PURGE.value
+            )
+        ).all(),
+    )
+    assert len(purges) == 1, "the dry run recorded nothing"
+
+
 def test_a_retention_of_zero_keeps_every_account(make_app: MakeApp) -> None:
     app = staff_app(make_app, retention_years=0)
     old = add_user(app, "old@example.org")
