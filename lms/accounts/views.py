@@ -368,4 +368,5 @@ def notice() -> ResponseReturnValue:
     return render_template(
         f"accounts/privacy_notice.{current_language()}.html",
         version=services.PRIVACY_NOTICE_VERSION,
+        retention_years=current_settings().retention_years,
     )

@@ -16,7 +16,7 @@ from lms.db import get_session
 from tests.support.smtp import Mailbox
 
 from .account_helpers import sign_up_data
-from .conftest import MadeUser
+from .conftest import MadeUser, MakeApp
 
 
 @pytest.fixture
@@ -65,6 +65,22 @@ def test_the_privacy_notice_in_french_and_english(client: FlaskClient) -> None:
     assert "<h1>Privacy notice</h1>" in english
     assert "Law 25" in english
     assert PRIVACY_NOTICE_VERSION in english
+
+
+def test_the_privacy_notice_states_the_retention_and_the_self_service_page(
+    make_app: MakeApp,
+) -> None:
+    french = make_app().test_client().get("/privacy").get_data(as_text=True)
+    assert "qui n’a pas servi depuis 3 ans" in french
+    assert 'href="/accounts/my-data">Vos données</a>' in french
+
+    english = {"Accept-Language": "en"}
+    default = make_app().test_client().get("/privacy", headers=english).get_data(as_text=True)
+    assert "used for 3 years is deleted" in default
+    assert 'href="/accounts/my-data">Your data</a>' in default
+
+    forever = make_app(retention_years=0).test_client().get("/privacy", headers=english)
+    assert "An account that nobody has signed in to" not in forever.get_data(as_text=True)
 
 
 def test_the_header_offers_sign_up_and_sign_in_when_signed_out(client: FlaskClient) -> None:
