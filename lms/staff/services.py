@@ -215,8 +215,10 @@ def _users_by_email(session: Session, emails: Sequence[str]) -> dict[str, User]:
 
 
 def find_user(session: Session, user_id: int) -> User:
+    """The account ``user_id``; ``UserNotFound`` if there is none or it was deleted (its row,
+    emptied, is kept for anonymous counts only, not to be shown or changed)."""
     user = session.get(User, user_id)
-    if user is None:
+    if user is None or user.deleted_at is not None:
         raise UserNotFound
     return user
 
@@ -263,9 +265,12 @@ def search_users(
     page: int = 1,
     per_page: int = USERS_PER_PAGE,
 ) -> UserPage:
-    """Accounts whose email or certificate name contains ``text``, by email; one page."""
-    query = select(User)
-    count = select(func.count(User.id))
+    """Accounts whose email or certificate name contains ``text``, by email; one page.
+
+    Deleted accounts are left out: nothing in them is anyone's any more.
+    """
+    query = select(User).where(User.deleted_at.is_(None))
+    count = select(func.count(User.id)).where(User.deleted_at.is_(None))
     if text.strip():
         pattern = audit.contains_pattern(text.strip().lower())
         condition = or_(

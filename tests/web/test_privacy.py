@@ -273,6 +273,33 @@ def test_staff_reports_keep_only_an_anonymous_count(
     assert "Deleted account" in {row[0] for row in rows[1:]}
 
 
+def test_staff_and_admin_pages_no_longer_show_a_deleted_account(
+    app: Flask, client: FlaskClient, people: dict[str, int]
+) -> None:
+    add_user(app, "root@example.org", role=Role.ADMIN)
+    admin = app.test_client()
+    sign_in(admin, "root@example.org")
+    margaux = people[EMAIL]
+    # An action of Margaux's own, recorded with her as its actor before she leaves.
+    _with_session(
+        app,
+        lambda s: audit.record(s, s.get(User, margaux), AuditAction.ROLE_CHANGE, "user:0"),
+    )
+    assert _delete(client, PASSWORD).status_code == 303
+
+    for path in ("/staff/learners/", "/admin/users"):
+        listing = admin.get(path).get_data(as_text=True)
+        assert OTHER_EMAIL in listing, path
+        assert "@invalid" not in listing, path
+        assert f"/staff/learners/{margaux}" not in listing, path
+    assert admin.get(f"/staff/learners/{margaux}").status_code == 404
+    role = post_form(admin, f"/admin/users/{margaux}/role", {"role": "staff"}, "/admin/users")
+    assert role.status_code == 404
+    audit_page = admin.get("/admin/audit").get_data(as_text=True)
+    assert "A deleted account" in audit_page
+    assert "@invalid" not in audit_page
+
+
 def test_the_last_administrator_cannot_delete_their_account(
     app: Flask, client: FlaskClient
 ) -> None:
