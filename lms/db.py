@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import (
     JSON,
     DateTime,
@@ -99,8 +99,28 @@ def _sqlite_configurator(foreign_keys: bool) -> Callable[[Any, Any], None]:
     return configure
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_WRITE_LOCK_KEY = "db_take_write_lock"
+
+
 def _begin_sqlite(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _takes_write_lock() else "BEGIN")
+
+
+def _takes_write_lock() -> bool:
+    """Whether a SQLite transaction takes the write lock as it begins, rather than at its
+    first write.
+
+    In WAL mode a transaction that read, then writes after another one committed, is refused
+    at once ("database is locked"): its snapshot is stale, and waiting cannot help. A
+    transaction holding the lock from its start always writes on the latest data, and others
+    wait for it (the busy timeout). So requests that may write (every method but GET, HEAD
+    and OPTIONS) and commands take it at once; pages only read, side by side, and the few
+    that also write use ``run_in_transaction``, whose second try takes it at once.
+    """
+    if not has_request_context():
+        return True
+    return request.method not in SAFE_METHODS or bool(g.get(_WRITE_LOCK_KEY))
 
 
 def create_db_engine(url: str, *, foreign_keys: bool = True, **options: Any) -> Engine:
@@ -170,13 +190,14 @@ FIRST_PAUSE = 0.005
 
 def run_in_transaction(work: Callable[[Session], T]) -> T:
     """Run ``work`` on the current session and commit; run it again if another request
-    wrote first. Views whose writes may race (quiz attempts, completing a course) use it.
+    wrote first. Views whose writes may race (quiz attempts, completing a course, a page
+    that records the learner's place) use it.
 
-    Two tabs can submit the same attempt, or complete a course, at the same instant. SQLite
-    then refuses the second writer ("database is locked") without waiting, as its snapshot
-    predates the first one's write; PostgreSQL may report a serialization failure. Run again
-    on a fresh snapshot once the first has committed, the rules see its write: a start
-    resumes the attempt it created, a second submission is refused as already submitted.
+    Two tabs can submit the same attempt, or complete a course, at the same instant.
+    PostgreSQL may then report a serialization failure, and SQLite refuses a page's write
+    whose snapshot predates another's commit (see ``_takes_write_lock``). Run again on a
+    fresh snapshot once the first has committed, the rules see its write: a start resumes
+    the attempt it created, a second submission is refused as already submitted.
     """
     session = get_session()
     tries = 1
@@ -188,6 +209,8 @@ def run_in_transaction(work: Callable[[Session], T]) -> T:
             session.rollback()
             if tries >= WRITE_TRIES or not _lost_a_race(error):
                 raise
+            # On SQLite the next try holds the write lock from its start: it cannot lose.
+            g.setdefault(_WRITE_LOCK_KEY, True)
             time.sleep(FIRST_PAUSE * 2 ** (tries - 1))
             tries += 1
         except BaseException:

@@ -36,7 +36,7 @@ from lms.accounts.forms import (
 )
 from lms.accounts.models import User, normalize_email
 from lms.config import current_settings
-from lms.db import get_session
+from lms.db import get_session, run_in_transaction
 from lms.errors import DomainError
 from lms.extensions import limiter, login_manager
 from lms.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE, current_language
@@ -207,17 +207,15 @@ def _link_problem(error: DomainError, *, reset: bool) -> ResponseReturnValue:
 
 @blueprint.get("/confirm/<token>")
 def confirm_email(token: str) -> ResponseReturnValue:
-    session = get_session()
     try:
-        user = services.confirm_email(session, token)
+        # A link opened is a page that writes.
+        user = run_in_transaction(lambda session: services.confirm_email(session, token))
     except (
         services.ConfirmationLinkExpired,
         services.ConfirmationLinkInvalid,
         services.EmailAlreadyConfirmed,
     ) as error:
-        session.rollback()
         return _link_problem(error, reset=False)
-    session.commit()
     flash(_("Thank you: your email address is confirmed."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("learning.catalog"))

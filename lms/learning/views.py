@@ -103,9 +103,10 @@ def course(course_id: str) -> ResponseReturnValue:
 def lesson(course_id: str, item: str) -> ResponseReturnValue:
     catalog, language = current_catalog(), current_language()
     course = services.find_course(catalog, course_id)
-    session = get_session()
-    learner_progress = services.open_lesson(session, current_user, course, item)
-    session.commit()
+    # Opening the lesson records the learner's place: a write, from a page.
+    learner_progress = run_in_transaction(
+        lambda session: services.open_lesson(session, current_user, course, item)
+    )
     page = pages.lesson_page(course, item, language, learner_progress)
     return render_template(
         "learning/lesson.html",

@@ -42,9 +42,8 @@ ATTEMPT_URL = (
 @login_required
 def quiz(course_id: str, item: str) -> ResponseReturnValue:
     ref = services.find_quiz(current_catalog(), course_id, item)
-    session = get_session()
-    overview = services.open_quiz(session, current_user, ref)
-    session.commit()
+    # Opening the quiz records the learner's place: a write, from a page.
+    overview = run_in_transaction(lambda session: services.open_quiz(session, current_user, ref))
     return render_template("quizzes/quiz.html", **_page(ref), overview=overview)
 
 

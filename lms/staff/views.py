@@ -13,7 +13,7 @@ from flask_babel import ngettext
 
 from lms.catalog import current_catalog
 from lms.config import current_settings
-from lms.db import get_session, utcnow
+from lms.db import get_session, run_in_transaction, utcnow
 from lms.i18n import current_language
 from lms.mail import send_mail, send_mail_soon
 from lms.staff import audit, exports, reminders, report, reporting, services, wording
@@ -193,17 +193,18 @@ def export(cohort_id: int, kind: str) -> ResponseReturnValue:
     data, query = _dashboard_data(cohort_id)
     table = reporting.report_table(data, query, current_language())
     content = exports.to_csv(table) if kind == "csv" else exports.to_xlsx(table)
-    session = get_session()
-    audit.record(
-        session,
-        signed_in_user(),
-        AuditAction.REPORT_EXPORT,
-        f"cohort:{data.cohort.id}",
-        format=kind,
-        filters=query.args(page=1),
-        rows=len(table.rows),
+    # A download is a page that writes: its audit event.
+    run_in_transaction(
+        lambda session: audit.record(
+            session,
+            signed_in_user(),
+            AuditAction.REPORT_EXPORT,
+            f"cohort:{data.cohort.id}",
+            format=kind,
+            filters=query.args(page=1),
+            rows=len(table.rows),
+        )
     )
-    session.commit()
     name = f"{_slug(data.cohort.name)}-{data.today.isoformat()}.{kind}"
     response = send_file(
         io.BytesIO(content), mimetype=EXPORT_TYPES[kind], as_attachment=True, download_name=name

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 from datetime import timedelta
 
 import pytest
@@ -38,7 +37,7 @@ from .conftest import MakeApp
 from .helpers import csrf_token, submit_form
 from .learning_helpers import sign_in
 from .quiz_helpers import take
-from .test_quiz_concurrency import at_once, hold_at
+from .races import Race, at_once
 
 
 @pytest.fixture
@@ -224,15 +223,16 @@ def test_two_tabs_completing_the_last_lesson_at_once_issue_one_certificate(
     assert complete_lesson(tabs[0], RENEWABLE, "first") == 302
     path = f"/courses/{RENEWABLE}/last"
     tokens = [csrf_token(tab, path) for tab in tabs]
-    # Both requests read the learner's completed items before either writes.
-    barrier = threading.Barrier(2)
-    monkeypatch.setattr(learning, "_completed_items", hold_at(barrier, learning._completed_items))
+    # The requests meet once they have read the learner's completed items.
+    race = Race((one, two))
+    monkeypatch.setattr(learning, "_completed_items", race.hold(learning._completed_items))
 
     responses = at_once(
+        race,
         *(
             lambda tab=tab, token=token: tab.post(f"{path}/complete", data={"csrf_token": token})
             for tab, token in zip(tabs, tokens, strict=True)
-        )
+        ),
     )
 
     assert [r.status_code for r in responses] == [302, 302]
@@ -258,16 +258,16 @@ def test_two_claims_at_once_issue_one_certificate(
     for tab in tabs:
         sign_in(tab, "lea@example.org")
     tokens = [csrf_token(tab, "/certificates") for tab in tabs]
-    # Both read "no certificate yet", then both insert one.
-    barrier = threading.Barrier(2)
-    latest = hold_at(barrier, issuing.latest_certificate)
-    monkeypatch.setattr(issuing, "latest_certificate", latest)
+    # The requests meet once they have read "no certificate yet".
+    race = Race((one, two))
+    monkeypatch.setattr(issuing, "latest_certificate", race.hold(issuing.latest_certificate))
 
     responses = at_once(
+        race,
         *(
             lambda tab=tab, token=token: tab.post("/certificates/claim", data={"csrf_token": token})
             for tab, token in zip(tabs, tokens, strict=True)
-        )
+        ),
     )
 
     assert [r.status_code for r in responses] == [303, 303]

@@ -1,12 +1,9 @@
-"""Two tabs racing on one attempt: two apps, one SQLite file, real threads, no sleeps."""
+"""Two tabs racing on one attempt: two apps, one database, real threads, no sleeps."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -26,6 +23,7 @@ from tests.support.databases import Databases
 from .conftest import MakeApp
 from .helpers import PASSWORD, csrf_token, submit_form
 from .quiz_helpers import EVERY_TYPE, QUIZ_CONTENT, RIGHT
+from .races import Race, at_once
 
 MAX_ATTEMPTS = 2
 """``every-type.quiz`` allows two attempts."""
@@ -35,9 +33,10 @@ WRONG = {"answer-lived-experience": "false"}
 @dataclass(frozen=True)
 class Tabs:
     app: Flask
+    second_app: Flask
     first: FlaskClient
     second: FlaskClient
-    """Each on its own app (own engine, own sessions) over the same database file."""
+    """Each on its own app (own engine, own sessions) over the same database."""
 
 
 @pytest.fixture
@@ -53,33 +52,7 @@ def tabs(make_app: MakeApp, databases: Databases) -> Tabs:
     for client in clients:
         credentials = {"email": "racer@example.org", "password": PASSWORD}
         assert submit_form(client, "/accounts/sign-in", credentials).status_code == 302
-    return Tabs(one, *clients)
-
-
-def hold_at(barrier: threading.Barrier, function: Callable[..., Any]) -> Callable[..., Any]:
-    """``function``, but each worker thread's first call waits for the other's at ``barrier``.
-
-    Placed between a request's reads and its writes, it makes the race certain: both
-    requests have read the attempt as it was before either writes. A retried request passes.
-    """
-    done = threading.local()
-
-    def held(*args: Any, **kwargs: Any) -> Any:
-        result = function(*args, **kwargs)
-        if threading.current_thread() is not threading.main_thread() and not getattr(
-            done, "waited", False
-        ):
-            done.waited = True
-            barrier.wait(timeout=30)
-        return result
-
-    return held
-
-
-def at_once(*requests: Callable[[], TestResponse]) -> list[TestResponse]:
-    with ThreadPoolExecutor(len(requests)) as pool:
-        futures = [pool.submit(request) for request in requests]
-        return [future.result(timeout=60) for future in futures]
+    return Tabs(one, two, *clients)
 
 
 def rows(app: Flask) -> Iterator[QuizAttempt]:
@@ -106,10 +79,11 @@ def test_two_tabs_submitting_at_once_grade_the_attempt_once(
     assert start(tabs.first).headers["Location"] == f"{EVERY_TYPE}/attempts/{MAX_ATTEMPTS}"
     last = f"{EVERY_TYPE}/attempts/{MAX_ATTEMPTS}"
     tokens = [csrf_token(tabs.first, last), csrf_token(tabs.second, last)]
-    barrier = threading.Barrier(2)
-    monkeypatch.setattr(services.grading, "grade", hold_at(barrier, services.grading.grade))
+    race = Race((tabs.app, tabs.second_app))
+    monkeypatch.setattr(services.grading, "grade", race.hold(services.grading.grade))
 
     right, wrong = at_once(
+        race,
         lambda: tabs.first.post(last, data={**RIGHT, "csrf_token": tokens[0]}),
         lambda: tabs.second.post(last, data={**WRONG, "csrf_token": tokens[1]}),
     )
@@ -143,10 +117,11 @@ def test_two_tabs_starting_at_once_share_one_attempt_and_the_limit_holds(
     first = f"{EVERY_TYPE}/attempts/1"
     tabs.first.post(first, data={**WRONG, "csrf_token": csrf_token(tabs.first, first)})
     tokens = [csrf_token(tabs.first, EVERY_TYPE), csrf_token(tabs.second, EVERY_TYPE)]
-    barrier = threading.Barrier(2)
-    monkeypatch.setattr(services, "draw_questions", hold_at(barrier, services.draw_questions))
+    race = Race((tabs.app, tabs.second_app))
+    monkeypatch.setattr(services, "draw_questions", race.hold(services.draw_questions))
 
     one, two = at_once(
+        race,
         lambda: tabs.first.post(f"{EVERY_TYPE}/attempts", data={"csrf_token": tokens[0]}),
         lambda: tabs.second.post(f"{EVERY_TYPE}/attempts", data={"csrf_token": tokens[1]}),
     )
@@ -158,9 +133,10 @@ def test_two_tabs_starting_at_once_share_one_attempt_and_the_limit_holds(
 
     # The limit: with the last attempt submitted, neither tab may start one more.
     tabs.second.post(last, data={**WRONG, "csrf_token": tokens[1]})
-    barrier = threading.Barrier(2)
-    monkeypatch.setattr(services, "_attempts", hold_at(barrier, services._attempts))
+    race = Race((tabs.app, tabs.second_app))
+    monkeypatch.setattr(services, "_attempts", race.hold(services._attempts))
     refused = at_once(
+        race,
         lambda: tabs.first.post(f"{EVERY_TYPE}/attempts", data={"csrf_token": tokens[0]}),
         lambda: tabs.second.post(f"{EVERY_TYPE}/attempts", data={"csrf_token": tokens[1]}),
     )
