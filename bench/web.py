@@ -53,6 +53,8 @@ matters here, and the table holds them all the same)."""
 OTHER_LEARNERS = 100
 COURSES_PER_OTHER_LEARNER = 4
 PASSWORD = "a long benchmark passphrase"
+LEARNER = "bench@example.org"
+"""The measured learner, with a long history."""
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -149,35 +151,16 @@ def _history(
 
 
 def _populate(app: Flask, measured: Course) -> None:
-    """The learner ``bench@example.org`` and everyone else's records."""
+    """The learner ``LEARNER`` and everyone else's records."""
     rng = random.Random(2026)
     catalog = _catalog(app)
     others = [c for c in catalog.courses.values() if c.id != measured.id]
     password_hash = hash_password(PASSWORD)
     with app.app_context():
         session = database(app).sessions()
-        learner = User(
-            email="bench@example.org",
-            password_hash=password_hash,
-            role=Role.LEARNER,
-            language="fr",
-            email_confirmed_at=utcnow(),
-        )
-        session.add(learner)
-        session.flush()
+        learner = add_ready_learner(session, LEARNER, password_hash, measured)
         _history(session, learner, others, LEARNER_ATTEMPTS, rng)
-        # Two failed attempts at the measured quiz, its lessons all done but the quiz.
-        session.add(Enrolment(user_id=learner.id, course_id=measured.id))
-        for item in measured.items():
-            if item.kind is ItemKind.LESSON:
-                session.add(
-                    ItemCompletion(
-                        user_id=learner.id,
-                        course_id=measured.id,
-                        item=item.key,
-                        content_version="v",
-                    )
-                )
+        # Two failed attempts at the measured quiz.
         for number in (1, 2):
             session.add(_attempt_row(learner.id, measured, number, rng, passed=False))
         everyone = list(catalog.courses.values())
@@ -193,6 +176,28 @@ def _populate(app: Flask, measured: Course) -> None:
         session.close()
 
 
+def add_ready_learner(session: Session, email: str, password_hash: str, course: Course) -> User:
+    """A confirmed learner who did every lesson of ``course`` and has its quiz to pass."""
+    learner = User(
+        email=email,
+        password_hash=password_hash,
+        role=Role.LEARNER,
+        language="fr",
+        email_confirmed_at=utcnow(),
+    )
+    session.add(learner)
+    session.flush()
+    session.add(Enrolment(user_id=learner.id, course_id=course.id))
+    for item in course.items():
+        if item.kind is ItemKind.LESSON:
+            session.add(
+                ItemCompletion(
+                    user_id=learner.id, course_id=course.id, item=item.key, content_version="v"
+                )
+            )
+    return learner
+
+
 def _catalog(app: Flask) -> Catalog:
     with app.app_context():
         return current_catalog()
@@ -206,7 +211,7 @@ def _csrf(client: FlaskClient, path: str) -> str:
 
 def _sign_in(client: FlaskClient) -> str:
     token = _csrf(client, "/accounts/sign-in")
-    data = {"email": "bench@example.org", "password": PASSWORD, "csrf_token": token}
+    data = {"email": LEARNER, "password": PASSWORD, "csrf_token": token}
     response = client.post("/accounts/sign-in", data=data)
     assert response.status_code == 302, response.status_code
     # Flask-WTF's token is tied to the session, not to a page: one serves every form.
@@ -302,10 +307,12 @@ def _ok(response: TestResponse, status: int) -> TestResponse:
     return response
 
 
-def _snapshot(app: Flask, course: Course, number: int) -> tuple[AskedQuestion, ...]:
+def _snapshot(
+    app: Flask, course: Course, number: int, email: str = LEARNER
+) -> tuple[AskedQuestion, ...]:
     with app.app_context():
         session = database(app).sessions()
-        learner = session.scalar(select(User.id).where(User.email == "bench@example.org"))
+        learner = session.scalar(select(User.id).where(User.email == email))
         questions = session.scalar(
             select(QuizAttempt.questions).where(
                 QuizAttempt.user_id == learner,
@@ -318,10 +325,12 @@ def _snapshot(app: Flask, course: Course, number: int) -> tuple[AskedQuestion, .
     return snapshot_from_json(questions)
 
 
-def _undo_pass(app: Flask, course: Course, quiz_key: str, number: int) -> None:
+def _undo_pass(
+    app: Flask, course: Course, quiz_key: str, number: int, email: str = LEARNER
+) -> None:
     with app.app_context():
         session = database(app).sessions()
-        learner = session.scalar(select(User.id).where(User.email == "bench@example.org"))
+        learner = session.scalar(select(User.id).where(User.email == email))
         mine = (QuizAttempt.user_id == learner) & (QuizAttempt.course_id == course.id)
         session.execute(delete(QuizAttempt).where(mine, QuizAttempt.number == number))
         session.execute(

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from flask_babel import lazy_gettext
-from sqlalchemy import CursorResult, and_, delete, select, update
+from sqlalchemy import CursorResult, and_, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -305,6 +305,21 @@ def _progress_by_course(
     }
 
 
+_ENROLMENT_AND_COMPLETIONS = (
+    select(Enrolment, ItemCompletion.item)
+    .outerjoin(
+        ItemCompletion,
+        and_(
+            ItemCompletion.user_id == Enrolment.user_id,
+            ItemCompletion.course_id == Enrolment.course_id,
+        ),
+    )
+    .where(Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id"))
+)
+"""Built once, not per request: for the lesson page, building this statement anew took
+longer than the database took to run it (bench/web.py)."""
+
+
 def _enrolment_and_completions(
     session: Session, user: User, course: Course
 ) -> tuple[Enrolment | None, frozenset[str]]:
@@ -315,15 +330,7 @@ def _enrolment_and_completions(
     with no enrolment in the course has none.
     """
     rows = session.execute(
-        select(Enrolment, ItemCompletion.item)
-        .outerjoin(
-            ItemCompletion,
-            and_(
-                ItemCompletion.user_id == Enrolment.user_id,
-                ItemCompletion.course_id == Enrolment.course_id,
-            ),
-        )
-        .where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
+        _ENROLMENT_AND_COMPLETIONS, {"user_id": user.id, "course_id": course.id}
     ).all()
     if not rows:
         return None, frozenset()
