@@ -73,6 +73,8 @@ def withdraw_certificates(session: Session, user: User, now: datetime | None = N
     for certificate in certificates:
         certificate.certificate_name = ""
         certificate.badge_jwt = None
+        # Staff write a revocation's reason freely, and may name the person in it.
+        certificate.revoked_reason = None
         if certificate.holder_withdrawn_at is None:
             certificate.holder_withdrawn_at = moment
     if certificates:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
 from lms.accounts.privacy import iso, placeholder_email
+from lms.staff.audit import AuditAction
 from lms.staff.models import AuditEvent, Cohort, CohortMembership, Reminder
 
 REDACTED = "[deleted]"
@@ -59,9 +60,10 @@ def erase_learner(session: Session, user: User) -> None:
 
     Call it before the account's email is replaced. Roster lines stay, linked to the
     emptied account, so that cohort totals still count the person; each keeps only its
-    cohort and date. Audit events keep their actor ids; only the address in their details
-    goes (a bulk UPDATE, which the trail's guard against changes by the app allows, as
-    erasing personal data is the law's exception to "only ever add").
+    cohort and date. Audit events keep their actor ids; only the address in their details,
+    and the reasons staff gave for revoking the person's certificates, go (a bulk UPDATE,
+    which the trail's guard against changes by the app allows, as erasing personal data is
+    the law's exception to "only ever add").
     """
     email = user.email
     for membership in session.scalars(select(CohortMembership).where(_own_membership(user))):
@@ -93,6 +95,24 @@ def erase_learner(session: Session, user: User) -> None:
             .values(target=target.replace(email, REDACTED), details=_redacted(details, email))
             .execution_options(synchronize_session=False)
         )
+    _redact_revocation_reasons(session, user)
+
+
+def _redact_revocation_reasons(session: Session, user: User) -> None:
+    # Staff write a revocation's reason freely, and may name the person in it.
+    revocations = session.execute(
+        select(AuditEvent.id, AuditEvent.details).where(
+            AuditEvent.action == AuditAction.CERTIFICATE_REVOKE.value
+        )
+    )
+    for event_id, details in revocations:
+        if isinstance(details, dict) and details.get("user") == user.id and "reason" in details:
+            session.execute(
+                update(AuditEvent)
+                .where(AuditEvent.id == event_id)
+                .values(details={**details, "reason": REDACTED})
+                .execution_options(synchronize_session=False)
+            )
 
 
 def _redacted(value: Any, email: str) -> Any:

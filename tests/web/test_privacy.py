@@ -273,6 +273,27 @@ def test_staff_reports_keep_only_an_anonymous_count(
     assert "Deleted account" in {row[0] for row in rows[1:]}
 
 
+def test_a_revocation_reason_naming_the_person_goes_with_their_account(
+    app: Flask, client: FlaskClient, people: dict[str, int]
+) -> None:
+    code = _code_of(app, people[EMAIL])
+    add_user(app, "sam@example.org", role=Role.STAFF)
+    staff = app.test_client()
+    sign_in(staff, "sam@example.org")
+    record_page = f"/staff/learners/{people[EMAIL]}"
+    reason = f"{NAME} shared the quiz answers."
+    revoked = post_form(
+        staff, f"{record_page}/certificates/{code}/revoke", {"reason": reason}, record_page
+    )
+    assert revoked.status_code == 302
+    assert _rows_mentioning(app, (LAST,))  # on the certificate and in the audit trail
+
+    assert _delete(client, PASSWORD).status_code == 303
+
+    assert _rows_mentioning(app, (FIRST, LAST)) == []
+    assert client.get(f"/verify/{code}").status_code == 200
+
+
 def test_staff_and_admin_pages_no_longer_show_a_deleted_account(
     app: Flask, client: FlaskClient, people: dict[str, int]
 ) -> None:
