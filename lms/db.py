@@ -101,6 +101,18 @@ def _sqlite_configurator(foreign_keys: bool) -> Callable[[Any, Any], None]:
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _WRITE_LOCK_KEY = "db_take_write_lock"
+_READS_FIRST = "reads_before_writing"
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def reads_before_writing(view: View) -> View:
+    """Mark a view that reads at length before it writes (a password to check), so that on
+    SQLite such requests run side by side instead of one at a time: its transactions begin
+    without the write lock, and its writes must go through ``run_in_transaction``, which
+    retries a lost race. Put it next to ``def``, under the route and the rate limits."""
+    setattr(view, _READS_FIRST, True)
+    return view
 
 
 def _begin_sqlite(connection: Connection) -> None:
@@ -116,11 +128,18 @@ def _takes_write_lock() -> bool:
     transaction holding the lock from its start always writes on the latest data, and others
     wait for it (the busy timeout). So requests that may write (every method but GET, HEAD
     and OPTIONS) and commands take it at once; pages only read, side by side, and the few
-    that also write use ``run_in_transaction``, whose second try takes it at once.
+    that also write use ``run_in_transaction``, whose second try takes it at once, as do
+    views marked ``reads_before_writing``.
     """
     if not has_request_context():
         return True
-    return request.method not in SAFE_METHODS or bool(g.get(_WRITE_LOCK_KEY))
+    chosen = g.get(_WRITE_LOCK_KEY)
+    if chosen is not None:
+        return bool(chosen)
+    if request.method in SAFE_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, _READS_FIRST, False)
 
 
 def create_db_engine(url: str, *, foreign_keys: bool = True, **options: Any) -> Engine:

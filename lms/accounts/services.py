@@ -195,18 +195,25 @@ def create_user(
 
 
 def authenticate(session: Session, email: str, password: str) -> User:
-    """The user with this email and password; raise ``InvalidCredentials`` otherwise."""
+    """The user with this email and password; raise ``InvalidCredentials`` otherwise.
+
+    It only reads: ``record_sign_in`` writes what a successful sign-in changes.
+    """
     user = find_user_by_email(session, email)
     if user is None:
         _dummy_check(password)
         raise InvalidCredentials
     if not verify_password(user.password_hash, password):
         raise InvalidCredentials
+    return user
+
+
+def record_sign_in(user: User, password: str) -> None:
+    """Note that ``user`` signed in with ``password``, which ``authenticate`` accepted."""
     if user.password_hash is not None and _hasher.check_needs_rehash(user.password_hash):
         # Parameters were raised since this hash was made: upgrade it while we know the password.
         user.password_hash = hash_password(password)
     user.last_seen_at = utcnow()
-    return user
 
 
 @functools.cache

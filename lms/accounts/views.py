@@ -36,7 +36,7 @@ from lms.accounts.forms import (
 )
 from lms.accounts.models import User, normalize_email
 from lms.config import current_settings
-from lms.db import get_session, run_in_transaction
+from lms.db import get_session, reads_before_writing, run_in_transaction
 from lms.errors import DomainError
 from lms.extensions import limiter, login_manager
 from lms.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE, current_language
@@ -130,6 +130,8 @@ def _sign_in_again(user: User) -> None:
 @limiter.limit(
     SIGN_IN_FAILURES_PER_EMAIL, methods=["POST"], key_func=_email_key, deduct_when=_failed
 )
+# The password check takes tens of milliseconds: sign-ins must not queue for the lock.
+@reads_before_writing
 def sign_in() -> ResponseReturnValue:
     form = SignInForm()
     home = url_for("learning.catalog")
@@ -138,13 +140,17 @@ def sign_in() -> ResponseReturnValue:
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
+        email, password = form.email.data or "", form.password.data or ""
         session = get_session()
         try:
-            user = services.authenticate(session, form.email.data or "", form.password.data or "")
+            user = services.authenticate(session, email, password)
         except services.InvalidCredentials as error:
             form.password.errors = [str(error.message)]
         else:
+            # The check only read; its transaction ends here, so that the sign-in is written
+            # in one of its own, on current data, however long the check took.
             session.commit()
+            run_in_transaction(lambda _session: services.record_sign_in(user, password))
             login_user(user, remember=bool(form.remember.data))
             flash(_("You are signed in."), "success")
             if not user.email_confirmed:

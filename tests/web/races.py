@@ -11,7 +11,6 @@ from typing import Any
 from flask import Flask, request_started
 from werkzeug.test import TestResponse
 
-from lms.db import SAFE_METHODS
 from tests.support.databases import on_postgresql
 
 WAIT_SECONDS = 30
@@ -22,14 +21,15 @@ class Race:
     function (a read, before the request writes).
 
     Both wait there for each other, so both have read before either writes: on PostgreSQL,
-    and on SQLite for pages (``method`` GET). On SQLite a request that may write (a POST)
-    holds the write lock from its start, so the other cannot even read before the first
-    commits: the first waits there only until the other has begun (and is waiting for the
-    lock), and the test shows what the other then reads.
+    and on SQLite when the requests ``read_first`` (pages, views marked
+    ``reads_before_writing``). On SQLite any other request holds the write lock from its
+    start, so the other cannot even read before the first commits: the first waits there
+    only until the other has begun (and is waiting for the lock), and the test shows what
+    the other then reads.
     """
 
-    def __init__(self, apps: tuple[Flask, ...], method: str = "POST") -> None:
-        self.both_read_first = on_postgresql() or method in SAFE_METHODS
+    def __init__(self, apps: tuple[Flask, ...], *, read_first: bool = False) -> None:
+        self.both_read_first = on_postgresql() or read_first
         self.barrier = threading.Barrier(len(apps))
         self.begun = threading.Event()
         self._apps = apps

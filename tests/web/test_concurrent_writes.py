@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from lms.accounts import services as accounts
+from lms.accounts.models import User
 from lms.db import get_session
 from lms.learning import services as learning
 from lms.learning.models import Enrolment
@@ -40,8 +41,9 @@ def test_two_sign_ins_at_once_both_succeed(
 ) -> None:
     clients = [app.test_client() for app in two_apps]
     tokens = [csrf_token(client, "/accounts/sign-in") for client in clients]
-    race = Race(two_apps)
-    # Each has read its user, then records the sign-in.
+    # Both have read their user, and check their password side by side, before either
+    # records its sign-in.
+    race = Race(two_apps, read_first=True)
     monkeypatch.setattr(accounts, "find_user_by_email", race.hold(accounts.find_user_by_email))
 
     responses = at_once(
@@ -55,6 +57,9 @@ def test_two_sign_ins_at_once_both_succeed(
     )
 
     assert [r.status_code for r in responses] == [302, 302]
+    with two_apps[0].app_context():
+        seen = get_session().scalars(select(User.last_seen_at)).all()
+    assert all(moment is not None for moment in seen)
 
 
 def test_two_learners_opening_lessons_at_once_both_have_their_place_kept(
@@ -64,7 +69,7 @@ def test_two_learners_opening_lessons_at_once_both_have_their_place_kept(
     for client, email in zip(clients, PEOPLE, strict=True):
         sign_in(client, email)
         assert client.get(f"/courses/{BASICS}/welcome").status_code == 200
-    race = Race(two_apps, method="GET")
+    race = Race(two_apps, read_first=True)
     # Both read their enrolment, then both write their new place.
     reads = race.hold(learning._enrolment_and_completions)
     monkeypatch.setattr(learning, "_enrolment_and_completions", reads)
