@@ -4,7 +4,7 @@ For each engine: a database with bench/web.py's learners and a 10,000-member coh
 (bench/staff.py), served by gunicorn with ``gunicorn.conf.py`` in production mode. A lesson
 page and the floor (``bench/wsgi_app.py``: the same bytes from a bare endpoint of the same
 app, same server) under wrk, in alternating rounds so that both see the same machine; quiz
-submissions by several learners at once; the staff dashboard, the CSV export and a
+submissions and sign-ins by several learners at once; the staff dashboard, the CSV export and a
 certificate PDF timed one at a time; the workers' resident memory after all that.
 PostgreSQL is measured when LMS_TEST_DATABASE_URL names a server (`make bench` starts one).
 """
@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,7 +49,7 @@ from lms.content import Course, ItemKind
 from lms.db import database, get_session
 from tests.support.apps import PROJECT, build_app
 from tests.support.databases import create_schema, postgres_server
-from tests.support.servers import Client, Server, gunicorn_servers
+from tests.support.servers import Client, Response, Server, gunicorn_servers
 
 MEASURED = "por-101"
 WRK_SECONDS = 5
@@ -176,6 +177,7 @@ def measure(database_url: str, scratch: Path) -> dict[str, float]:
         figures.update(lesson_and_floor(url, lesson_path, learner))
         figures["verify_rps"] = wrk(url, f"/verify/{code}", Client())
         figures.update(quiz_submissions(app, url))
+        figures.update(sign_ins(url))
         figures["certificate_pdf_ms"] = p50_ms(
             lambda: learner.get(url, f"/certificates/{code}.pdf?lang=fr").status, PDF_ROUNDS
         )
@@ -213,6 +215,57 @@ def lesson_and_floor(url: str, lesson_path: str, learner: Client) -> dict[str, f
     }
 
 
+class Crowd:
+    """``SUBMITTERS`` learners, one thread each, whose timed requests go off together."""
+
+    def __init__(self) -> None:
+        # A learner that fails breaks the barrier (its timeout): the others stop too.
+        self.barrier = threading.Barrier(SUBMITTERS, timeout=120)
+        self.times: list[float] = []
+
+    def timed(self, request: Callable[[], Response], status: int) -> Response:
+        """``request``, sent when every learner sends theirs; the time it took is kept."""
+        self.barrier.wait()
+        start = time.perf_counter()
+        response = request()
+        self.times.append((time.perf_counter() - start) * 1000)
+        assert response.status == status, response.status
+        self.barrier.wait()
+        return response
+
+    def run(self, learner: Callable[[int], None], name: str) -> dict[str, float]:
+        """Run ``learner(number)`` for each learner; the median and 95th percentile, in ms."""
+        with ThreadPoolExecutor(SUBMITTERS) as pool:
+            running = [pool.submit(learner, n) for n in range(SUBMITTERS)]
+        errors = [e for e in (r.exception() for r in running) if e is not None]
+        # The first learner's own error, not the broken barrier it left the others.
+        errors.sort(key=lambda error: isinstance(error, threading.BrokenBarrierError))
+        if errors:
+            raise errors[0]
+        ordered = sorted(self.times)
+        return {
+            f"{name}_ms_p50": statistics.median(ordered),
+            f"{name}_ms_p95": ordered[round(0.95 * (len(ordered) - 1))],
+        }
+
+
+def sign_ins(url: str) -> dict[str, float]:
+    """``SUBMITTERS`` learners signing in at the same instant, ``SUBMIT_ROUNDS`` times."""
+    crowd = Crowd()
+
+    def learner(number: int) -> None:
+        for _round in range(SUBMIT_ROUNDS):
+            client = Client()
+            form = {
+                "email": _submitter(number),
+                "password": PASSWORD,
+                "csrf_token": client.csrf_token(url, "/accounts/sign-in"),
+            }
+            crowd.timed(partial(client.post, url, "/accounts/sign-in", form), 302)
+
+    return crowd.run(learner, "sign_in")
+
+
 def quiz_submissions(app: Flask, url: str) -> dict[str, float]:
     """bench/web.py's heaviest submission (passes the quiz, completes the course, issues
     nothing), by ``SUBMITTERS`` learners at the same instant, ``SUBMIT_ROUNDS`` times."""
@@ -220,17 +273,15 @@ def quiz_submissions(app: Flask, url: str) -> dict[str, float]:
         measured = current_catalog().courses[MEASURED]
     quiz_item = next(i for i in measured.items() if i.kind is ItemKind.QUIZ)
     quiz_url = f"/courses/{MEASURED}/{quiz_item.key}"
-    # Everyone's attempt is started before the submissions go off together; a failed
-    # learner breaks the barrier (its timeout), so the others stop instead of waiting forever.
-    together = threading.Barrier(SUBMITTERS, timeout=120)
-    times: list[float] = []
+    crowd = Crowd()
 
-    def submitter(number: int) -> None:
+    def learner(number: int) -> None:
         email = _submitter(number)
         client = Client()
         sign_in(client, url, email)
         token = client.csrf_token(url, "/accounts/profile")
         for _round in range(SUBMIT_ROUNDS):
+            # The attempt is started before the submissions go off together.
             started = client.post(url, f"{quiz_url}/attempts", {"csrf_token": token})
             assert started.status == 303, started.status
             attempt_url = started.headers["Location"]
@@ -240,26 +291,10 @@ def quiz_submissions(app: Flask, url: str) -> dict[str, float]:
                 "action": "submit",
                 "csrf_token": token,
             }
-            together.wait()
-            start = time.perf_counter()
-            response = client.post(url, attempt_url, form)
-            times.append((time.perf_counter() - start) * 1000)
-            assert response.status == 303, response.status
-            together.wait()
+            crowd.timed(partial(client.post, url, attempt_url, form), 303)
             _undo_pass(app, measured, quiz_item.key, attempt, email)
 
-    with ThreadPoolExecutor(SUBMITTERS) as pool:
-        running = [pool.submit(submitter, n) for n in range(SUBMITTERS)]
-    errors = [e for e in (r.exception() for r in running) if e is not None]
-    # The first learner's own error, not the broken barrier it left the others.
-    errors.sort(key=lambda error: isinstance(error, threading.BrokenBarrierError))
-    if errors:
-        raise errors[0]
-    ordered = sorted(times)
-    return {
-        "quiz_submit_ms_p50": statistics.median(ordered),
-        "quiz_submit_ms_p95": ordered[round(0.95 * (len(ordered) - 1))],
-    }
+    return crowd.run(learner, "quiz_submit")
 
 
 def run() -> dict[str, float]:
