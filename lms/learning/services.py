@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, cast
 
 from flask_babel import lazy_gettext
@@ -220,13 +221,21 @@ def complete_lesson(session: Session, user: User, course: Course, item_key: str)
 
 def course_progress(session: Session, user: User, course: Course) -> CourseProgress:
     """Where ``user`` stands in ``course``: item states, percent, where to continue, lock."""
+    return course_standing(session, user, course)[0]
+
+
+def course_standing(
+    session: Session, user: User, course: Course
+) -> tuple[CourseProgress, datetime | None]:
+    """``course_progress``, and when ``user`` completed the course (None if not yet)."""
     enrolment, completed = _enrolment_and_completions(session, user, course)
-    return progress.course_progress(
+    learner_progress = progress.course_progress(
         course,
         completed,
         completed_courses=completed_prerequisites(session, user, course),
         last_item=enrolment.last_item if enrolment is not None else None,
     )
+    return learner_progress, enrolment.completed_at if enrolment is not None else None
 
 
 def reset_progress(session: Session, user: User, course_ids: tuple[str, ...]) -> None:

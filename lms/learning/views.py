@@ -84,17 +84,17 @@ def catalog() -> ResponseReturnValue:
 def course(course_id: str) -> ResponseReturnValue:
     catalog, language = current_catalog(), current_language()
     course = services.find_course(catalog, course_id)
-    learner_progress, enrolment = None, None
+    learner_progress, completed_at = None, None
     if current_user.is_authenticated:
-        session = get_session()
-        learner_progress = services.course_progress(session, current_user, course)
-        enrolment = services.find_enrolment(session, current_user, course)
+        learner_progress, completed_at = services.course_standing(
+            get_session(), current_user, course
+        )
     return render_template(
         "learning/course.html",
         course=pages.catalog_entry(catalog, course, language, learner_progress),
         sections=pages.outline(course, language, learner_progress),
         first_item=next(course.items()),  # the loader refuses a course with an empty outline
-        completed_at=enrolment.completed_at if enrolment is not None else None,
+        completed_at=completed_at,
     )
 
 

@@ -102,11 +102,12 @@ def _redact_revocation_reasons(session: Session, user: User) -> None:
     # Staff write a revocation's reason freely, and may name the person in it.
     revocations = session.execute(
         select(AuditEvent.id, AuditEvent.details).where(
-            AuditEvent.action == AuditAction.CERTIFICATE_REVOKE.value
+            AuditEvent.action == AuditAction.CERTIFICATE_REVOKE.value,
+            AuditEvent.details["user"].as_integer() == user.id,
         )
     )
     for event_id, details in revocations:
-        if isinstance(details, dict) and details.get("user") == user.id and "reason" in details:
+        if "reason" in details:
             session.execute(
                 update(AuditEvent)
                 .where(AuditEvent.id == event_id)
