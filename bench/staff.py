@@ -8,11 +8,12 @@ from datetime import date, timedelta
 from flask import Flask
 from sqlalchemy import insert, select
 
-from lms.accounts.models import Role, User
+from lms.accounts.categories import Role
+from lms.accounts.models import User
 from lms.accounts.services import hash_password
+from lms.cohorts.models import Cohort, CohortMembership
 from lms.db import database, utcnow
 from lms.learning.models import Enrolment
-from lms.staff.models import Cohort, CohortMembership
 
 MEMBERS = 10_000
 STAFF_EMAIL = "staff-bench@example.org"

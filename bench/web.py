@@ -32,14 +32,15 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from bench.content import generate_root
-from lms.accounts.models import Role, User
+from lms.accounts.categories import Role
+from lms.accounts.models import User
 from lms.accounts.services import hash_password
 from lms.catalog import current_catalog
 from lms.content import Catalog, Course, ItemKind, QuestionType
 from lms.db import database, utcnow
 from lms.learning.models import Enrolment, ItemCompletion
-from lms.quizzes.display import field_name
 from lms.quizzes.models import QuizAttempt
+from lms.quizzes.pages import field_name
 from lms.quizzes.questions import draw_questions
 from lms.quizzes.snapshot import AskedQuestion, snapshot_from_json, snapshot_to_json
 from tests.support.apps import PROJECT, build_app, compile_translations

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext
 
-from lms import catalog, db, errors, i18n, logs, mail, security
+from lms import catalog, db, errors, i18n, logs, mail, panels, security
 from lms.config import EXTENSION_KEY as SETTINGS_KEY
 from lms.config import Environment, Settings, load_settings
 from lms.extensions import csrf, limiter, login_manager
@@ -16,33 +16,46 @@ from lms.extensions import csrf, limiter, login_manager
 
 def _blueprints() -> tuple[Blueprint, ...]:
     """Every blueprint of the app, in one list; imported here so features load with the app."""
-    from lms.accounts.views import blueprint as accounts
-    from lms.accounts.views import privacy_blueprint as privacy
+    from lms.accounts.views.accounts import blueprint as accounts
+    from lms.accounts.views.links import blueprint as links
+    from lms.admin.views.admin import blueprint as admin
+    from lms.admin.views.learners import blueprint as learners
     from lms.certificates.views import blueprint as certificates
+    from lms.cohorts.views import blueprint as cohorts
     from lms.health import blueprint as health
     from lms.learning.views import blueprint as learning
     from lms.privacy.views import blueprint as personal_data
-    from lms.quizzes.views import blueprint as quizzes
-    from lms.staff.admin_views import blueprint as admin
-    from lms.staff.invitation_views import blueprint as invitations
-    from lms.staff.learner_views import blueprint as staff_learners
-    from lms.staff.quiz_views import blueprint as staff_quizzes
-    from lms.staff.views import blueprint as staff
+    from lms.quizzes.views.authors import blueprint as quiz_analysis
+    from lms.quizzes.views.learners import blueprint as quizzes
 
     return (
         accounts,
-        privacy,
+        links,
         learning,
         quizzes,
         certificates,
-        staff,
-        staff_learners,
-        staff_quizzes,
+        cohorts,
+        learners,
+        quiz_analysis,
         admin,
-        invitations,
         personal_data,
         health,
     )
+
+
+def _error_pages() -> dict[type[errors.DomainError], errors.ErrorPage]:
+    """The domain errors with a page of their own (the others show their message)."""
+    from lms.learning.services import CourseLocked
+    from lms.learning.views import locked_page
+
+    return {CourseLocked: locked_page}
+
+
+def _dashboard_panels() -> tuple[panels.DashboardPanel, ...]:
+    """What the features above learning add to the learner's dashboard, in order."""
+    from lms.certificates.views import dashboard_panel as certificates
+
+    return (certificates,)
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
@@ -81,10 +94,11 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     login_manager.login_message = lazy_gettext("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     i18n.init_app(app, settings)
-    errors.init_app(app)
+    errors.init_app(app, _error_pages())
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     catalog.init_app(app, settings)
+    panels.init_app(app, _dashboard_panels())
     # A feature's hooks (signing key, the receiver that issues certificates): imported here,
     # like the blueprints, so that features load with the app.
     from lms.certificates import issuing

@@ -9,14 +9,16 @@ import click
 from flask.cli import FlaskGroup
 
 from lms import backup, create_app, schema
+from lms.accounts import queries as account_queries
 from lms.accounts import services as accounts
-from lms.accounts.models import Role
-from lms.certificates.commands import certificates
+from lms.accounts.categories import Role
+from lms.admin import cli as admin_cli
+from lms.certificates.cli import certificates
+from lms.cohorts import cli as cohorts_cli
 from lms.config import ConfigurationError, current_settings, load_settings
 from lms.content import load_content
 from lms.db import get_session
 from lms.privacy.cli import privacy
-from lms.staff import cli as staff_cli
 
 SETUP_ADMIN_EMAIL = "admin@localhost"
 
@@ -100,10 +102,10 @@ def users_create(email: str, role: str, password: str | None) -> None:
         click.echo(f"Password: {chosen}")
 
 
-users.add_command(staff_cli.set_role)
-cli.add_command(staff_cli.cohorts)
-cli.add_command(staff_cli.report)
-cli.add_command(staff_cli.reminder_commands)
+users.add_command(admin_cli.set_role)
+cli.add_command(cohorts_cli.cohorts)
+cli.add_command(cohorts_cli.report)
+cli.add_command(cohorts_cli.reminder_commands)
 
 
 @cli.group()
@@ -145,7 +147,7 @@ def setup(url: str) -> None:
     settings = current_settings()
     schema.upgrade(settings.database_url)
     session = get_session()
-    if accounts.admin_exists(session):
+    if account_queries.admin_exists(session):
         click.echo("Database up to date; an administrator already exists.")
         return
     password = accounts.generate_password()

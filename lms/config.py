@@ -11,6 +11,7 @@ from email.policy import SMTP
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lms.content import SUPPORTED_LANGUAGES
 
@@ -79,6 +80,8 @@ class Settings:
     """``json`` (one object a line) or ``text``; empty: json in production, text otherwise."""
     retention_years: int = 3
     """Accounts inactive this many years are deleted by ``lms privacy purge``; 0: never."""
+    time_zone: str = "America/Toronto"
+    """The zone days are counted and times shown in: pages, exports, mails and PDFs alike."""
 
     def __post_init__(self) -> None:
         if self.env is Environment.PRODUCTION and self.secret_key == DEVELOPMENT_SECRET_KEY:
@@ -110,6 +113,12 @@ class Settings:
             raise ConfigurationError(
                 f"LMS_LOG_FORMAT must be json or text, not {self.log_format!r}."
             )
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigurationError(
+                f"LMS_TIME_ZONE must be a zone such as America/Toronto, not {self.time_zone!r}."
+            ) from None
         self._check_mail()
 
     def _check_mail(self) -> None:
@@ -155,6 +164,11 @@ class Settings:
     def mail_is_sent(self) -> bool:
         """Whether mails go to an SMTP server; if not, they are only logged."""
         return bool(self.smtp_host)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """``time_zone`` as a ``ZoneInfo``: midnights computed with it are right."""
+        return ZoneInfo(self.time_zone)
 
     @property
     def is_production(self) -> bool:
@@ -262,6 +276,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "trusted_proxies": ("LMS_TRUSTED_PROXIES", _parse_count("LMS_TRUSTED_PROXIES")),
     "log_format": ("LMS_LOG_FORMAT", lambda v: v.strip().lower()),
     "retention_years": ("LMS_RETENTION_YEARS", _parse_count("LMS_RETENTION_YEARS")),
+    "time_zone": ("LMS_TIME_ZONE", str.strip),
 }
 """Settings field -> (environment variable, parser of its text)."""
 

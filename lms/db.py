@@ -39,6 +39,14 @@ NAMING_CONVENTION = {
 """Named constraints let migrations drop or alter them by name on every database."""
 
 
+# The sizes of the columns that name content by its stable ids, in every feature's tables.
+COURSE_ID_LENGTH = 64
+STEM_LENGTH = 128
+"""An outline key: a lesson's stem, or a quiz's (``final.quiz``)."""
+VERSION_LENGTH = 64
+"""A content version is a SHA-256 in hex."""
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -253,3 +261,9 @@ def _lost_a_race(error: OperationalError) -> bool:
         return sqlite_code & 0xFF in _SQLITE_BUSY_CODES
     state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
     return state in _POSTGRESQL_RACE_STATES
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (escaped with a backslash) for values containing ``text`` literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

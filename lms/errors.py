@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -64,6 +68,15 @@ def _handle_http_error(error: HTTPException) -> tuple[str, int]:
     return _render(error.code or 500)
 
 
+def _rolled_back(page: ErrorPage) -> ErrorPage:
+    def handle(error: DomainError) -> ResponseReturnValue:
+        # Whatever the refused request wrote must not be committed by a later step.
+        get_session().rollback()
+        return page(error)
+
+    return handle
+
+
 def _handle_domain_error(error: DomainError) -> tuple[str, int]:
     get_session().rollback()
     return _render(error.status_code, error.message)
@@ -75,7 +88,15 @@ def _handle_internal_error(_error: InternalServerError) -> tuple[str, int]:
     return _render(500)
 
 
-def init_app(app: Flask) -> None:
+ErrorPage = Callable[[Any], ResponseReturnValue]
+"""The page of one kind of domain error, given the error."""
+
+
+def init_app(app: Flask, pages: Mapping[type[DomainError], ErrorPage]) -> None:
+    """Every error's page: ``pages`` for the domain errors that have their own (the app
+    factory lists them), the message page for the others and for HTTP errors."""
+    for error_class, page in pages.items():
+        app.register_error_handler(error_class, _rolled_back(page))
     app.register_error_handler(DomainError, _handle_domain_error)
     app.register_error_handler(InternalServerError, _handle_internal_error)
     app.register_error_handler(HTTPException, _handle_http_error)

@@ -102,6 +102,6 @@ def init_app(app: Flask, settings: Settings) -> None:
         app,
         locale_selector=select_locale,
         default_locale=settings.default_language,
-        default_timezone="America/Toronto",
+        default_timezone=settings.time_zone,
     )
     app.context_processor(_template_globals)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -33,13 +33,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms.accounts.models import (
-    AFFILIATION_OTHER_LENGTH,
-    CERTIFICATE_NAME_LENGTH,
-    Affiliation,
-    FrqSector,
-    ResearchRole,
-)
+from lms.accounts.categories import Affiliation, FrqSector, ResearchRole
+from lms.accounts.models import AFFILIATION_OTHER_LENGTH, CERTIFICATE_NAME_LENGTH
 from lms.accounts.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -48,6 +43,7 @@ from lms.accounts.passwords import (
 )
 from lms.accounts.services import Profile
 from lms.content import SUPPORTED_LANGUAGES
+from lms.forms import strip
 from lms.i18n import LANGUAGE_NAMES
 
 EMAIL_PATTERN = (
@@ -82,10 +78,6 @@ FRQ_SECTOR_LABELS = {
 }
 
 YES, NO = "yes", "no"
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 def _options(labels: Mapping[Any, str]) -> list[Any]:
@@ -198,7 +190,7 @@ def _confirm_password_field(label: str, other: str) -> PasswordField:
 def _email_field() -> EmailField:
     return EmailField(
         _l("Email address"),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             InputRequired(_l("Enter your email address.")),
             Length(max=254, message=_l("An email address has at most 254 characters.")),
@@ -221,7 +213,7 @@ class ProfileForm(FlaskForm):
 
     certificate_name = StringField(
         _l("Your name as it should appear on certificates"),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             InputRequired(_l("Enter your name as it should appear on certificates.")),
             Length(
@@ -248,7 +240,7 @@ class ProfileForm(FlaskForm):
     )
     affiliation_other = StringField(
         _l("If other, which one?"),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             Length(
                 max=AFFILIATION_OTHER_LENGTH,
@@ -308,6 +300,19 @@ class SignUpForm(_NewCredentialsForm, ProfileForm):
         _l("I have read the privacy notice and I agree that my information is used as it says."),
         validators=[DataRequired(_l("You must agree to the privacy notice to create an account."))],
     )
+    submit = SubmitField(_l("Create my account"))
+
+
+class AcceptInvitationForm(ProfileForm):
+    """The sign-up form without the email address, which the invitation already proves."""
+
+    # The sign-up form's own fields, with its rules and messages. The stubs type a form
+    # class's field as the unbound field it is until the form is made: cast to the bound type.
+    password = cast("PasswordField", SignUpForm.password)
+    confirm_password = cast("PasswordField", SignUpForm.confirm_password)
+    person: tuple[str | None, str | None] = (None, None)
+    """The invited (email, name), for the password policy."""
+    privacy_consent = cast("BooleanField", SignUpForm.privacy_consent)
     submit = SubmitField(_l("Create my account"))
 
 

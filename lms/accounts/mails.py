@@ -23,7 +23,7 @@ def confirmation_mail(user: User, token: str) -> Mail:
         language=language_or_default(user.language),
         subject=_l("Confirm your email address for Parcours"),
         user=user,
-        link=external_url("accounts.confirm_email", token=token),
+        link=external_url("links.confirm_email", token=token),
         days=MAX_AGE[Purpose.CONFIRM_EMAIL].days,
     )
 
@@ -37,7 +37,7 @@ def account_exists_mail(user: User, reset_token: str) -> Mail:
         subject=_l("You already have a Parcours account"),
         user=user,
         sign_in_link=external_url("accounts.sign_in"),
-        reset_link=external_url("accounts.reset_password", token=reset_token),
+        reset_link=external_url("links.reset_password", token=reset_token),
         hours=_hours(Purpose.RESET_PASSWORD),
     )
 
@@ -49,7 +49,7 @@ def reset_password_mail(user: User, token: str) -> Mail:
         language=language_or_default(user.language),
         subject=_l("Choose a new password for Parcours"),
         user=user,
-        link=external_url("accounts.reset_password", token=token),
+        link=external_url("links.reset_password", token=token),
         hours=_hours(Purpose.RESET_PASSWORD),
     )
 
@@ -62,5 +62,19 @@ def password_changed_mail(user: User) -> Mail:
         language=language_or_default(user.language),
         subject=_l("Your Parcours password was changed"),
         user=user,
-        reset_request_link=external_url("accounts.request_reset"),
+        reset_request_link=external_url("links.request_reset"),
+    )
+
+
+def invitation_mail(*, to: str, language: str, name: str, cohort: str | None, token: str) -> Mail:
+    """The link to set a password and confirm the profile of an account made by an import."""
+    return render_mail(
+        f"{TEMPLATES}/invitation",
+        to=to,
+        language=language,
+        subject=_l("You are invited to the Parcours training"),
+        name=name,
+        cohort=cohort,
+        link=external_url("links.accept_invitation", token=token),
+        days=MAX_AGE[Purpose.ACCEPT_INVITATION].days,
     )

@@ -2,57 +2,14 @@
 
 from __future__ import annotations
 
-import enum
 import hashlib
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from lms.accounts.categories import Affiliation, FrqSector, ResearchRole, Role
 from lms.db import Base, str_enum, utcnow
-
-
-class Role(enum.StrEnum):
-    LEARNER = "learner"
-    STAFF = "staff"
-    ADMIN = "admin"
-
-
-class ResearchRole(enum.StrEnum):
-    """Roles in research with and for patients, as the community's membership form lists them."""
-
-    PATIENT = "patient"
-    """Patient, caregiver or citizen."""
-    RESEARCHER = "researcher"
-    TRAINEE = "trainee"
-    """Graduate student, clinical or postdoctoral fellow."""
-    CLINICIAN = "clinician"
-    """Clinician or health and social services professional."""
-    DECISION_MAKER = "decision_maker"
-    """Health care administrator or policy maker."""
-    ACADEMIC_LEADER = "academic_leader"
-
-
-class Affiliation(enum.StrEnum):
-    UNIVERSITY = "university"
-    HEALTH_ESTABLISHMENT = "health_establishment"
-    """Health establishment or research centre."""
-    SPOR_ENTITY = "spor_entity"
-    """An entity funded by SPOR (Canada's Strategy for Patient-Oriented Research)."""
-    OTHER = "other"
-    """Described in ``User.affiliation_other``."""
-
-
-class FrqSector(enum.StrEnum):
-    """The sectors of the Fonds de recherche du Québec (the former FRQS, FRQSC and FRQNT)."""
-
-    HEALTH = "health"
-    """Santé."""
-    SOCIETY_CULTURE = "society_culture"
-    """Société et culture."""
-    NATURE_TECHNOLOGIES = "nature_technologies"
-    """Nature et technologies."""
-
 
 AFFILIATION_OTHER_LENGTH = 200
 CERTIFICATE_NAME_LENGTH = 200

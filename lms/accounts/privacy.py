@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from lms.accounts.models import Role, User, normalize_email
+from lms.accounts.categories import Role
+from lms.accounts.models import User, normalize_email
 from lms.accounts.services import verify_password
 from lms.db import utcnow
 from lms.errors import DomainError

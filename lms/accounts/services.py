@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.accounts import mails, tokens
-from lms.accounts.models import Affiliation, FrqSector, ResearchRole, Role, User, normalize_email
+from lms.accounts.categories import Affiliation, FrqSector, ResearchRole, Role
+from lms.accounts.models import User
 from lms.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordProblem, password_problem
+from lms.accounts.queries import admin_count, find_user_by_email
 from lms.accounts.tokens import Purpose
 from lms.config import current_settings
 from lms.content import SUPPORTED_LANGUAGES
@@ -76,38 +77,15 @@ class ProfileIncomplete(DomainError):
     )
 
 
-class ConfirmationLinkExpired(DomainError):
-    status_code = 410
-    message = lazy_gettext(
-        "This confirmation link has expired. Sign in, and ask for a new link from your profile."
-    )
-
-
-class ConfirmationLinkInvalid(DomainError):
+class UserNotFound(DomainError):
     status_code = 404
-    message = lazy_gettext(
-        "This confirmation link is not valid. Check that you opened the whole link from the "
-        "message, or sign in and ask for a new one from your profile."
-    )
+    message = lazy_gettext("There is no account at this address.")
 
 
-class EmailAlreadyConfirmed(DomainError):
+class LastAdministrator(DomainError):
     status_code = 409
-    message = lazy_gettext("This email address is already confirmed. You can sign in.")
-
-
-class ResetLinkExpired(DomainError):
-    status_code = 410
     message = lazy_gettext(
-        "This link to choose a new password has expired (links last one hour). Ask for a new one."
-    )
-
-
-class ResetLinkInvalid(DomainError):
-    status_code = 404
-    message = lazy_gettext(
-        "This link to choose a new password is not valid, or it has already been used. "
-        "Ask for a new one."
+        "This is the last administrator: make someone else an administrator first."
     )
 
 
@@ -124,10 +102,10 @@ class Profile:
     frq_sector: FrqSector | None
 
     @classmethod
-    def of(cls, user: User) -> Profile:
+    def of(cls, user: User, default_language: str) -> Profile:
         return cls(
             certificate_name=user.certificate_name or "",
-            language=user.language or current_settings().default_language,
+            language=user.language or default_language,
             research_roles=user.roles_in_research,
             affiliation=user.affiliation,
             affiliation_other=user.affiliation_other,
@@ -155,11 +133,6 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def generate_password() -> str:
     """A random password of 16 URL-safe characters, for accounts created from the CLI."""
     return secrets.token_urlsafe(12)
-
-
-def find_user_by_email(session: Session, email: str) -> User | None:
-    """The user with this address, compared case-insensitively."""
-    return session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
 def create_user(
@@ -192,6 +165,45 @@ def create_user(
     except IntegrityError:
         raise EmailAlreadyRegistered from None
     return user
+
+
+def create_invited_account(
+    session: Session, email: str, *, name: str, frq_sector: FrqSector | None
+) -> User:
+    """An account without a password for someone invited by ``email``.
+
+    What the invitation knows of the person (their name, their FRQ sector) fills the
+    profile in advance: they check it when they accept.
+    """
+    user = create_user(session, email, None, Role.LEARNER)
+    user.certificate_name = name or None
+    if frq_sector is not None:
+        user.frq_fellowship = True
+        user.frq_sector = frq_sector
+    return user
+
+
+def find_user(session: Session, user_id: int) -> User:
+    """The account ``user_id``; ``UserNotFound`` if there is none or it was deleted (its row,
+    emptied, is kept for anonymous counts only, not to be shown or changed)."""
+    user = session.get(User, user_id)
+    if user is None or user.deleted_at is not None:
+        raise UserNotFound
+    return user
+
+
+def change_role(session: Session, user: User, role: Role) -> Role | None:
+    """Give ``user`` the role ``role``; the role they had, or None if they had it already.
+
+    The last administrator cannot lose the role: nobody could give it back.
+    """
+    if user.role is role:
+        return None
+    if user.role is Role.ADMIN and admin_count(session) <= 1:
+        raise LastAdministrator
+    previous = user.role
+    user.role = role
+    return previous
 
 
 def authenticate(session: Session, email: str, password: str) -> User:
@@ -288,94 +300,18 @@ def sign_up(
             # Another request created it since the look-up: its owner gets the note below.
             existing = find_user_by_email(session, email)
         else:
-            return mails.confirmation_mail(user, _token(user, Purpose.CONFIRM_EMAIL))
+            return mails.confirmation_mail(user, link_token(user, Purpose.CONFIRM_EMAIL))
     else:
         # The hash a new account would cost, so that the answer takes as long.
         hash_password(password)
     if existing is None:
         return None
-    return mails.account_exists_mail(existing, _token(existing, Purpose.RESET_PASSWORD))
+    return mails.account_exists_mail(existing, link_token(existing, Purpose.RESET_PASSWORD))
 
 
-def _state(user: User, purpose: Purpose) -> str:
-    """What a token of ``purpose`` is bound to: using the token changes it."""
-    if purpose is Purpose.CONFIRM_EMAIL:
-        return tokens.fingerprint(str(user.id), user.email)
-    return tokens.fingerprint(str(user.id), user.email, user.password_hash)
-
-
-def _token(user: User, purpose: Purpose) -> str:
-    return tokens.make_token(current_settings().secret_key, purpose, user.id, _state(user, purpose))
-
-
-def _user_of_token(session: Session, purpose: Purpose, token: str) -> User | None:
-    """The user a genuine, unexpired ``token`` names, if its state still matches.
-
-    Raises ``tokens.TokenExpired`` and ``tokens.TokenInvalid``.
-    """
-    claims = tokens.read_token(current_settings().secret_key, purpose, token)
-    user = session.get(User, claims.user_id)
-    if user is None or not tokens.fingerprint_matches(claims, _state(user, purpose)):
-        return None
-    return user
-
-
-def confirmation_mail(user: User) -> Mail | None:
-    """A new confirmation link for ``user``; None if the address is already confirmed."""
-    if user.email_confirmed:
-        return None
-    return mails.confirmation_mail(user, _token(user, Purpose.CONFIRM_EMAIL))
-
-
-def confirm_email(session: Session, token: str) -> User:
-    """Mark the address named by ``token`` as confirmed; each link works once."""
-    try:
-        user = _user_of_token(session, Purpose.CONFIRM_EMAIL, token)
-    except tokens.TokenExpired:
-        raise ConfirmationLinkExpired from None
-    except tokens.TokenInvalid:
-        raise ConfirmationLinkInvalid from None
-    if user is None:
-        raise ConfirmationLinkInvalid
-    if user.email_confirmed:
-        raise EmailAlreadyConfirmed
-    user.email_confirmed_at = utcnow()
-    return user
-
-
-def request_password_reset(session: Session, email: str) -> Mail | None:
-    """The reset mail for the account of ``email``; None (and no sign of it) if there is none."""
-    user = find_user_by_email(session, email)
-    if user is None:
-        return None
-    return mails.reset_password_mail(user, _token(user, Purpose.RESET_PASSWORD))
-
-
-def user_for_reset(session: Session, token: str) -> User:
-    """The user whose reset link this is; raise ``ResetLinkExpired`` or ``ResetLinkInvalid``."""
-    try:
-        user = _user_of_token(session, Purpose.RESET_PASSWORD, token)
-    except tokens.TokenExpired:
-        raise ResetLinkExpired from None
-    except tokens.TokenInvalid:
-        raise ResetLinkInvalid from None
-    if user is None:
-        raise ResetLinkInvalid
-    return user
-
-
-def reset_password(session: Session, token: str, password: str) -> tuple[User, Mail]:
-    """Set the password of the link's owner; the link then stops working.
-
-    The link came by mail, so following it also proves the address: it is confirmed.
-    Returns the user and the mail telling them of the change.
-    """
-    user = user_for_reset(session, token)
-    check_new_password(password, email=user.email, name=user.certificate_name)
-    user.password_hash = hash_password(password)
-    if not user.email_confirmed:
-        user.email_confirmed_at = utcnow()
-    return user, mails.password_changed_mail(user)
+def link_token(user: User, purpose: Purpose) -> str:
+    """The token of a new ``purpose`` link for ``user`` (see ``lms.accounts.links``)."""
+    return tokens.account_token(current_settings().secret_key, purpose, user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> Mail:
@@ -397,8 +333,3 @@ def set_language(user: User, language: str) -> None:
     if language not in SUPPORTED_LANGUAGES:
         raise UnsupportedLanguage
     user.language = language
-
-
-def admin_exists(session: Session) -> bool:
-    """Whether any account has the admin role."""
-    return session.scalar(select(User.id).where(User.role == Role.ADMIN).limit(1)) is not None

@@ -13,7 +13,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -24,7 +24,7 @@ class Purpose(StrEnum):
     CONFIRM_EMAIL = "confirm-email"
     RESET_PASSWORD = "reset-password"  # noqa: S105  (a salt name, not a password)
     ACCEPT_INVITATION = "accept-invitation"
-    """An account made by a cohort import: its owner sets a password (lms.staff)."""
+    """An account made by a cohort import: its owner sets a password (lms.cohorts)."""
 
 
 MAX_AGE = {
@@ -57,6 +57,31 @@ def fingerprint(*state: str | None) -> str:
     """
     digest = hashlib.sha256("\x1f".join(part or "" for part in state).encode("utf-8"))
     return digest.hexdigest()[:24]
+
+
+class Account(Protocol):
+    """What a token is bound to: an account's id, address and password hash."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def password_hash(self) -> str | None: ...
+
+
+def account_state(account: Account, purpose: Purpose) -> str:
+    """The fingerprint a ``purpose`` token of ``account`` is bound to: using it changes it."""
+    if purpose is Purpose.CONFIRM_EMAIL:
+        return fingerprint(str(account.id), account.email)
+    # Resets and invitations: bound to the password hash (None until an invitation is
+    # accepted), so that setting a password spends the link.
+    return fingerprint(str(account.id), account.email, account.password_hash)
+
+
+def account_token(secret_key: str, purpose: Purpose, account: Account) -> str:
+    """A new ``purpose`` token for ``account``, bound to its current state."""
+    return make_token(secret_key, purpose, account.id, account_state(account, purpose))
 
 
 def _serializer(secret_key: str, purpose: Purpose) -> URLSafeTimedSerializer:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, tzinfo
 
 from flask_babel import force_locale, gettext
 
@@ -20,12 +19,9 @@ from lms.certificates.badges import (
 )
 from lms.certificates.keys import signing_key
 from lms.certificates.pdf import CertificateDocument, Mode, render_certificate_pdf
+from lms.config import current_settings
 from lms.content import Catalog, CertificateDefinition, Localized
 from lms.mail import external_url
-
-LOCAL_TIME = ZoneInfo("America/Toronto")
-"""Quebec's time, as the interface's dates (``lms.i18n``): a certificate is dated there."""
-
 
 @dataclass(frozen=True)
 class Statement:
@@ -44,8 +40,9 @@ class Statement:
     """``fr``, ``en`` or ``bilingual``: the certificate's own language (``Mode``)."""
 
 
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_TIME).date()
+def local_day(moment: datetime, zone: tzinfo) -> date:
+    """The day of ``moment`` where the site is (``LMS_TIME_ZONE``): a certificate is dated there."""
+    return moment.astimezone(zone).date()
 
 
 def pdf_languages(language: str) -> tuple[str, ...]:
@@ -71,14 +68,15 @@ def render_pdfs(statement: Statement, definition: CertificateDefinition) -> dict
     snapshotted in a row, from ``definition`` as it is now.
     """
     rendered = {}
+    zone = current_settings().zone
     for language in pdf_languages(statement.language):
         document = CertificateDocument(
             holder_name=statement.holder_name,
             title=statement.title,
             statement=statement.statement,
             issuer_name=statement.issuer_name,
-            issued_on=local_day(statement.issued_at),
-            expires_on=local_day(statement.expires_at) if statement.expires_at else None,
+            issued_on=local_day(statement.issued_at, zone),
+            expires_on=local_day(statement.expires_at, zone) if statement.expires_at else None,
             code=statement.code,
             verify_url=verify_url(statement.code),
             mode=Mode(language),

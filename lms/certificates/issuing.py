@@ -5,16 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lms.accounts.models import User
 from lms.catalog import current_catalog
-from lms.certificates import artifacts, keys, mails, outbox
+from lms.certificates import artifacts, keys, mails, outbox, queries
 from lms.certificates.artifacts import Statement
 from lms.certificates.codes import new_code
 from lms.certificates.models import Certificate, CertificatePdf, CertificateStatus
@@ -23,8 +22,12 @@ from lms.config import Settings
 from lms.content import Catalog, CertificateDefinition, Course, Localized
 from lms.db import database, utcnow
 from lms.i18n import language_or_default
-from lms.learning.models import Enrolment
+from lms.learning import queries as learning
 from lms.learning.signals import course_completed
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
+    from lms.learning.models import Enrolment
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +52,7 @@ def issue_due_certificates(
         if course_id is not None
         else catalog.certificates.values()
     )
-    completed = completed_enrolments(session, user)
+    completed = learning.completed_enrolments(session, user)
     issued = []
     for definition in definitions:
         sequence = _due_sequence(session, user, definition, completed)
@@ -66,39 +69,12 @@ def due_definitions(session: Session, user: User, catalog: Catalog) -> list[Cert
     Those of a learner with no name for certificates, or whose issue failed: the learner's
     list offers to issue them (``issue_due_certificates``).
     """
-    completed = completed_enrolments(session, user)
+    completed = learning.completed_enrolments(session, user)
     return [
         definition
         for definition in catalog.certificates.values()
         if _due_sequence(session, user, definition, completed) is not None
     ]
-
-
-def completed_enrolments(session: Session, user: User) -> dict[str, Enrolment]:
-    """``user``'s completed enrolments, by course id."""
-    rows = session.scalars(
-        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None))
-    )
-    return {enrolment.course_id: enrolment for enrolment in rows}
-
-
-def latest_certificate(session: Session, user_id: int, definition_id: str) -> Certificate | None:
-    """The learner's certificate of ``definition_id`` with the highest sequence, if any."""
-    return session.scalar(
-        select(Certificate)
-        .where(Certificate.user_id == user_id, Certificate.definition_id == definition_id)
-        .order_by(Certificate.sequence.desc())
-        .limit(1)
-    )
-
-
-def next_sequence(session: Session, user_id: int, definition_id: str) -> int:
-    highest = session.scalar(
-        select(func.max(Certificate.sequence)).where(
-            Certificate.user_id == user_id, Certificate.definition_id == definition_id
-        )
-    )
-    return (highest or 0) + 1
 
 
 def _due_sequence(
@@ -110,7 +86,7 @@ def _due_sequence(
     """The sequence of the certificate to issue now, or None when none is due."""
     if not all(course_id in completed for course_id in definition.requires):
         return None
-    latest = latest_certificate(session, user.id, definition.id)
+    latest = queries.latest_certificate(session, user.id, definition.id)
     if latest is None:
         return 1
     renewing_since = latest.renewal_started_at

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import lazy_gettext as _l
 
-from lms.accounts.models import User
 from lms.certificates.artifacts import verify_url
 from lms.certificates.models import Certificate
 from lms.content import Localized
 from lms.i18n import language_or_default
 from lms.mail import Mail, external_url, render_mail
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
 
 TEMPLATES = "certificates/email"
 

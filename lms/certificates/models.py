@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import User
 from lms.db import Base, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
 
 DEFINITION_ID_LENGTH = 64
 LANGUAGE_LENGTH = 16

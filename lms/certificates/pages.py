@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from lms.certificates.artifacts import local_day, pdf_languages, verify_url
@@ -110,9 +110,10 @@ class Verification:
 
 
 def verification(
-    certificate: Certificate, language: str, now: datetime | None = None
+    certificate: Certificate, language: str, zone: tzinfo, now: datetime | None = None
 ) -> Verification:
-    """The public facts of ``certificate``, texts in ``language`` where it has them."""
+    """The public facts of ``certificate``, texts in ``language`` where it has them, days
+    in ``zone``."""
     replacement = certificate.superseded_by
     standing = standing_of(certificate, now)
     withdrawn = certificate.holder_withdrawn_at
@@ -123,23 +124,25 @@ def verification(
         title=text_in(certificate.title, language),
         issuer_name=text_in(certificate.issuer.get("name") or {}, language),
         issuer_url=str(certificate.issuer.get("url") or ""),
-        issued_on=local_day(certificate.issued_at),
-        expires_on=local_day(certificate.expires_at) if certificate.expires_at else None,
+        issued_on=local_day(certificate.issued_at, zone),
+        expires_on=local_day(certificate.expires_at, zone) if certificate.expires_at else None,
         standing=standing,
-        revoked_on=local_day(certificate.revoked_at) if certificate.revoked_at else None,
+        revoked_on=local_day(certificate.revoked_at, zone) if certificate.revoked_at else None,
         revoked_reason=certificate.revoked_reason if standing is Standing.REVOKED else None,
         replacement_code=replacement.code if replacement is not None else None,
         replacement_url=verify_url(replacement.code) if replacement is not None else None,
         documents=(
             () if withdrawn else tuple(Document(p.language, p.sha256) for p in certificate.pdfs)
         ),
-        withdrawn_on=local_day(withdrawn) if withdrawn else None,
+        withdrawn_on=local_day(withdrawn, zone) if withdrawn else None,
     )
 
 
-def verification_json(certificate: Certificate, now: datetime | None = None) -> dict[str, Any]:
+def verification_json(
+    certificate: Certificate, zone: tzinfo, now: datetime | None = None
+) -> dict[str, Any]:
     """The verification as JSON: the same facts, texts in every language."""
-    facts = verification(certificate, SUPPORTED_LANGUAGES[0], now)
+    facts = verification(certificate, SUPPORTED_LANGUAGES[0], zone, now)
 
     def day(value: date | None) -> str | None:
         return value.isoformat() if value is not None else None

@@ -19,7 +19,7 @@ from lms.certificates.document import (
     format_day,
     mode_for,
 )
-from lms.certificates.page import PAGE_HEIGHT, PAGE_WIDTH, draw_page
+from lms.certificates.pdf_layout import PAGE_HEIGHT, PAGE_WIDTH, draw_page
 from lms.certificates.typesetting import load_fonts
 from lms.content.model import Localized, Signatory
 

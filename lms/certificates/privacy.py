@@ -8,18 +8,21 @@ and the PDFs and the signed badge (which carry the name) are deleted.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from lms.accounts.models import User
 from lms.accounts.privacy import iso
 from lms.certificates.artifacts import verify_url
 from lms.certificates.models import Certificate, CertificatePdf
-from lms.certificates.services import certificates_of, standing_of
+from lms.certificates.queries import certificates_of
+from lms.certificates.services import standing_of
 from lms.db import utcnow
 from lms.mail import external_url
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
 
 
 def learner_data(session: Session, user: User) -> list[dict[str, Any]]:

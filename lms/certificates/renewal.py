@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_babel import lazy_gettext
 from sqlalchemy import CursorResult, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
-from lms.accounts.models import User
-from lms.certificates import issuing, mails
+from lms.certificates import mails, queries
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.config import current_settings
 from lms.content import Catalog, ItemKind
@@ -27,6 +26,9 @@ from lms.errors import DomainError
 from lms.learning import services as learning
 from lms.mail import Mail
 from lms.quizzes import services as quizzes
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
 
 
 class RenewalNotOpen(DomainError):
@@ -87,7 +89,7 @@ def start_renewal(
     ``RenewalNotOpen`` unless renewal is open, and for a second request, even at the same
     instant, so that a second click never wipes what was redone since the first.
     """
-    latest = issuing.latest_certificate(session, user.id, certificate.definition_id)
+    latest = queries.latest_certificate(session, user.id, certificate.definition_id)
     is_latest = latest is not None and latest.id == certificate.id
     state = renewal_of(certificate, latest=is_latest)
     if certificate.user_id != user.id or state is not Renewal.OPEN:

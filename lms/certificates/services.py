@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_babel import lazy_gettext
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lms.accounts.models import User
-from lms.catalog import current_catalog
-from lms.certificates import issuing, mails, outbox
-from lms.certificates.codes import new_code, normalize_code
+from lms.audit import services as audit
+from lms.audit.actions import AuditAction
+from lms.certificates import issuing, mails, outbox, queries
+from lms.certificates.codes import new_code
 from lms.certificates.models import Certificate, CertificatePdf, CertificateStatus
 from lms.content import Catalog
 from lms.db import utcnow
 from lms.errors import DomainError
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
 
 REASON_MAX_LENGTH = 2000
 REISSUE_TRIES = 3
@@ -110,28 +113,9 @@ def standing_of(certificate: Certificate, now: datetime | None = None) -> Standi
     return Standing.VALID
 
 
-def find_certificate_by_code(session: Session, code: str) -> Certificate | None:
-    """The certificate of ``code`` as typed (any case, dashes or none); None if there is none."""
-    canonical = normalize_code(code)
-    if canonical is None:
-        return None
-    return session.scalar(select(Certificate).where(Certificate.code == canonical))
-
-
-def certificates_of(session: Session, user: User) -> list[Certificate]:
-    """Every certificate of ``user``, the latest issued first (revoked and replaced ones too)."""
-    return list(
-        session.scalars(
-            select(Certificate)
-            .where(Certificate.user_id == user.id)
-            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-        )
-    )
-
-
 def own_certificate(session: Session, user: User, code: str) -> Certificate:
     """``user``'s certificate of ``code``; ``CertificateNotFound`` for anyone else's."""
-    certificate = find_certificate_by_code(session, code)
+    certificate = queries.find_certificate_by_code(session, code)
     # Not found, rather than forbidden: whether a code exists is not a learner's to learn.
     if certificate is None or certificate.user_id != user.id:
         raise CertificateNotFound
@@ -186,7 +170,7 @@ def revoke_certificate(
 
     Raises ``StaffOnly``, ``RevocationReasonMissing`` (empty or too long),
     ``CertificateAlreadyRevoked`` (also when another staff member did it a moment before),
-    and ``CertificateAlreadySuperseded``. The caller records the action in the audit trail.
+    and ``CertificateAlreadySuperseded``. Recorded in the audit trail.
     """
     _require_staff(actor)
     text = reason.strip()
@@ -202,18 +186,27 @@ def revoke_certificate(
         revoked_reason=text,
         revoked_by_id=actor.id,
     )
+    audit.record(
+        session,
+        actor,
+        AuditAction.CERTIFICATE_REVOKE,
+        f"certificate:{certificate.code}",
+        user=certificate.user_id,
+        reason=text,
+    )
 
 
 def reissue_certificate(
-    session: Session, certificate: Certificate, *, actor: User, catalog: Catalog | None = None
+    session: Session, certificate: Certificate, *, actor: User, catalog: Catalog
 ) -> Certificate:
     """Replace ``certificate`` by a new one printed with the learner's current name.
 
     The new certificate has a new code, fresh PDFs and badge; it states what the old one
     did (title, statement, issuer, course versions, issue and expiry dates), since what was
     achieved has not changed. The old one becomes superseded, its verification page
-    pointing to the new one. The learner is mailed once the caller commits.
-    ``catalog`` defaults to the current app's. Raises ``StaffOnly``,
+    pointing to the new one. The learner is mailed once the caller commits. Recorded in the
+    audit trail.
+    Raises ``StaffOnly``,
     ``CertificateRevokedCannotBeReissued``, ``CertificateAlreadySuperseded`` and
     ``CertificateDefinitionGone``.
     """
@@ -221,7 +214,6 @@ def reissue_certificate(
     if certificate.status is CertificateStatus.REVOKED:
         raise CertificateRevokedCannotBeReissued
     _require_active(certificate)
-    catalog = catalog if catalog is not None else current_catalog()
     definition = catalog.certificates.get(certificate.definition_id)
     if definition is None:
         raise CertificateDefinitionGone
@@ -251,6 +243,14 @@ def reissue_certificate(
     _insert_with_next_sequence(session, replacement)
     certificate.superseded_by = replacement
     outbox.send_after_commit(session, mails.issued_mail(user, replacement, reissued=True))
+    audit.record(
+        session,
+        actor,
+        AuditAction.CERTIFICATE_REISSUE,
+        f"certificate:{certificate.code}",
+        user=user.id,
+        replacement=replacement.code,
+    )
     return replacement
 
 
@@ -265,7 +265,7 @@ def _require_active(certificate: Certificate) -> None:
 
 def _insert_with_next_sequence(session: Session, certificate: Certificate) -> None:
     for attempt in range(1, REISSUE_TRIES + 1):
-        certificate.sequence = issuing.next_sequence(
+        certificate.sequence = queries.next_sequence(
             session, certificate.user_id, certificate.definition_id
         )
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import io
 
 from flask import (
@@ -16,15 +18,16 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from lms.accounts.models import User
+from lms.accounts.access import signed_in_user
 from lms.catalog import current_catalog
-from lms.certificates import artifacts, badges, issuing, pages, renewal, services
+from lms.certificates import artifacts, badges, issuing, pages, queries, renewal, services
 from lms.certificates.codes import normalize_code
 from lms.certificates.forms import ClaimForm, RenewForm, VerifyForm
 from lms.certificates.keys import signing_key
@@ -33,6 +36,9 @@ from lms.db import get_session, run_in_transaction
 from lms.extensions import limiter
 from lms.i18n import current_language
 from lms.mail import external_url
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
 
 blueprint = Blueprint("certificates", __name__, template_folder="templates")
 
@@ -46,28 +52,21 @@ DOWNLOAD_MAX_AGE = 3600
 JWKS_MAX_AGE = 3600
 
 
-def _learner() -> User:
-    user: User = current_user._get_current_object()
-    return user
-
-
-@blueprint.app_template_global()
-def learner_certificates() -> list[pages.CertificateEntry]:
-    """The signed-in learner's certificates, for the dashboard."""
-    if not current_user.is_authenticated:
-        return []
-    found = services.certificates_of(get_session(), _learner())
-    return pages.entries(found, current_language())
+def dashboard_panel(user: User) -> Markup:
+    """The learner's certificates, as the dashboard's panel (see ``lms.panels``)."""
+    found = queries.certificates_of(get_session(), user)
+    entries = pages.entries(found, current_language())
+    return Markup(render_template("certificates/_dashboard.html", certificates=entries))
 
 
 @blueprint.get("/certificates")
 @login_required
 def index() -> ResponseReturnValue:
-    session, user, language = get_session(), _learner(), current_language()
+    session, user, language = get_session(), signed_in_user(), current_language()
     due = issuing.due_definitions(session, user, current_catalog())
     return render_template(
         "certificates/index.html",
-        entries=pages.entries(services.certificates_of(session, user), language),
+        entries=pages.entries(queries.certificates_of(session, user), language),
         due=[pages.text_in(d.title.values, language) for d in due],
         name_missing=not (user.certificate_name or "").strip(),
         claim_form=ClaimForm(),
@@ -83,7 +82,7 @@ def claim() -> ResponseReturnValue:
         abort(400)
     catalog = current_catalog()
     issued = run_in_transaction(
-        lambda session: issuing.issue_due_certificates(session, _learner(), catalog)
+        lambda session: issuing.issue_due_certificates(session, signed_in_user(), catalog)
     )
     if issued:
         count = len(issued)
@@ -101,7 +100,7 @@ def claim() -> ResponseReturnValue:
 def pdf(code: str) -> ResponseReturnValue:
     """A PDF of the learner's certificate as stored at issue: ``?lang=fr|en`` picks one."""
     session = get_session()
-    certificate = services.own_certificate(session, _learner(), code)
+    certificate = services.own_certificate(session, signed_in_user(), code)
     document = services.pdf_of(session, certificate, request.args.get("lang"))
     return _download(
         document.content,
@@ -115,7 +114,7 @@ def pdf(code: str) -> ResponseReturnValue:
 @login_required
 def badge(code: str) -> ResponseReturnValue:
     """The learner's Open Badge: the signed credential (VC-JWT), for a wallet or a backpack."""
-    certificate = services.own_certificate(get_session(), _learner(), code)
+    certificate = services.own_certificate(get_session(), signed_in_user(), code)
     token = services.badge_of(certificate)
     return _download(
         token.encode("ascii"),
@@ -150,8 +149,8 @@ def renew(code: str) -> ResponseReturnValue:
     catalog = current_catalog()
 
     def start(session: Session) -> tuple[str, ...]:
-        certificate = services.own_certificate(session, _learner(), code)
-        return renewal.start_renewal(session, _learner(), certificate, catalog)
+        certificate = services.own_certificate(session, signed_in_user(), code)
+        return renewal.start_renewal(session, signed_in_user(), certificate, catalog)
 
     courses = run_in_transaction(start)
     flash(
@@ -193,13 +192,13 @@ def verify(code: str) -> ResponseReturnValue:
     canonical = normalize_code(code)
     if canonical is not None and canonical != code:
         return redirect(url_for(".verify", code=canonical), 301)
-    certificate = services.find_certificate_by_code(get_session(), canonical or "")
+    certificate = queries.find_certificate_by_code(get_session(), canonical or "")
     if certificate is None:
         page = render_template(
             "certificates/unknown.html", code=code, form=VerifyForm(formdata=None)
         )
         return page, 404
-    facts = pages.verification(certificate, current_language())
+    facts = pages.verification(certificate, current_language(), current_settings().zone)
     response = Response(render_template("certificates/verification.html", facts=facts))
     # A revocation must show at once, not after a cache's lifetime.
     response.cache_control.no_cache = True
@@ -213,11 +212,11 @@ def verify_json(code: str) -> ResponseReturnValue:
     canonical = normalize_code(code)
     if canonical is not None and canonical != code:
         return redirect(url_for(".verify_json", code=canonical), 301)
-    certificate = services.find_certificate_by_code(get_session(), canonical or "")
+    certificate = queries.find_certificate_by_code(get_session(), canonical or "")
     if certificate is None:
         message = _("No certificate has this code. Check it against the printed certificate.")
         return jsonify({"error": "not_found", "message": message}), 404
-    response = jsonify(pages.verification_json(certificate))
+    response = jsonify(pages.verification_json(certificate, current_settings().zone))
     response.cache_control.no_cache = True
     return response
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import User
-from lms.db import Base, utcnow
+from lms.db import COURSE_ID_LENGTH, STEM_LENGTH, VERSION_LENGTH, Base, utcnow
 
-COURSE_ID_LENGTH = 64
-STEM_LENGTH = 128
-VERSION_LENGTH = 64
-"""A content version is a SHA-256 in hex."""
+if TYPE_CHECKING:
+    from lms.accounts.models import User
 
 
 class Enrolment(Base):

@@ -7,14 +7,16 @@ staff reports still count what was completed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.accounts.models import User
 from lms.accounts.privacy import iso
 from lms.learning.models import Enrolment, ItemCompletion
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
 
 
 def learner_data(session: Session, user: User) -> dict[str, Any]:

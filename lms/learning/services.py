@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_babel import lazy_gettext
-from sqlalchemy import CursorResult, and_, bindparam, delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lms.accounts.models import User
 from lms.content import Catalog, Course, ItemKind, OutlineItem
 from lms.db import utcnow
 from lms.errors import DomainError
-from lms.learning import pages, progress, signals
+from lms.learning import pages, progress, queries, signals
 from lms.learning.models import Enrolment, ItemCompletion
 from lms.learning.progress import CourseProgress
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
 
 
 class CourseNotFound(DomainError):
@@ -84,14 +85,7 @@ def completed_prerequisites(session: Session, user: User, course: Course) -> fro
     """The prerequisites of ``course`` that ``user`` completed; no query when it has none."""
     if not course.prerequisites:
         return frozenset()
-    rows = session.scalars(
-        select(Enrolment.course_id).where(
-            Enrolment.user_id == user.id,
-            Enrolment.course_id.in_(course.prerequisites),
-            Enrolment.completed_at.is_not(None),
-        )
-    )
-    return frozenset(rows)
+    return queries.completed_courses(session, user, course.prerequisites)
 
 
 def require_open(
@@ -108,15 +102,9 @@ def require_open(
         raise CourseLocked(course, missing)
 
 
-def find_enrolment(session: Session, user: User, course: Course) -> Enrolment | None:
-    return session.scalar(
-        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
-    )
-
-
 def ensure_enrolment(session: Session, user: User, course: Course) -> Enrolment:
     """``user``'s enrolment in ``course``, added if this is their first step in it."""
-    enrolment = find_enrolment(session, user, course)
+    enrolment = queries.find_enrolment(session, user, course.id)
     if enrolment is not None:
         return enrolment
     enrolment = Enrolment(user_id=user.id, course_id=course.id)
@@ -162,7 +150,7 @@ def open_lesson(session: Session, user: User, course: Course, item_key: str) -> 
     item = find_item(course, item_key, ItemKind.LESSON)
     completed_courses = completed_prerequisites(session, user, course)
     require_open(session, user, course, completed_courses)
-    enrolment, completed = _enrolment_and_completions(session, user, course)
+    enrolment, completed = queries.enrolment_and_completions(session, user, course.id)
     if enrolment is None:
         enrolment = ensure_enrolment(session, user, course)
     _remember_place(enrolment, item.key)
@@ -184,7 +172,7 @@ def record_item_completed(session: Session, user: User, course: Course, item_key
     item = find_item(course, item_key)
     require_open(session, user, course)
     enrolment = ensure_enrolment(session, user, course)
-    done = _completed_items(session, user.id, course.id)
+    done = queries.completed_items(session, user.id, course.id)
     if item.key not in done:
         try:
             with session.begin_nested():
@@ -205,7 +193,9 @@ def record_item_completed(session: Session, user: User, course: Course, item_key
         return False
     completed = _mark_course_completed(session, enrolment, course)
     if completed:
-        # Certificates are issued by a receiver, in this transaction: learning cannot import them.
+        # Certificates are issued by a receiver, in this transaction: learning cannot import
+        # them. The receiver is lms.certificates.issuing._on_course_completed (every receiver
+        # is listed beside the signal, in lms/learning/signals.py).
         signals.course_completed.send(session, user=user, course=course)
     return completed
 
@@ -228,7 +218,7 @@ def course_standing(
     session: Session, user: User, course: Course
 ) -> tuple[CourseProgress, datetime | None]:
     """``course_progress``, and when ``user`` completed the course (None if not yet)."""
-    enrolment, completed = _enrolment_and_completions(session, user, course)
+    enrolment, completed = queries.enrolment_and_completions(session, user, course.id)
     learner_progress = progress.course_progress(
         course,
         completed,
@@ -254,15 +244,9 @@ def reset_progress(session: Session, user: User, course_ids: tuple[str, ...]) ->
     )
 
 
-def enrolments_by_course(session: Session, user: User) -> dict[str, Enrolment]:
-    """Every enrolment of ``user``, by course id."""
-    rows = session.scalars(select(Enrolment).where(Enrolment.user_id == user.id))
-    return {enrolment.course_id: enrolment for enrolment in rows}
-
-
 def progress_by_course(session: Session, user: User, catalog: Catalog) -> dict[str, CourseProgress]:
     """``user``'s progress in every course of ``catalog``, by course id."""
-    return _progress_by_course(session, user, catalog, enrolments_by_course(session, user))
+    return _progress_by_course(session, user, catalog, queries.enrolments_by_course(session, user))
 
 
 def dashboard(session: Session, user: User, catalog: Catalog, language: str) -> pages.Dashboard:
@@ -271,7 +255,7 @@ def dashboard(session: Session, user: User, catalog: Catalog, language: str) -> 
     A course counts as completed once its completion is recorded, even if its author has
     since added items; courses no longer in the catalogue are left out (their records stay).
     """
-    enrolments = enrolments_by_course(session, user)
+    enrolments = queries.enrolments_by_course(session, user)
     progress_map = _progress_by_course(session, user, catalog, enrolments)
     in_progress: list[pages.DashboardEntry] = []
     completed: list[pages.DashboardEntry] = []
@@ -292,67 +276,19 @@ def _progress_by_course(
     session: Session, user: User, catalog: Catalog, enrolments: Mapping[str, Enrolment]
 ) -> dict[str, CourseProgress]:
     # Two queries for the whole catalogue, not two per course.
-    completed: defaultdict[str, set[str]] = defaultdict(set)
-    rows = session.execute(
-        select(ItemCompletion.course_id, ItemCompletion.item).where(
-            ItemCompletion.user_id == user.id
-        )
-    )
-    for course_id, item in rows:
-        completed[course_id].add(item)
+    completed = queries.completed_items_by_course(session, user)
     completed_courses = frozenset(
         course_id for course_id, e in enrolments.items() if e.completed_at is not None
     )
     return {
         course.id: progress.course_progress(
             course,
-            completed[course.id],
+            completed.get(course.id, set()),
             completed_courses=completed_courses,
             last_item=enrolments[course.id].last_item if course.id in enrolments else None,
         )
         for course in catalog.courses.values()
     }
-
-
-_ENROLMENT_AND_COMPLETIONS = (
-    select(Enrolment, ItemCompletion.item)
-    .outerjoin(
-        ItemCompletion,
-        and_(
-            ItemCompletion.user_id == Enrolment.user_id,
-            ItemCompletion.course_id == Enrolment.course_id,
-        ),
-    )
-    .where(Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id"))
-)
-"""Built once, not per request: for the lesson page, building this statement anew took
-longer than the database took to run it (bench/web.py)."""
-
-
-def _enrolment_and_completions(
-    session: Session, user: User, course: Course
-) -> tuple[Enrolment | None, frozenset[str]]:
-    """``user``'s enrolment in ``course`` and the outline keys they completed there, in one
-    query: the lesson page, read most, pays one round trip for both.
-
-    Completions are only recorded under an enrolment (``record_item_completed``), so a learner
-    with no enrolment in the course has none.
-    """
-    rows = session.execute(
-        _ENROLMENT_AND_COMPLETIONS, {"user_id": user.id, "course_id": course.id}
-    ).all()
-    if not rows:
-        return None, frozenset()
-    return rows[0][0], frozenset(item for _, item in rows if item is not None)
-
-
-def _completed_items(session: Session, user_id: int, course_id: str) -> frozenset[str]:
-    rows = session.scalars(
-        select(ItemCompletion.item).where(
-            ItemCompletion.user_id == user_id, ItemCompletion.course_id == course_id
-        )
-    )
-    return frozenset(rows)
 
 
 def _mark_course_completed(session: Session, enrolment: Enrolment, course: Course) -> bool:

@@ -12,4 +12,9 @@ course_completed = _signals.signal("course-completed")
 The sender is the SQLAlchemy session of the transaction that recorded it, with the keyword
 arguments ``user`` and ``course``. Receivers run inside that transaction: they may add and
 flush, never commit, and what they write is undone with it.
+
+Receivers (connected by each one's ``init_app``, which the app factory calls):
+
+- ``lms.certificates.issuing._on_course_completed``: issues every certificate the
+  completion made due.
 """

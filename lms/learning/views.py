@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.routing import BaseConverter
 
+from lms.accounts.access import signed_in_user
 from lms.catalog import current_catalog
 from lms.content import ItemKind, OutlineItem
 from lms.db import get_session, run_in_transaction
@@ -16,6 +17,7 @@ from lms.i18n import LANGUAGE_NAMES, current_language
 from lms.learning import pages, progress, services
 from lms.learning.forms import CompleteLessonForm
 from lms.learning.progress import ItemProgress, ItemState
+from lms.panels import dashboard_panels
 
 blueprint = Blueprint("learning", __name__, template_folder="templates")
 
@@ -53,14 +55,13 @@ def item_url(course_id: str, item: OutlineItem | ItemProgress | pages.ItemEntry)
     return url_for("learning.lesson", course_id=course_id, item=item.key)
 
 
-@blueprint.app_errorhandler(services.CourseLocked)
-def _course_locked(error: services.CourseLocked) -> ResponseReturnValue:
-    """A page naming the courses to complete first, wherever an item of a locked course is asked."""
-    get_session().rollback()
+def locked_page(error: services.CourseLocked) -> ResponseReturnValue:
+    """The page naming the courses to complete first, wherever an item of a locked course is
+    asked (lessons, quizzes): listed in the app factory's error pages."""
     catalog, language = current_catalog(), current_language()
     course = pages.catalog_entry(catalog, error.course, language)
     missing = [link for link in course.prerequisites if link.course_id in error.missing]
-    return render_template("learning/locked.html", course=course, missing=missing), 403
+    return render_template("errors/locked.html", course=course, missing=missing), 403
 
 
 @blueprint.get("/")
@@ -72,7 +73,7 @@ def index() -> ResponseReturnValue:
 def catalog() -> ResponseReturnValue:
     catalog = current_catalog()
     progress_map = (
-        services.progress_by_course(get_session(), current_user, catalog)
+        services.progress_by_course(get_session(), signed_in_user(), catalog)
         if current_user.is_authenticated
         else None
     )
@@ -87,7 +88,7 @@ def course(course_id: str) -> ResponseReturnValue:
     learner_progress, completed_at = None, None
     if current_user.is_authenticated:
         learner_progress, completed_at = services.course_standing(
-            get_session(), current_user, course
+            get_session(), signed_in_user(), course
         )
     return render_template(
         "learning/course.html",
@@ -105,7 +106,7 @@ def lesson(course_id: str, item: str) -> ResponseReturnValue:
     course = services.find_course(catalog, course_id)
     # Opening the lesson records the learner's place: a write, from a page.
     learner_progress = run_in_transaction(
-        lambda session: services.open_lesson(session, current_user, course, item)
+        lambda session: services.open_lesson(session, signed_in_user(), course, item)
     )
     page = pages.lesson_page(course, item, language, learner_progress)
     return render_template(
@@ -124,7 +125,7 @@ def complete_lesson(course_id: str, item: str) -> ResponseReturnValue:
         abort(400)
     course = services.find_course(current_catalog(), course_id)
     course_completed = run_in_transaction(
-        lambda session: services.complete_lesson(session, current_user, course, item)
+        lambda session: services.complete_lesson(session, signed_in_user(), course, item)
     )
     if course_completed:
         flash(_("Congratulations: you have completed this course!"), "success")
@@ -150,5 +151,6 @@ def asset(course_id: str, path: str) -> ResponseReturnValue:
 @blueprint.get("/dashboard")
 @login_required
 def dashboard() -> ResponseReturnValue:
-    board = services.dashboard(get_session(), current_user, current_catalog(), current_language())
-    return render_template("learning/dashboard.html", board=board)
+    user = signed_in_user()
+    board = services.dashboard(get_session(), user, current_catalog(), current_language())
+    return render_template("learning/dashboard.html", board=board, panels=dashboard_panels(user))

@@ -8,19 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from lms.accounts import privacy as accounts
-from lms.accounts.models import User
+from lms.accounts import queries as account_queries
+from lms.audit import privacy as audit_trail
+from lms.audit import services as audit
+from lms.audit.actions import AuditAction
 from lms.certificates import privacy as certificates
+from lms.cohorts import privacy as cohorts
 from lms.db import utcnow
 from lms.learning import privacy as learning
 from lms.quizzes import privacy as quizzes
-from lms.staff import audit
-from lms.staff import privacy as staff
-from lms.staff.audit import AuditAction
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
 
 EXPORT_FORMAT = "parcours-personal-data/1"
 DAYS_PER_YEAR = 365.25
@@ -31,7 +35,7 @@ def export_data(session: Session, user: User, now: datetime | None = None) -> di
 
     Certificates' PDFs are given as links (see ``lms.certificates.privacy.learner_data``).
     """
-    staff_data = staff.learner_data(session, user)
+    cohort_data = cohorts.learner_data(session, user)
     return {
         "format": EXPORT_FORMAT,
         "exported_at": accounts.iso(now or utcnow()),
@@ -39,8 +43,8 @@ def export_data(session: Session, user: User, now: datetime | None = None) -> di
         "learning": learning.learner_data(session, user),
         "quiz_attempts": quizzes.learner_data(session, user),
         "certificates": certificates.learner_data(session, user),
-        "cohort_memberships": staff_data["cohort_memberships"],
-        "reminders_received": staff_data["reminders_received"],
+        "cohort_memberships": cohort_data["cohort_memberships"],
+        "reminders_received": cohort_data["reminders_received"],
     }
 
 
@@ -57,8 +61,9 @@ def delete_account(
     """
     moment = now or utcnow()
     accounts.require_deletable(session, user)
-    # Staff's rows are found by the address too: before it is replaced.
-    staff.erase_learner(session, user)
+    # Rosters and the audit trail find the person by the address too: before it is replaced.
+    cohorts.erase_learner(session, user)
+    audit_trail.erase_learner(session, user)
     quizzes.erase_learner(session, user)
     certificates.withdraw_certificates(session, user, moment)
     accounts.erase_account(user, moment)
@@ -118,7 +123,7 @@ def _delete_inactive(
     deleted: list[int] = []
     skipped: list[int] = []
     for user_id in accounts.inactive_user_ids(session, cutoff):
-        user = session.get(User, user_id)
+        user = account_queries.user_by_id(session, user_id)
         if user is None:
             continue
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -11,11 +12,14 @@ from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from lms.accounts import privacy as accounts
-from lms.accounts.models import User
+from lms.accounts.access import signed_in_user
 from lms.db import get_session
 from lms.extensions import limiter
 from lms.privacy import services
 from lms.privacy.forms import DeleteAccountForm, ExportForm
+
+if TYPE_CHECKING:
+    pass
 
 blueprint = Blueprint(
     "personal_data", __name__, url_prefix="/accounts/my-data", template_folder="templates"
@@ -23,11 +27,6 @@ blueprint = Blueprint(
 
 DELETIONS_PER_USER = "10 per hour"
 """Each failed confirmation may be a password guess: few, per account."""
-
-
-def _signed_in_user() -> User:
-    user: User = current_user._get_current_object()
-    return user
 
 
 def _user_key() -> str:
@@ -53,7 +52,7 @@ def export() -> ResponseReturnValue:
     """Everything about the signed-in person, as a JSON attachment."""
     if not ExportForm().validate_on_submit():
         abort(400)
-    user = _signed_in_user()
+    user = signed_in_user()
     data = services.export_data(get_session(), user)
     body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
     response = Response(body, mimetype="application/json")
@@ -73,7 +72,7 @@ def delete() -> ResponseReturnValue:
     form = DeleteAccountForm()
     if not form.validate_on_submit():
         return _page(form, 400)
-    user = _signed_in_user()
+    user = signed_in_user()
     if not accounts.deletion_confirmed(user, form.confirmation.data or ""):
         form.confirmation.errors = [str(accounts.DeletionNotConfirmed.message)]
         return _page(form, 400)

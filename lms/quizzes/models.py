@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import User
-from lms.db import Base, utcnow
-from lms.learning.models import COURSE_ID_LENGTH, STEM_LENGTH, VERSION_LENGTH
+from lms.db import COURSE_ID_LENGTH, STEM_LENGTH, VERSION_LENGTH, Base, utcnow
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
 
 
 class QuizAttempt(Base):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from lms.accounts.models import User
 from lms.accounts.privacy import iso
 from lms.quizzes.models import QuizAttempt
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
 
 
 def learner_data(session: Session, user: User) -> list[dict[str, Any]]:

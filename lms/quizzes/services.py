@@ -5,25 +5,28 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, cast
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_babel import lazy_gettext
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lms.accounts.models import User
 from lms.content import Catalog, Course, ItemKind, OutlineItem, QuestionType, Quiz
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.learning import services as learning
-from lms.quizzes import grading
-from lms.quizzes.display import FormQuestion, ResultQuestion, field_name, form_questions
-from lms.quizzes.display import result_questions as build_result_questions
+from lms.periods import Period
+from lms.quizzes import grading, item_analysis, queries
 from lms.quizzes.models import QuizAttempt
+from lms.quizzes.pages import FormQuestion, ResultQuestion, field_name, form_questions
+from lms.quizzes.pages import result_questions as build_result_questions
 from lms.quizzes.questions import KINDS, AnswerNotValid, draw_questions
 from lms.quizzes.snapshot import AnswerValue, AskedQuestion, snapshot_from_json, snapshot_to_json
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
 
 FormValues = Mapping[str, Sequence[str]]
 """A submitted form: every value sent under each field name."""
@@ -360,3 +363,15 @@ def _summary(attempt: QuizAttempt) -> AttemptSummary:
         ),
         passed=attempt.passed,
     )
+
+
+def item_statistics(
+    session: Session, ref: QuizRef, period: Period, zone: tzinfo
+) -> list[item_analysis.QuestionStats]:
+    """Item analysis of the attempts at ``ref`` submitted within ``period`` (days in ``zone``),
+    in the quiz's order of questions."""
+    since, until = period.bounds(zone)
+    attempts = queries.submitted_attempts(
+        session, ref.course.id, ref.quiz.stem, since=since, until=until
+    )
+    return item_analysis.analyse(attempts, [q.id for q in ref.quiz.questions])

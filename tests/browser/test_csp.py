@@ -8,9 +8,9 @@ from datetime import date
 
 from playwright.sync_api import ConsoleMessage, Page
 
-from lms.accounts.models import Role
+from lms.accounts.categories import Role
+from lms.cohorts.models import Cohort, CohortMembership
 from lms.db import get_session
-from lms.staff.models import Cohort, CohortMembership
 from tests.support.apps import TESTS
 
 from .conftest import Serve

@@ -12,8 +12,8 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from lms.accounts.categories import Affiliation, FrqSector, ResearchRole
 from lms.accounts.forms import AFFILIATION_LABELS, FRQ_SECTOR_LABELS, RESEARCH_ROLE_LABELS
-from lms.accounts.models import Affiliation, FrqSector, ResearchRole
 from lms.content import ItemKind
 from lms.i18n import LANGUAGE_NAMES
 from tests.support.smtp import Mailbox, links_in

@@ -8,7 +8,7 @@ from tests.support.apps import PROJECT
 
 
 def imported_modules(module: str) -> set[str]:
-    """The modules ``module`` (dotted, e.g. ``lms.staff.report``) imports, as written."""
+    """The modules ``module`` (dotted, e.g. ``lms.cohorts.dashboard``) imports, as written."""
     path = PROJECT.joinpath(*module.split(".")).with_suffix(".py")
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):

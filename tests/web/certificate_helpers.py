@@ -10,7 +10,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload, undefer
 
 from lms.accounts import services as accounts
-from lms.accounts.models import Role, User
+from lms.accounts.categories import Role
+from lms.accounts.models import User
 from lms.catalog import current_catalog
 from lms.certificates.models import Certificate, CertificatePdf
 from lms.db import get_session

@@ -13,7 +13,7 @@ from werkzeug.test import TestResponse
 
 from lms import create_app
 from lms.accounts import services as accounts
-from lms.accounts.models import Role
+from lms.accounts.categories import Role
 from lms.db import database, get_session
 from tests.support.apps import FIXTURE_CONTENT, compile_translations
 from tests.support.databases import SERVER_VARIABLE, Databases, create_schema

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from sqlalchemy import event, select
 from sqlalchemy.engine import Connection
 
 from lms.accounts import services as accounts
-from lms.accounts.models import Role, User
+from lms.accounts.categories import Role
+from lms.accounts.models import User
+from lms.audit.models import AuditEvent
+from lms.cohorts.models import Cohort, CohortMembership
 from lms.db import database, get_session
-from lms.staff.models import AuditEvent, Cohort, CohortMembership
 from tests.support.apps import TESTS
 
 from .conftest import MakeApp
@@ -26,6 +29,11 @@ PRACTICE = "practice"
 """One lesson, ``apply``."""
 PROGRAM = "program"
 """The certificate requiring BASICS and PRACTICE."""
+
+
+def site_today() -> date:
+    """Today in the site's time zone (``LMS_TIME_ZONE``'s default), as the pages count days."""
+    return datetime.now(ZoneInfo("America/Toronto")).date()
 
 
 def staff_app(make_app: MakeApp, **overrides: object) -> Flask:

@@ -12,7 +12,8 @@ from flask import Flask
 from sqlalchemy import inspect, select
 
 from lms import schema
-from lms.accounts.models import Role, User
+from lms.accounts.categories import Role
+from lms.accounts.models import User
 from lms.cli import cli
 from lms.db import database, get_session
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from lms.accounts import services as accounts
 from lms.accounts.models import User
 from lms.db import get_session
-from lms.learning import services as learning
+from lms.learning import queries as learning
 from lms.learning.models import Enrolment
 from tests.support.databases import Databases
 
@@ -71,8 +71,8 @@ def test_two_learners_opening_lessons_at_once_both_have_their_place_kept(
         assert client.get(f"/courses/{BASICS}/welcome").status_code == 200
     race = Race(two_apps, read_first=True)
     # Both read their enrolment, then both write their new place.
-    reads = race.hold(learning._enrolment_and_completions)
-    monkeypatch.setattr(learning, "_enrolment_and_completions", reads)
+    reads = race.hold(learning.enrolment_and_completions)
+    monkeypatch.setattr(learning, "enrolment_and_completions", reads)
 
     responses = at_once(
         race, *(lambda c=client: c.get(f"/courses/{BASICS}/first-steps") for client in clients)

@@ -131,3 +131,11 @@ def test_rate_limits_are_counted_in_redis_when_lms_redis_url_is_set() -> None:
 def test_a_wrong_redis_url_is_refused(environ: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         load_settings(environ)
+
+
+def test_the_time_zone_is_one_setting_checked_at_start() -> None:
+    assert load_settings(environ={}).time_zone == "America/Toronto"
+    settings = load_settings(environ={"LMS_TIME_ZONE": "Europe/Paris"})
+    assert settings.zone.key == "Europe/Paris"
+    with pytest.raises(ConfigurationError, match="LMS_TIME_ZONE"):
+        load_settings(environ={"LMS_TIME_ZONE": "Mars/Olympus"})

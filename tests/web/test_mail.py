@@ -82,10 +82,13 @@ def test_external_urls_need_no_request(make_app: MakeApp) -> None:
     app: Flask = make_app(base_url="https://parcours.example.org/formation/")
     with app.app_context():
         assert (
-            external_url("accounts.confirm_email", token="abc")
+            external_url("links.confirm_email", token="abc")
             == "https://parcours.example.org/formation/accounts/confirm/abc"
         )
-        assert external_url("privacy.notice") == "https://parcours.example.org/formation/privacy"
+        assert (
+            external_url("accounts.privacy_notice")
+            == "https://parcours.example.org/formation/privacy"
+        )
 
 
 def test_the_mail_settings_are_read_from_the_environment() -> None:

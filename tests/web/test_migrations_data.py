@@ -18,13 +18,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from lms import schema
-from lms.accounts.models import Affiliation, FrqSector, ResearchRole, Role, User
+from lms.accounts.categories import Affiliation, FrqSector, ResearchRole, Role
+from lms.accounts.models import User
+from lms.audit.models import AuditEvent
 from lms.certificates.models import Certificate, CertificatePdf, CertificateStatus
+from lms.cohorts.models import Cohort, CohortMembership, Reminder
 from lms.db import create_db_engine, utcnow
 from lms.learning.models import Enrolment, ItemCompletion
 from lms.models import Base
 from lms.quizzes.models import QuizAttempt
-from lms.staff.models import AuditEvent, Cohort, CohortMembership, Reminder
 from tests.support.databases import Databases
 
 LEARNERS = 12

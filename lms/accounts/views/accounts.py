@@ -1,0 +1,266 @@
+"""Accounts' pages: sign up, sign in and out, profile, password, language, the privacy notice."""
+
+from __future__ import annotations
+
+import hmac
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import OperationalError
+from werkzeug.wrappers import Response
+
+from lms.accounts import privacy, services
+from lms.accounts.access import MAILS_PER_EMAIL, email_key, signed_in_user, user_key
+from lms.accounts.forms import (
+    ChangePasswordForm,
+    LanguageForm,
+    ProfileEditForm,
+    SignInForm,
+    SignOutForm,
+    SignUpForm,
+)
+from lms.accounts.models import User
+from lms.config import current_settings
+from lms.db import get_session, reads_before_writing, run_in_transaction
+from lms.extensions import limiter, login_manager
+from lms.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE, current_language
+from lms.mail import send_mail, send_mail_soon
+
+blueprint = Blueprint("accounts", __name__, template_folder="../templates")
+
+# Per address (any of the address's owner, a typo, an attacker) and per network address.
+# Generous per IP: a class signing in together shares one address behind a hospital's NAT.
+SIGN_IN_PER_IP = "20 per minute"
+SIGN_IN_FAILURES_PER_EMAIL = "5 per 15 minutes"
+SIGN_UP_PER_IP = "30 per hour"
+PASSWORD_CHANGE_FAILURES_PER_USER = "5 per 15 minutes"  # noqa: S105 (a rate, not a secret)
+"""Wrong current passwords: a session left open must not let someone guess the password."""
+
+MAX_USER_ID_DIGITS = 18
+"""Longer ids cannot exist; refusing them spares the database an out-of-range number."""
+
+
+def _load_user(user_id: str) -> User | None:
+    # The id carries the session key, so that a password change ends every other session.
+    raw_id, _sep, key = user_id.partition(":")
+    if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > MAX_USER_ID_DIGITS:
+        return None
+    user = get_session().get(User, int(raw_id))
+    if user is None or user.is_deleted or not hmac.compare_digest(user.session_key, key):
+        return None
+    return user
+
+
+@blueprint.before_app_request
+def _note_activity() -> None:
+    """Keep ``last_seen_at`` current (retention counts from it), writing at most hourly."""
+    if request.endpoint in (None, "static") or not current_user.is_authenticated:
+        return
+    if privacy.seen_now(signed_in_user()):
+        # Before the view runs: nothing else is pending in the session yet.
+        session = get_session()
+        try:
+            session.commit()
+        except OperationalError:
+            # Best effort: a busy database must not fail the page; the next request retries.
+            session.rollback()
+
+
+login_manager.user_loader(_load_user)
+
+
+def _failed(response: Response) -> bool:
+    """A sign-in that did not redirect: only failures count towards the address's limit."""
+    return response.status_code != 302
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """``target`` if it is a path on this site, else ``default``: no open redirects."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    return default if parts.scheme or parts.netloc else target
+
+
+def _sign_in_again(user: User) -> None:
+    """Renew the session after a password change, which ended the old one; keep remember-me."""
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(user, remember=remembered in request.cookies)
+
+
+@blueprint.route("/accounts/sign-in", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_PER_IP, methods=["POST"])
+@limiter.limit(
+    SIGN_IN_FAILURES_PER_EMAIL, methods=["POST"], key_func=email_key, deduct_when=_failed
+)
+# The password check takes tens of milliseconds: sign-ins must not queue for the lock.
+@reads_before_writing
+def sign_in() -> ResponseReturnValue:
+    form = SignInForm()
+    home = url_for("learning.catalog")
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next"), home))
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        email, password = form.email.data or "", form.password.data or ""
+        session = get_session()
+        try:
+            user = services.authenticate(session, email, password)
+        except services.InvalidCredentials as error:
+            form.password.errors = [str(error.message)]
+        else:
+            # The check only read; its transaction ends here, so that the sign-in is written
+            # in one of its own, on current data, however long the check took.
+            session.commit()
+            run_in_transaction(lambda _session: services.record_sign_in(user, password))
+            login_user(user, remember=bool(form.remember.data))
+            flash(_("You are signed in."), "success")
+            if not user.email_confirmed:
+                flash(
+                    _(
+                        "Your email address is not confirmed yet: open the link we sent you, "
+                        "or ask for a new one from your profile."
+                    ),
+                    "warning",
+                )
+            return redirect(safe_next(form.next.data, home))
+    status = 400 if form.errors else 200
+    return render_template("accounts/sign_in.html", form=form), status
+
+
+@blueprint.post("/accounts/sign-out")
+def sign_out() -> ResponseReturnValue:
+    if SignOutForm().validate_on_submit():
+        logout_user()
+        flash(_("You are signed out."), "success")
+    return redirect(url_for("learning.catalog"))
+
+
+@blueprint.route("/accounts/sign-up", methods=["GET", "POST"])
+@limiter.limit(SIGN_UP_PER_IP, methods=["POST"])
+@limiter.limit(MAILS_PER_EMAIL, methods=["POST"], key_func=email_key)
+def sign_up() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.profile"))
+    form = SignUpForm()
+    if request.method == "GET":
+        form.language.data = current_language()
+    if form.validate_on_submit():
+        session = get_session()
+        mail = services.sign_up(
+            session,
+            form.email.data or "",
+            form.password.data or "",
+            form.to_profile(),
+            privacy_consent=bool(form.privacy_consent.data),
+        )
+        session.commit()
+        if mail is not None:
+            send_mail_soon(mail)
+        # The same answer, as fast, whether the address was new or not (see services.sign_up).
+        return redirect(url_for("accounts.check_email"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/sign_up.html", form=form), status
+
+
+@blueprint.get("/accounts/sign-up/check-email")
+def check_email() -> ResponseReturnValue:
+    return render_template("accounts/check_email.html")
+
+
+def _render_profile(
+    profile_form: ProfileEditForm, password_form: ChangePasswordForm, status: int = 200
+) -> ResponseReturnValue:
+    page = render_template(
+        "accounts/profile.html",
+        user=signed_in_user(),
+        form=profile_form,
+        password_form=password_form,
+    )
+    return page, status
+
+
+@blueprint.route("/accounts/profile", methods=["GET", "POST"])
+@login_required
+def profile() -> ResponseReturnValue:
+    user = signed_in_user()
+    form = ProfileEditForm()
+    if request.method == "GET":
+        form.fill_from(services.Profile.of(user, current_settings().default_language))
+    elif form.validate_on_submit():
+        services.update_profile(user, form.to_profile())
+        get_session().commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return _render_profile(form, ChangePasswordForm(formdata=None), 400 if form.errors else 200)
+
+
+@blueprint.post("/accounts/password")
+@login_required
+@limiter.limit(PASSWORD_CHANGE_FAILURES_PER_USER, key_func=user_key, deduct_when=_failed)
+def change_password() -> ResponseReturnValue:
+    user = signed_in_user()
+    form = ChangePasswordForm()
+    form.person = (user.email, user.certificate_name)
+    if form.validate_on_submit():
+        try:
+            mail = services.change_password(
+                user, form.current_password.data or "", form.new_password.data or ""
+            )
+        except services.CurrentPasswordIncorrect as error:
+            form.current_password.errors = [str(error.message)]
+        else:
+            get_session().commit()
+            _sign_in_again(user)
+            send_mail(mail)
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("accounts.profile"))
+    profile_form = ProfileEditForm(formdata=None)
+    profile_form.fill_from(services.Profile.of(user, current_settings().default_language))
+    return _render_profile(profile_form, form, 400)
+
+
+@blueprint.post("/accounts/language")
+def set_language() -> ResponseReturnValue:
+    """Switch the interface language, remember it, and go back to the same page."""
+    form = LanguageForm()
+    back = safe_next(form.next.data, url_for("learning.catalog"))
+    if not form.validate_on_submit():
+        abort(400)
+    language = form.language.data or current_settings().default_language
+    if current_user.is_authenticated:
+        services.set_language(signed_in_user(), language)
+        get_session().commit()
+    response = redirect(back)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=LANGUAGE_COOKIE_MAX_AGE,
+        samesite="Lax",
+        secure=current_settings().is_production,
+        httponly=True,
+    )
+    return response
+
+
+@blueprint.get("/privacy")
+def privacy_notice() -> ResponseReturnValue:
+    """The privacy notice, written out in each language (a document, not interface strings)."""
+    return render_template(
+        f"accounts/privacy_notice.{current_language()}.html",
+        version=services.PRIVACY_NOTICE_VERSION,
+        retention_years=current_settings().retention_years,
+    )

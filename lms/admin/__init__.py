@@ -1,0 +1,1 @@
+"""Administration: roles, the audit trail, learners' records, revoking and reissuing."""

@@ -1,0 +1,125 @@
+"""What administration's pages show: a learner's record as staff see it, the trail's words.
+
+The profile leaves out the password hash, and quiz attempts come without their answers
+(where reflections are): no page can show them by mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+
+from lms.accounts.categories import Affiliation, FrqSector, ResearchRole, Role
+from lms.audit.actions import AuditAction
+from lms.content import ItemKind, Localized
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
+    from lms.cohorts.models import CohortMembership
+
+ROLE_LABELS = {
+    Role.LEARNER: _l("Learner"),
+    Role.STAFF: _l("Staff"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+ACTION_LABELS = {
+    AuditAction.COHORT_CREATE: _l("Cohort created"),
+    AuditAction.ROSTER_IMPORT: _l("Roster imported"),
+    AuditAction.INVITATION_SEND: _l("Invitation sent"),
+    AuditAction.ROLE_CHANGE: _l("Role changed"),
+    AuditAction.REPORT_EXPORT: _l("Report exported"),
+    AuditAction.REMINDER_SEND: _l("Reminders sent"),
+    AuditAction.CERTIFICATE_REVOKE: _l("Certificate revoked"),
+    AuditAction.CERTIFICATE_REISSUE: _l("Certificate reissued"),
+    AuditAction.ACCOUNT_DELETE: _l("Account deleted"),
+    AuditAction.PRIVACY_PURGE: _l("Inactive accounts deleted"),
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What staff may know of an account: no password, no secret."""
+
+    id: int
+    email: str
+    certificate_name: str | None
+    language: str | None
+    role: Role
+    created_at: datetime
+    last_seen_at: datetime | None
+    email_confirmed_at: datetime | None
+    research_roles: frozenset[ResearchRole]
+    affiliation: Affiliation | None
+    affiliation_other: str | None
+    frq_fellowship: bool | None
+    frq_sector: FrqSector | None
+    privacy_consent_at: datetime | None
+    privacy_notice_version: str | None
+    invitation_pending: bool
+
+    @classmethod
+    def of(cls, user: User, *, invitation_pending: bool) -> Profile:
+        return cls(
+            id=user.id,
+            email=user.email,
+            certificate_name=user.certificate_name,
+            language=user.language,
+            role=user.role,
+            created_at=user.created_at,
+            last_seen_at=user.last_seen_at,
+            email_confirmed_at=user.email_confirmed_at,
+            research_roles=user.roles_in_research,
+            affiliation=user.affiliation,
+            affiliation_other=user.affiliation_other,
+            frq_fellowship=user.frq_fellowship,
+            frq_sector=user.frq_sector,
+            privacy_consent_at=user.privacy_consent_at,
+            privacy_notice_version=user.privacy_notice_version,
+            invitation_pending=invitation_pending,
+        )
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    key: str
+    kind: ItemKind
+    title: Localized
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CourseLine:
+    course_id: str
+    title: Localized
+    started_at: datetime | None
+    completed_at: datetime | None
+    items: tuple[ItemLine, ...]
+    """The outline as it is now; empty for a course no longer in the catalogue."""
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class AttemptLine:
+    course_id: str
+    course_title: Localized
+    quiz_title: Localized
+    number: int
+    started_at: datetime
+    submitted_at: datetime | None
+    score: int | None
+    max_score: int | None
+    percent: int | None
+    passed: bool | None
+
+
+@dataclass(frozen=True)
+class LearnerRecord:
+    profile: Profile
+    memberships: tuple[CohortMembership, ...]
+    courses: tuple[CourseLine, ...]
+    attempts: tuple[AttemptLine, ...]

@@ -1,0 +1,145 @@
+"""Administration rules: roles and invitations (each recorded in the audit trail), and a
+learner's record as staff see it, gathered from each feature."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from lms.accounts import links
+from lms.accounts import services as accounts
+from lms.accounts.categories import Role
+from lms.admin.pages import AttemptLine, CourseLine, ItemLine, LearnerRecord, Profile
+from lms.audit import services as audit
+from lms.audit.actions import AuditAction
+from lms.cohorts import queries as cohorts
+from lms.content import Catalog, ItemKind, Localized
+from lms.learning import queries as learning
+from lms.mail import Mail
+from lms.quizzes import grading
+from lms.quizzes import queries as quizzes
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
+
+
+def set_role(session: Session, user: User, role: Role, *, actor: User | None) -> bool:
+    """Give ``user`` the role ``role``; False if they had it already.
+
+    Raises ``LastAdministrator`` for the last administrator's own role.
+    """
+    previous = accounts.change_role(session, user, role)
+    if previous is None:
+        return False
+    audit.record(
+        session,
+        actor,
+        AuditAction.ROLE_CHANGE,
+        f"user:{user.id}",
+        email=user.email,
+        previous=previous.value,
+        role=role.value,
+    )
+    return True
+
+
+def resend_invitation(session: Session, user: User, *, actor: User) -> Mail:
+    """A new invitation for ``user``, naming their first cohort (by name) as the roster has it;
+    ``InvitationNotNeeded`` once they set a password."""
+    memberships = cohorts.memberships_of(session, user)
+    first = memberships[0] if memberships else None
+    mail = links.renewed_invitation(
+        user,
+        name=f"{first.first_name or ''} {first.last_name or ''}".strip() if first else None,
+        cohort=first.cohort.name if first else None,
+    )
+    audit.record(
+        session,
+        actor,
+        AuditAction.INVITATION_SEND,
+        f"user:{user.id}",
+        email=user.email,
+        resent=True,
+    )
+    return mail
+
+
+def learner_record(session: Session, user: User, catalog: Catalog) -> LearnerRecord:
+    """What staff see of ``user`` (certificates aside), in catalogue order; no quiz answers."""
+    return LearnerRecord(
+        profile=Profile.of(user, invitation_pending=links.invitation_pending(user)),
+        memberships=tuple(cohorts.memberships_of(session, user)),
+        courses=_courses(session, user, catalog),
+        attempts=_attempts(session, user, catalog),
+    )
+
+
+def _courses(session: Session, user: User, catalog: Catalog) -> tuple[CourseLine, ...]:
+    history = learning.learner_history(session, user)
+    enrolments, completions = history.enrolments, history.completions
+    taken = set(enrolments) | set(completions)
+    # Catalogue order first, then courses that have left the catalogue, by id.
+    order = [c for c in catalog.courses if c in taken] + sorted(taken - set(catalog.courses))
+    lines = []
+    for course_id in order:
+        started_at, completed_at = enrolments.get(course_id, (None, None))
+        done = completions.get(course_id, {})
+        course = catalog.course(course_id)
+        if course is None:
+            lines.append(
+                CourseLine(
+                    course_id, Localized.plain(course_id), started_at, completed_at, (), 0, 0
+                )
+            )
+            continue
+        items = tuple(
+            ItemLine(item.key, item.kind, _item_title(catalog, course_id, item.stem, item.kind),
+                     done.get(item.key))
+            for item in course.items()
+        )  # fmt: skip
+        lines.append(
+            CourseLine(
+                course_id=course_id,
+                title=course.title,
+                started_at=started_at,
+                completed_at=completed_at,
+                items=items,
+                done=sum(1 for i in items if i.completed_at is not None),
+                total=len(items),
+            )
+        )
+    return tuple(lines)
+
+
+def _item_title(catalog: Catalog, course_id: str, stem: str, kind: ItemKind) -> Localized:
+    course = catalog.course(course_id)
+    if course is not None and kind is ItemKind.LESSON and stem in course.lessons:
+        return course.lessons[stem].title
+    if course is not None and kind is ItemKind.QUIZ and stem in course.quizzes:
+        return course.quizzes[stem].title
+    return Localized.plain(stem)
+
+
+def _attempts(session: Session, user: User, catalog: Catalog) -> tuple[AttemptLine, ...]:
+    # Not the questions nor the answers: reflections stay the learner's own.
+    rows = quizzes.attempt_records(session, user)
+    lines = []
+    for row in rows:
+        course = catalog.course(row.course_id)
+        submitted = row.submitted_at is not None
+        lines.append(
+            AttemptLine(
+                course_id=row.course_id,
+                course_title=course.title if course else Localized.plain(row.course_id),
+                quiz_title=_item_title(catalog, row.course_id, row.quiz, ItemKind.QUIZ),
+                number=row.number,
+                started_at=row.started_at,
+                submitted_at=row.submitted_at,
+                score=row.score,
+                max_score=row.max_score,
+                percent=grading.percent(row.score or 0, row.max_score or 0) if submitted else None,
+                passed=row.passed,
+            )
+        )
+    return tuple(lines)

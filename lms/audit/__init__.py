@@ -1,0 +1,1 @@
+"""The audit trail: what staff, administrators and the command line did, kept as evidence."""

@@ -1,0 +1,20 @@
+"""The actions the audit trail records, by the names stored with each event."""
+
+from __future__ import annotations
+
+import enum
+
+
+class AuditAction(enum.StrEnum):
+    COHORT_CREATE = "cohort.create"
+    ROSTER_IMPORT = "roster.import"
+    INVITATION_SEND = "invitation.send"
+    ROLE_CHANGE = "role.change"
+    REPORT_EXPORT = "report.export"
+    REMINDER_SEND = "reminder.send"
+    CERTIFICATE_REVOKE = "certificate.revoke"
+    CERTIFICATE_REISSUE = "certificate.reissue"
+    ACCOUNT_DELETE = "account.delete"
+    """A person deleted their own account (lms.privacy); no address is recorded."""
+    PRIVACY_PURGE = "privacy.purge"
+    """Inactive accounts deleted by the retention rule (``lms privacy purge``)."""

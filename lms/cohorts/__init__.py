@@ -1,0 +1,1 @@
+"""Cohorts: groups followed together, their rosters, dashboard, chart, exports and reminders."""

@@ -1,0 +1,330 @@
+"""Cohort rules: creating cohorts, importing rosters with their invitations, exporting the
+dashboard, reminding members who are behind."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.accounts import links
+from lms.accounts import queries as account_queries
+from lms.accounts import services as accounts
+from lms.accounts.tokens import Purpose
+from lms.audit import services as audit
+from lms.audit.actions import AuditAction
+from lms.cohorts import exports, mails, queries, reminders, wording
+from lms.cohorts.dashboard import ReportQuery
+from lms.cohorts.models import Cohort, CohortMembership, Reminder
+from lms.cohorts.reminders import PlannedReminder
+from lms.cohorts.roster import Roster, RosterRow
+from lms.content import Catalog
+from lms.errors import DomainError
+from lms.i18n import language_or_default
+from lms.mail import Mail
+from lms.periods import local_date
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
+
+
+class CohortNotFound(DomainError):
+    status_code = 404
+    message = lazy_gettext("There is no cohort at this address.")
+
+
+class CohortNameTaken(DomainError):
+    status_code = 409
+    message = lazy_gettext("A cohort with this name already exists. Choose another name.")
+
+
+class CertificateNotFound(DomainError):
+    message = lazy_gettext("There is no certificate with this id in the catalogue.")
+
+
+class RosterNotValid(DomainError):
+    message = lazy_gettext("The roster has errors: nothing was imported.")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    updated: int
+    """Lines of people already in the cohort, whose details were replaced by the file's."""
+    linked: int
+    """New members who already had an account."""
+    invited: int
+    """New members for whom an account was made and an invitation written."""
+    mails: tuple[Mail, ...]
+    """The invitations, to send once the import is committed."""
+
+
+def create_cohort(
+    session: Session,
+    catalog: Catalog,
+    *,
+    name: str,
+    certificate_id: str,
+    due_date: date | None,
+    actor: User | None,
+) -> Cohort:
+    """Add a cohort working towards ``certificate_id``; its name must be unique."""
+    name = name.strip()
+    if certificate_id not in catalog.certificates:
+        raise CertificateNotFound
+    cohort = Cohort(name=name, certificate_id=certificate_id, due_date=due_date)
+    try:
+        # The unique name, not a look-up, settles two staff creating the same cohort at once.
+        with session.begin_nested():
+            session.add(cohort)
+    except IntegrityError:
+        raise CohortNameTaken from None
+    audit.record(
+        session,
+        actor,
+        AuditAction.COHORT_CREATE,
+        f"cohort:{cohort.id}",
+        name=name,
+        certificate=certificate_id,
+        due_date=due_date.isoformat() if due_date else None,
+    )
+    return cohort
+
+
+def find_cohort(session: Session, cohort_id: int) -> Cohort:
+    cohort = session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise CohortNotFound
+    return cohort
+
+
+def find_cohort_by_reference(session: Session, reference: str) -> Cohort:
+    """The cohort named ``reference``, or with that id: what the command line accepts."""
+    cohort = session.scalar(select(Cohort).where(Cohort.name == reference.strip()))
+    if cohort is None and reference.strip().isdigit():
+        cohort = session.get(Cohort, int(reference.strip()))
+    if cohort is None:
+        raise CohortNotFound
+    return cohort
+
+
+def import_roster(
+    session: Session, cohort: Cohort, roster: Roster, *, actor: User | None
+) -> ImportResult:
+    """Add or update the roster's people in ``cohort``, all at once or (with errors) not at all.
+
+    Known addresses are linked to their accounts; for the others an account without a
+    password is made, and an invitation written to open it. People already in the cohort
+    keep their membership, with the file's details; nobody is removed.
+    """
+    if not roster.ok:
+        raise RosterNotValid
+    existing = queries.memberships_by_email(session, cohort)
+    users = account_queries.users_by_email(session, [row.email for row in roster.rows])
+    added = updated = linked = 0
+    invited: list[tuple[User, str]] = []
+    for row in roster.rows:
+        membership = existing.get(row.email)
+        if membership is not None:
+            _fill(membership, row)
+            updated += 1
+            continue
+        user = users.get(row.email)
+        if user is None:
+            # What the roster says of the person fills their profile in advance, for them
+            # to check when they accept the invitation.
+            user = accounts.create_invited_account(
+                session, row.email, name=_full_name(row), frq_sector=row.sector
+            )
+            users[row.email] = user
+            new_account = True
+        else:
+            new_account = False
+            linked += 1
+        membership = CohortMembership(cohort=cohort, user_id=user.id, email=row.email)
+        _fill(membership, row)
+        session.add(membership)
+        added += 1
+        # Someone invited before who never accepted gets an invitation naming this cohort.
+        if new_account or links.invitation_pending(user):
+            invited.append((user, _full_name(row)))
+    session.flush()
+    for user, _name in invited:
+        audit.record(
+            session, actor, AuditAction.INVITATION_SEND, f"user:{user.id}", email=user.email
+        )
+    audit.record(
+        session,
+        actor,
+        AuditAction.ROSTER_IMPORT,
+        f"cohort:{cohort.id}",
+        added=added,
+        updated=updated,
+        linked=linked,
+        invited=len(invited),
+    )
+    mails = tuple(
+        links.invitation_mail(user, name=name, cohort=cohort.name) for user, name in invited
+    )
+    return ImportResult(added, updated, linked, len(invited), mails)
+
+
+def _fill(membership: CohortMembership, row: RosterRow) -> None:
+    membership.first_name = row.first_name
+    membership.last_name = row.last_name
+    membership.sector = row.sector.value
+    membership.fellowship_number = row.fellowship_number
+    membership.notes = row.notes
+
+
+def _full_name(row: RosterRow) -> str:
+    return f"{row.first_name} {row.last_name}".strip()
+
+
+def plan_reminders(
+    session: Session,
+    catalog: Catalog,
+    *,
+    window_days: int,
+    interval_days: int,
+    now: datetime,
+    zone: tzinfo,
+    cohort: Cohort | None = None,
+) -> list[PlannedReminder]:
+    """Who would get a reminder now: members not completed in a cohort due within
+    ``window_days`` (or past due), who have an account and got no reminder within
+    ``interval_days``. Only ``cohort`` if given, else every cohort with a due date.
+    Changes nothing.
+    """
+    day = local_date(now, zone)
+    horizon = day + timedelta(days=window_days)
+    candidates = [cohort] if cohort is not None else queries.cohorts_with_due_dates(session)
+    due = [c for c in candidates if c.due_date is not None and c.due_date <= horizon]
+    # A generator: each cohort's report is read as the plan reaches it.
+    reports = (
+        (
+            reminders.DueCohort(c.id, c.name, c.due_date),
+            queries.cohort_report(session, c, catalog, on=day).rows,
+        )
+        for c in due
+        if c.due_date is not None
+    )
+    recent = queries.recently_reminded(session, now - timedelta(days=interval_days))
+    return reminders.plan_reminders(reports, recent)
+
+
+def record_reminders(
+    session: Session,
+    catalog: Catalog,
+    planned: list[PlannedReminder],
+    *,
+    actor: User | None,
+    now: datetime,
+) -> list[Mail]:
+    """Record ``planned`` as sent now and write their mails, to send once committed."""
+    pending = {r.user_id for r in planned if r.invitation_pending}
+    users = account_queries.users_by_id(session, pending) if pending else {}
+    sent_per_cohort: dict[int, int] = {}
+    written = []
+    for reminder in planned:
+        for behind in reminder.cohorts:
+            session.add(
+                Reminder(
+                    cohort_id=behind.cohort_id,
+                    user_id=reminder.user_id,
+                    email=reminder.email,
+                    sent_at=now,
+                    sent_by_id=actor.id if actor is not None else None,
+                )
+            )
+            sent_per_cohort[behind.cohort_id] = sent_per_cohort.get(behind.cohort_id, 0) + 1
+        written.append(_reminder_mail(catalog, reminder, users.get(reminder.user_id)))
+    for cohort_id, count in sorted(sent_per_cohort.items()):
+        audit.record(
+            session, actor, AuditAction.REMINDER_SEND, f"cohort:{cohort_id}", recipients=count
+        )
+    return written
+
+
+def _reminder_mail(catalog: Catalog, reminder: PlannedReminder, pending_user: User | None) -> Mail:
+    language = language_or_default(reminder.language)
+
+    def title(course_id: str) -> str:
+        course = catalog.course(course_id)
+        return course.title.get(language) if course is not None else course_id
+
+    return mails.reminder_mail(
+        to=reminder.email,
+        language=language,
+        name=reminder.name or reminder.email,
+        items=tuple(
+            mails.ReminderItem(b.cohort, b.due_date, tuple(title(c) for c in b.courses_left))
+            for b in reminder.cohorts
+        ),
+        invitation_token=(
+            accounts.link_token(pending_user, Purpose.ACCEPT_INVITATION)
+            if pending_user is not None
+            else None
+        ),
+    )
+
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class Export:
+    """A cohort's dashboard written as a file."""
+
+    content: bytes
+    mimetype: str
+    filename: str
+    rows: int
+
+
+def export_report(
+    session: Session,
+    catalog: Catalog,
+    cohort: Cohort,
+    query: ReportQuery,
+    *,
+    kind: str,
+    language: str,
+    zone: tzinfo,
+    now: datetime,
+    actor: User | None,
+) -> Export:
+    """``cohort``'s dashboard with ``query``'s filters and order (every page) as a ``kind``
+    file (csv or xlsx), headers in the current locale and course titles in ``language``;
+    recorded in the audit trail. The page's download and ``lms report cohort`` both call it.
+    """
+    day = local_date(now, zone)
+    data = queries.cohort_report(session, cohort, catalog, on=day)
+    table = wording.report_table(data, query, language, zone)
+    content = exports.to_csv(table) if kind == "csv" else exports.to_xlsx(table)
+    audit.record(
+        session,
+        actor,
+        AuditAction.REPORT_EXPORT,
+        f"cohort:{cohort.id}",
+        format=kind,
+        filters=query.args(page=1),
+        rows=len(table.rows),
+    )
+    filename = f"{_slug(cohort.name)}-{day.isoformat()}.{kind}"
+    return Export(content, EXPORT_TYPES[kind], filename, len(table.rows))
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "cohort"

@@ -1,0 +1,45 @@
+"""Form pieces every feature uses: whitespace stripping, days, periods, confirmations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SubmitField
+from wtforms.validators import Optional, StopValidation
+
+
+def strip(value: Any) -> Any:
+    """A field filter: text without the spaces around it."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class DayField(DateField):
+    """A date typed or picked as YYYY-MM-DD, with our own message when it is not one."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(_l("Enter a date such as 2026-09-30."))) from None
+
+
+class ConfirmForm(FlaskForm):
+    """No fields: a POST with a CSRF token (send reminders, reissue, resend an invitation)."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class PeriodForm(FlaskForm):
+    """From and to dates (both optional, both included), read from a GET's arguments."""
+
+    class Meta:
+        csrf = False  # A GET that changes nothing: its links must work when shared.
+
+    start = DayField(_l("From"), validators=[Optional()], render_kw={"type": "date"})
+    end = DayField(_l("To"), validators=[Optional()], render_kw={"type": "date"})
+
+    def validate_end(self, field: DayField) -> None:
+        if field.data and self.start.data and field.data < self.start.data:
+            raise StopValidation(_l("The end of the period comes before its start."))

@@ -1,0 +1,78 @@
+"""Reads of quiz attempts, for quizzes and for the features above it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.quizzes.item_analysis import SubmittedAttempt
+from lms.quizzes.models import QuizAttempt
+from lms.quizzes.snapshot import snapshot_from_json
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
+
+
+def submitted_attempts(
+    session: Session,
+    course_id: str,
+    quiz: str,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Iterator[SubmittedAttempt]:
+    """What every attempt at ``quiz`` submitted in [since, until) asked and was answered,
+    oldest first: what item analysis counts."""
+    query = select(QuizAttempt.questions, QuizAttempt.answers).where(
+        QuizAttempt.course_id == course_id,
+        QuizAttempt.quiz == quiz,
+        QuizAttempt.submitted_at.is_not(None),
+    )
+    if since is not None:
+        query = query.where(QuizAttempt.submitted_at >= since)
+    if until is not None:
+        query = query.where(QuizAttempt.submitted_at < until)
+    rows = session.execute(query.order_by(QuizAttempt.submitted_at, QuizAttempt.id))
+    return (
+        SubmittedAttempt(snapshot_from_json(questions), answers or {})
+        for questions, answers in rows
+    )
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    """One attempt as staff may see it: its score, never its questions nor answers."""
+
+    course_id: str
+    quiz: str
+    number: int
+    started_at: datetime
+    submitted_at: datetime | None
+    score: int | None
+    max_score: int | None
+    passed: bool | None
+
+
+def attempt_records(session: Session, user: User) -> list[AttemptRecord]:
+    """``user``'s attempts, the latest first. Not the questions nor the answers: reflections
+    stay the learner's own, and no page can show them by mistake."""
+    rows = session.execute(
+        select(
+            QuizAttempt.course_id,
+            QuizAttempt.quiz,
+            QuizAttempt.number,
+            QuizAttempt.started_at,
+            QuizAttempt.submitted_at,
+            QuizAttempt.score,
+            QuizAttempt.max_score,
+            QuizAttempt.passed,
+        )
+        .where(QuizAttempt.user_id == user.id)
+        .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
+    )
+    return [AttemptRecord(*row) for row in rows]

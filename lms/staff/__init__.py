@@ -1,1 +1,0 @@
-"""Staff: cohorts, rosters, reports, exports, reminders, audit."""

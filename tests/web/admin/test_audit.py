@@ -1,0 +1,128 @@
+"""The audit trail: admins read and filter it; the application never changes or deletes it."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from lms.accounts.categories import Role
+from lms.audit import services as audit
+from lms.audit.actions import AuditAction
+from lms.audit.models import AuditEvent, AuditRecordImmutable
+from lms.db import get_session
+from tests.web.account_helpers import post_form
+from tests.web.conftest import MakeApp
+from tests.web.learning_helpers import sign_in
+from tests.web.staff_helpers import add_cohort, add_user, audit_events, staff_app
+
+
+@pytest.fixture
+def app(make_app: MakeApp) -> Flask:
+    return staff_app(make_app)
+
+
+@pytest.fixture
+def admin_client(app: Flask, client: FlaskClient) -> FlaskClient:
+    add_user(app, "root@example.org", role=Role.ADMIN)
+    sign_in(client, "root@example.org")
+    return client
+
+
+@pytest.fixture
+def trail(app: Flask, admin_client: FlaskClient) -> None:
+    """Actions by the admin on the web and one by the command line, on another day."""
+    lea = add_user(app, "lea@example.org", password=None)
+    post_form(admin_client, f"/admin/users/{lea}/role", {"role": "staff"}, "/admin/users")
+    cohort = add_cohort(app, "FRQ 2026")
+    post_form(admin_client, "/staff/cohorts/new", {"name": "Second", "certificate_id": "program"})
+    admin_client.get(f"/staff/cohorts/{cohort}/export.csv")
+    with app.app_context():
+        session = get_session()
+        event = audit.record(
+            session, None, AuditAction.REMINDER_SEND, f"cohort:{cohort}", recipients=2
+        )
+        event.created_at = datetime(2026, 1, 15, 12, tzinfo=UTC)
+        session.commit()
+
+
+def listed(page: str) -> list[str]:
+    """The actions of the audit table, in order."""
+    return re.findall(r"</th>\s*<td>[^<]*</td>\s*<td>([^<]+)</td>", page)
+
+
+def test_admins_read_the_whole_trail_latest_first(admin_client: FlaskClient, trail: None) -> None:
+    page = admin_client.get("/admin/audit").get_data(as_text=True)
+
+    assert listed(page) == ["Report exported", "Cohort created", "Role changed", "Reminders sent"]
+    assert "4 records." in page
+    assert "root@example.org" in page
+    assert "The command line" in page
+    assert "recipients: 2" in page
+    assert '<caption id="audit-caption">' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?action=role.change", ["Role changed"]),
+        ("?actor=ROOT@", ["Report exported", "Cohort created", "Role changed"]),
+        ("?actor=nobody", []),
+        ("?end=2026-01-31", ["Reminders sent"]),
+        ("?start=2026-01-16", ["Report exported", "Cohort created", "Role changed"]),
+        ("?start=2026-01-15&end=2026-01-15", ["Reminders sent"]),
+        ("?action=report.export&actor=root", ["Report exported"]),
+    ],
+)
+def test_the_trail_filters_by_actor_action_and_date(
+    admin_client: FlaskClient, trail: None, query: str, expected: list[str]
+) -> None:
+    page = admin_client.get(f"/admin/audit{query}").get_data(as_text=True)
+
+    assert listed(page) == expected
+
+
+def test_a_bad_filter_is_refused_with_a_message(admin_client: FlaskClient) -> None:
+    response = admin_client.get("/admin/audit?start=15/01/2026")
+
+    assert response.status_code == 400
+    assert "Enter a date such as 2026-09-30." in response.get_data(as_text=True)
+
+
+def test_audit_records_cannot_be_changed_or_deleted(app: Flask) -> None:
+    with app.app_context():
+        session = get_session()
+        audit.record(session, None, AuditAction.COHORT_CREATE, "cohort:1")
+        session.commit()
+        event = session.scalars(select(AuditEvent)).one()
+
+        event.target = "cohort:2"
+        with pytest.raises(AuditRecordImmutable):
+            session.commit()
+        session.rollback()
+
+        session.delete(event)
+        with pytest.raises(AuditRecordImmutable):
+            session.commit()
+        session.rollback()
+    [kept] = audit_events(app)
+    assert kept.target == "cohort:1"
+
+
+def test_the_trail_paginates(app: Flask, admin_client: FlaskClient) -> None:
+    with app.app_context():
+        session = get_session()
+        for n in range(55):
+            audit.record(session, None, AuditAction.ROSTER_IMPORT, f"cohort:{n}")
+        session.commit()
+
+    first = admin_client.get("/admin/audit").get_data(as_text=True)
+    second = admin_client.get("/admin/audit?page=2").get_data(as_text=True)
+
+    assert len(listed(first)) == 50
+    assert len(listed(second)) == 5
+    assert 'aria-label="Pagination"' in first

@@ -1,0 +1,169 @@
+"""The dashboard as CSV (with a byte-order mark) and XLSX: same columns, same filters, audited;
+and the same from `lms report cohort`."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+
+from lms.accounts.categories import Role
+from lms.cli import cli
+from tests.web.conftest import MakeApp
+from tests.web.learning_helpers import record, sign_in
+from tests.web.staff_helpers import (
+    BASICS,
+    PRACTICE,
+    add_cohort,
+    add_member,
+    add_user,
+    audit_events,
+    staff_app,
+)
+
+
+@pytest.fixture
+def app(make_app: MakeApp) -> Flask:
+    return staff_app(make_app)
+
+
+@pytest.fixture
+def cohort(app: Flask) -> int:
+    cohort_id = add_cohort(app, "FRQ: 2026 / fellows", due_date=date(2030, 1, 1))
+    zoe = add_user(app, "zoe@example.org", password=None)
+    add_member(app, cohort_id, "zoe@example.org", "Zoé", "Côté", user_id=zoe)
+    # A name that a spreadsheet would run as a formula.
+    add_member(
+        app, cohort_id, "eve@example.org", '=HYPERLINK("x")', "-Évil", sector="society_culture"
+    )
+    record(app, zoe, BASICS, "welcome", "partners", "check.quiz")
+    record(app, zoe, PRACTICE, "apply")
+    return cohort_id
+
+
+@pytest.fixture
+def staff_client(app: Flask, client: FlaskClient) -> FlaskClient:
+    add_user(app, "sam@example.org", role=Role.STAFF)
+    sign_in(client, "sam@example.org")
+    return client
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def xlsx_rows(data: bytes) -> list[list[object]]:
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_csv_and_xlsx_have_the_same_columns_and_rows(
+    app: Flask, staff_client: FlaskClient, cohort: int
+) -> None:
+    csv_response = staff_client.get(f"/staff/cohorts/{cohort}/export.csv")
+    xlsx_response = staff_client.get(f"/staff/cohorts/{cohort}/export.xlsx")
+
+    assert csv_response.status_code == xlsx_response.status_code == 200
+    assert csv_response.mimetype == "text/csv"
+    assert "attachment" in csv_response.headers["Content-Disposition"]
+    assert "frq-2026-fellows-" in csv_response.headers["Content-Disposition"]
+    assert csv_response.headers["Cache-Control"] == "no-store"
+    from_csv = csv_rows(csv_response.data)
+    from_xlsx = xlsx_rows(xlsx_response.data)
+    header = from_csv[0]
+    assert header == from_xlsx[0]
+    assert header[:6] == [
+        "Last name",
+        "First name",
+        "Email",
+        "FRQ sector",
+        "Fellowship number",
+        "Status",
+    ]
+    assert "Partnership basics: status" in header
+    assert "Partnership in practice: completed on" in header
+    assert len(from_csv) == len(from_xlsx) == 3
+    # Sorted by name, as the dashboard: Côté, then the -Évil one.
+    zoe_csv, evil_csv = from_csv[1], from_csv[2]
+    zoe_xlsx = from_xlsx[1]
+    assert zoe_csv[:3] == ["Côté", "Zoé", "zoe@example.org"]
+    assert [str(v) for v in zoe_xlsx[:3]] == zoe_csv[:3]
+    assert zoe_csv[header.index("Status")] == "Completed"
+    assert zoe_xlsx[header.index("Status")] == "Completed"
+    assert zoe_csv[header.index("Progress (%)")] == "100"
+    assert zoe_xlsx[header.index("Progress (%)")] == 100
+    completed_on = zoe_csv[header.index("Completed on")]
+    assert len(completed_on) == 10  # an ISO date
+    assert zoe_xlsx[header.index("Completed on")].date().isoformat() == completed_on
+    # Formulas neutralized in both.
+    assert evil_csv[:2] == ["'-Évil", '\'=HYPERLINK("x")']
+    assert from_xlsx[2][:2] == ["'-Évil", '\'=HYPERLINK("x")']
+
+
+def test_exports_keep_the_dashboards_filters_and_are_audited(
+    app: Flask, staff_client: FlaskClient, cohort: int
+) -> None:
+    response = staff_client.get(f"/staff/cohorts/{cohort}/export.csv?status=not_started&q=evil")
+
+    rows = csv_rows(response.data)
+    assert [row[2] for row in rows[1:]] == ["eve@example.org"]
+    [event] = audit_events(app)
+    assert (event.action, event.target) == ("report.export", f"cohort:{cohort}")
+    assert event.details == {
+        "format": "csv",
+        "filters": {"status": "not_started", "q": "evil"},
+        "rows": 1,
+    }
+
+
+def test_the_dashboard_links_to_its_exports_with_its_filters(
+    staff_client: FlaskClient, cohort: int
+) -> None:
+    page = staff_client.get(f"/staff/cohorts/{cohort}?sector=health").get_data(as_text=True)
+
+    assert f'href="/staff/cohorts/{cohort}/export.csv?sector=health"' in page
+    assert f'href="/staff/cohorts/{cohort}/export.xlsx?sector=health"' in page
+
+
+def test_an_unknown_export_format_is_404(staff_client: FlaskClient, cohort: int) -> None:
+    assert staff_client.get(f"/staff/cohorts/{cohort}/export.pdf").status_code == 404
+
+
+def test_the_report_command_writes_the_same_table(
+    app: Flask, staff_client: FlaskClient, cohort: int, tmp_path: Path
+) -> None:
+    csv_file, xlsx_file = tmp_path / "report.csv", tmp_path / "report.xlsx"
+    runner = app.test_cli_runner()
+    name = "FRQ: 2026 / fellows"
+
+    for kind, path in (("csv", csv_file), ("xlsx", xlsx_file)):
+        result = runner.invoke(
+            cli, ["report", "cohort", name, "--format", kind, "-o", str(path), "--language", "en"]
+        )
+        assert result.exit_code == 0, result.output
+        assert "Wrote 2 member(s)" in result.output
+
+    downloaded = csv_rows(staff_client.get(f"/staff/cohorts/{cohort}/export.csv").data)
+    assert csv_rows(csv_file.read_bytes()) == downloaded
+    assert xlsx_rows(xlsx_file.read_bytes())[0] == downloaded[0]
+    filtered = tmp_path / "overdue.csv"
+    runner.invoke(
+        cli, ["report", "cohort", str(cohort), "--status", "completed", "-o", str(filtered)]
+    )
+    assert len(csv_rows(filtered.read_bytes())) == 2
+    exports = [e for e in audit_events(app) if e.details.get("via") == "cli"]
+    assert [e.details["format"] for e in exports] == ["csv", "xlsx", "csv"]
+    assert (
+        runner.invoke(
+            cli, ["report", "cohort", name, "--status", "bad", "-o", str(filtered)]
+        ).exit_code
+        == 1
+    )
