@@ -163,15 +163,7 @@ def reminders_send(reference: str | None, dry_run: bool) -> None:
     """
     session, catalog, settings, now = get_session(), current_catalog(), current_settings(), utcnow()
     cohort = _cohort(reference) if reference else None
-    planned = services.plan_reminders(
-        session,
-        catalog,
-        window_days=settings.reminder_window_days,
-        interval_days=settings.reminder_interval_days,
-        now=now,
-        zone=settings.zone,
-        cohort=cohort,
-    )
+    planned = services.plan_reminders(session, catalog, settings, now=now, cohort=cohort)
     for reminder in planned:
         behind = "; ".join(
             f"{b.cohort} (due {b.due_date.isoformat()}): {', '.join(b.courses_left) or '-'}"

@@ -25,6 +25,7 @@ from lms.cohorts.dashboard import ReportQuery
 from lms.cohorts.models import Cohort, CohortMembership, Reminder
 from lms.cohorts.reminders import PlannedReminder
 from lms.cohorts.roster import Roster, RosterRow
+from lms.config import Settings
 from lms.content import Catalog
 from lms.errors import DomainError
 from lms.i18n import language_or_default
@@ -191,20 +192,18 @@ def _full_name(row: RosterRow) -> str:
 def plan_reminders(
     session: Session,
     catalog: Catalog,
+    settings: Settings,
     *,
-    window_days: int,
-    interval_days: int,
     now: datetime,
-    zone: tzinfo,
     cohort: Cohort | None = None,
 ) -> list[PlannedReminder]:
-    """Who would get a reminder now: members not completed in a cohort due within
-    ``window_days`` (or past due), who have an account and got no reminder within
-    ``interval_days``. Only ``cohort`` if given, else every cohort with a due date.
+    """Who would get a reminder now: members not completed in a cohort due within the
+    settings' window (or past due), who have an account and got no reminder within the
+    settings' interval. Only ``cohort`` if given, else every cohort with a due date.
     Changes nothing.
     """
-    day = local_date(now, zone)
-    horizon = day + timedelta(days=window_days)
+    day = local_date(now, settings.zone)
+    horizon = day + timedelta(days=settings.reminder_window_days)
     candidates = [cohort] if cohort is not None else queries.cohorts_with_due_dates(session)
     due = [c for c in candidates if c.due_date is not None and c.due_date <= horizon]
     # A generator: each cohort's report is read as the plan reaches it.
@@ -216,7 +215,9 @@ def plan_reminders(
         for c in due
         if c.due_date is not None
     )
-    recent = queries.recently_reminded(session, now - timedelta(days=interval_days))
+    recent = queries.recently_reminded(
+        session, now - timedelta(days=settings.reminder_interval_days)
+    )
     return reminders.plan_reminders(reports, recent)
 
 

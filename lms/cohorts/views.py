@@ -196,15 +196,7 @@ def send_reminders(cohort_id: int) -> ResponseReturnValue:
     session = get_session()
     cohort = services.find_cohort(session, cohort_id)
     catalog, settings, now = current_catalog(), current_settings(), utcnow()
-    planned = services.plan_reminders(
-        session,
-        catalog,
-        window_days=settings.reminder_window_days,
-        interval_days=settings.reminder_interval_days,
-        now=now,
-        zone=settings.zone,
-        cohort=cohort,
-    )
+    planned = services.plan_reminders(session, catalog, settings, now=now, cohort=cohort)
     mails = services.record_reminders(session, catalog, planned, actor=signed_in_user(), now=now)
     session.commit()
     if mails:

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
+from sqlalchemy import update
 
 from lms.accounts.categories import Role
 from lms.cli import cli
+from lms.db import get_session
+from lms.learning.models import Enrolment
 from tests.web.conftest import MakeApp
 from tests.web.learning_helpers import record, sign_in
 from tests.web.staff_helpers import (
@@ -167,3 +170,29 @@ def test_the_report_command_writes_the_same_table(
         ).exit_code
         == 1
     )
+
+
+@pytest.mark.parametrize(
+    ("zone", "day"), [("America/Toronto", "2026-08-31"), ("Europe/Paris", "2026-09-01")]
+)
+def test_days_are_counted_in_the_site_time_zone(make_app: MakeApp, zone: str, day: str) -> None:
+    """A course completed at 02:30 UTC on 1 September: still 31 August in Montreal."""
+    app = staff_app(make_app, time_zone=zone)
+    cohort_id = add_cohort(app, "Night owls", due_date=date(2030, 1, 1))
+    zoe = add_user(app, "zoe@example.org")
+    add_member(app, cohort_id, "zoe@example.org", "Zoé", "Côté", user_id=zoe)
+    record(app, zoe, BASICS, "welcome", "partners", "check.quiz")
+    record(app, zoe, PRACTICE, "apply")
+    with app.app_context():
+        session = get_session()
+        moment = datetime(2026, 9, 1, 2, 30, tzinfo=UTC)
+        session.execute(update(Enrolment).values(completed_at=moment))
+        session.commit()
+    add_user(app, "sam@example.org", role=Role.STAFF)
+    client = app.test_client()
+    sign_in(client, "sam@example.org")
+
+    rows = csv_rows(client.get(f"/staff/cohorts/{cohort_id}/export.csv").data)
+
+    completed_on = rows[0].index("Completed on")
+    assert rows[1][completed_on] == day

@@ -479,13 +479,5 @@ def test_a_withdrawn_certificate_cannot_be_reissued_nor_a_deleted_member_reminde
                 session, certificate, actor=staff, catalog=current_catalog()
             )
         session.rollback()
-        settings = current_settings()
-        planned = plan_reminders(
-            session,
-            current_catalog(),
-            window_days=settings.reminder_window_days,
-            interval_days=settings.reminder_interval_days,
-            now=utcnow(),
-            zone=settings.zone,
-        )
+        planned = plan_reminders(session, current_catalog(), current_settings(), now=utcnow())
         assert [p.user_id for p in planned] == [other]
