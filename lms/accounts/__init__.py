@@ -1,1 +1,1 @@
-"""Accounts: sign-up, sign-in, profile, privacy."""
+"""Accounts: sign-up, sign-in, profile, mailed links (confirmation, reset, invitation), roles."""

@@ -1,4 +1,4 @@
-"""Account rules: sign-up, passwords, email confirmation and reset links, profile, language."""
+"""Account rules: sign-up, sign-in, passwords, invited accounts, roles, profile, language."""
 
 from __future__ import annotations
 

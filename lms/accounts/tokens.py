@@ -1,4 +1,4 @@
-"""Signed, expiring tokens for the links in account mails (email confirmation, password reset).
+"""Signed, expiring tokens for the links in account mails (confirmation, reset, invitation).
 
 Tokens are signed with the app's secret key (itsdangerous), not stored: any app server can
 check them, and no table of tokens needs cleaning. Each one carries a fingerprint of the

@@ -1,4 +1,4 @@
-"""Certificate rules: finding them, their standing, downloads, revoking and reissuing."""
+"""Certificate rules: their standing, downloads, revoking and reissuing (both audited)."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from flask import (
     abort,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -199,7 +200,7 @@ def verify(code: str) -> ResponseReturnValue:
         )
         return page, 404
     facts = pages.verification(certificate, current_language(), current_settings().zone)
-    response = Response(render_template("certificates/verification.html", facts=facts))
+    response = make_response(render_template("certificates/verification.html", facts=facts))
     # A revocation must show at once, not after a cache's lifetime.
     response.cache_control.no_cache = True
     return response

@@ -278,7 +278,8 @@ def _reminder_mail(catalog: Catalog, reminder: PlannedReminder, pending_user: Us
 
 
 EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    # send_file adds "; charset=utf-8" to a text type itself.
+    "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 

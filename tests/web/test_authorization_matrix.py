@@ -164,3 +164,38 @@ def test_every_post_without_a_csrf_token_is_refused(world: World) -> None:
             if response.status_code != 400:
                 refused.append(f"{url} as {role}: {response.status_code}")
     assert not refused, "\n".join(refused)
+
+
+NOT_HTML = {
+    "static": "text/css; charset=utf-8",
+    "learning.asset": "image/svg+xml; charset=utf-8",
+    "certificates.pdf": "application/pdf",
+    "certificates.badge": "application/jwt",
+    "certificates.verify_json": "application/json",
+    "certificates.issuer": "application/json",
+    "certificates.achievement": "application/json",
+    "certificates.jwks": "application/json",
+    "cohorts.export": "text/csv; charset=utf-8",
+    "health.healthz": "application/json",
+}
+"""What the GET routes that are not pages send; every other page is HTML in UTF-8."""
+
+
+def test_every_page_is_sent_as_html_and_every_file_as_what_it_is(world: World) -> None:
+    """What the browser gets: a page sent as text/plain shows its source (as /verify/CODE did,
+    for every valid certificate). Each GET route, as the first role the table lets in."""
+    wrong = []
+    for endpoint, method, rule in _routes(world.app):
+        answers = EXPECTED.get((endpoint, method), "").split()
+        if method != "GET" or "200" not in answers:
+            continue
+        role = ROLES[answers.index("200")]
+        with world.app.app_context():
+            limiter.reset()
+        client, _token = world.client_as(role)
+        response = client.get(_url(world, endpoint))
+        expected = NOT_HTML.get(endpoint, "text/html; charset=utf-8")
+        if response.status_code != 200 or response.content_type != expected:
+            wrong.append(f"{rule} as {role}: {response.status_code} {response.content_type}")
+        response.close()
+    assert not wrong, "\n".join(wrong)
