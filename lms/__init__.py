@@ -9,6 +9,7 @@ from flask import Blueprint, Flask
 from flask_babel import lazy_gettext
 
 from lms import catalog, db, errors, i18n, logs, mail, panels, security
+from lms.accounts import hashing
 from lms.config import EXTENSION_KEY as SETTINGS_KEY
 from lms.config import Environment, Settings, load_settings
 from lms.extensions import csrf, limiter, login_manager
@@ -104,4 +105,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     from lms.certificates import issuing
 
     issuing.init_app(app, settings)
+    # Passwords are hashed at production cost, except under LMS_ENV=testing. Last, so that an
+    # app refused for its settings leaves the process hashing as it did.
+    hashing.configure(settings)
     return app

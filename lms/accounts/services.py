@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import secrets
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lms.accounts import mails, tokens
+from lms.accounts import hashing, mails, tokens
 from lms.accounts.categories import Affiliation, FrqSector, ResearchRole, Role
 from lms.accounts.models import User
 from lms.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordProblem, password_problem
@@ -24,8 +20,6 @@ from lms.content import SUPPORTED_LANGUAGES
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.mail import Mail
-
-_hasher = PasswordHasher()
 
 PRIVACY_NOTICE_VERSION = "2026-11-21"
 """The version of the privacy notice shown at /privacy; change it with the notice's text."""
@@ -115,19 +109,16 @@ class Profile:
 
 
 def hash_password(password: str) -> str:
-    """An Argon2id hash of ``password``, with its own salt and parameters."""
-    return _hasher.hash(password)
+    """An Argon2id hash of ``password``, with its own salt and the environment's parameters."""
+    return hashing.hash_password(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches ``password_hash``; False for an account without one."""
     if password_hash is None:
-        _dummy_check(password)
+        hashing.dummy_check(password)
         return False
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    return hashing.verify_password(password_hash, password)
 
 
 def generate_password() -> str:
@@ -213,7 +204,7 @@ def authenticate(session: Session, email: str, password: str) -> User:
     """
     user = find_user_by_email(session, email)
     if user is None:
-        _dummy_check(password)
+        hashing.dummy_check(password)
         raise InvalidCredentials
     if not verify_password(user.password_hash, password):
         raise InvalidCredentials
@@ -222,21 +213,10 @@ def authenticate(session: Session, email: str, password: str) -> User:
 
 def record_sign_in(user: User, password: str) -> None:
     """Note that ``user`` signed in with ``password``, which ``authenticate`` accepted."""
-    if user.password_hash is not None and _hasher.check_needs_rehash(user.password_hash):
+    if user.password_hash is not None and hashing.needs_rehash(user.password_hash):
         # Parameters were raised since this hash was made: upgrade it while we know the password.
         user.password_hash = hash_password(password)
     user.last_seen_at = utcnow()
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    return _hasher.hash(secrets.token_urlsafe(16))
-
-
-def _dummy_check(password: str) -> None:
-    """Spend the time of a real check, so that response times do not tell which emails exist."""
-    with contextlib.suppress(VerificationError):
-        _hasher.verify(_dummy_hash(), password)
 
 
 def check_new_password(password: str, *, email: str | None, name: str | None) -> None:
