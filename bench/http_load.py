@@ -39,9 +39,9 @@ from bench.web import (
     _snapshot,
     _undo_pass,
     add_ready_learner,
+    production_hash,
 )
 from lms.accounts.models import User
-from lms.accounts.services import hash_password
 from lms.catalog import current_catalog
 from lms.certificates import issuing
 from lms.certificates.badges import generate_signing_key
@@ -139,7 +139,7 @@ def _submitter(number: int) -> str:
 
 def _add_submitters(app: Flask, course: Course) -> None:
     """``SUBMITTERS`` learners who did every lesson of ``course`` and have its quiz to pass."""
-    password_hash = hash_password(PASSWORD)
+    password_hash = production_hash(PASSWORD)
     with app.app_context():
         session = get_session()
         for number in range(SUBMITTERS):

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from flask import Flask
 from sqlalchemy import insert, select
 
+from bench.web import production_hash
 from lms.accounts.categories import Role
 from lms.accounts.models import User
-from lms.accounts.services import hash_password
 from lms.cohorts.models import Cohort, CohortMembership
 from lms.db import database, utcnow
 from lms.learning.models import Enrolment
@@ -35,7 +35,7 @@ def populate(app: Flask, password: str) -> int:
             [
                 {
                     "email": STAFF_EMAIL,
-                    "password_hash": hash_password(password),
+                    "password_hash": production_hash(password),
                     "role": Role.STAFF,
                     "language": "fr",
                     "email_confirmed_at": now,
