@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask
+from jinja2 import BytecodeCache, Environment
+from jinja2.bccache import Bucket
 
 from lms import create_app
 from tests.support.databases import create_schema
@@ -30,6 +33,72 @@ def compile_translations() -> None:
             write_mo(mo_file, catalog)
 
 
+class SharedTemplateCode(BytecodeCache):
+    """Templates compiled once per test process, not once per app: every test builds its own
+    app, and compiling its templates again took more of a web test's time than anything but
+    password hashing. A template is compiled again when its source changes, and code compiled
+    by an environment of other settings is never used (the key names them)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def get_bucket(
+        self, environment: Environment, name: str, filename: str | None, source: str
+    ) -> Bucket:
+        key = hashlib.sha256(
+            repr((_compile_options(environment), name, filename)).encode()
+        ).hexdigest()
+        bucket = Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+def _compile_options(environment: Environment) -> tuple[object, ...]:
+    """What the code Jinja compiles from a template depends on, besides its source."""
+
+    def named(value: object) -> object:
+        function = getattr(value, "__func__", value)
+        return getattr(function, "__qualname__", value) if callable(function) else value
+
+    return (
+        environment.block_start_string,
+        environment.block_end_string,
+        environment.variable_start_string,
+        environment.variable_end_string,
+        environment.comment_start_string,
+        environment.comment_end_string,
+        environment.line_statement_prefix,
+        environment.line_comment_prefix,
+        environment.trim_blocks,
+        environment.lstrip_blocks,
+        environment.newline_sequence,
+        environment.keep_trailing_newline,
+        tuple(sorted(environment.extensions)),
+        environment.optimized,
+        environment.is_async,
+        getattr(environment, "newstyle_gettext", None),
+        named(environment.finalize),
+        named(environment.autoescape),
+    )
+
+
+TEMPLATE_CODE = SharedTemplateCode()
+
+
+def share_compiled_templates(app: Flask) -> Flask:
+    """Let ``app`` use (and add to) the templates this process compiled already."""
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
+    return app
+
+
 def build_app(database: Path | str, *, with_schema: bool = True, **overrides: Any) -> Flask:
     """An app in testing mode on ``database`` (a SQLite file, or a database URL), with the
     fixture content by default; ``with_schema`` builds the tables at the latest revision."""
@@ -43,4 +112,4 @@ def build_app(database: Path | str, *, with_schema: bool = True, **overrides: An
     settings.update(overrides)
     if with_schema:
         create_schema(url)
-    return create_app(settings)
+    return share_compiled_templates(create_app(settings))

@@ -15,7 +15,7 @@ from lms import create_app
 from lms.accounts import services as accounts
 from lms.accounts.categories import Role
 from lms.db import database, get_session
-from tests.support.apps import FIXTURE_CONTENT, compile_translations
+from tests.support.apps import FIXTURE_CONTENT, compile_translations, share_compiled_templates
 from tests.support.databases import SERVER_VARIABLE, Databases, create_schema
 from tests.support.smtp import Mailbox
 
@@ -62,7 +62,7 @@ def make_app(databases: Databases) -> Iterator[MakeApp]:
                 create_schema(settings["database_url"])
         else:
             settings["database_url"] = databases.url(f"app{len(apps)}", with_schema=with_schema)
-        app = create_app(settings)
+        app = share_compiled_templates(create_app(settings))
         apps.append(app)
         return app
 
