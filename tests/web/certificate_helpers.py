@@ -17,7 +17,7 @@ from lms.certificates.models import Certificate, CertificatePdf
 from lms.db import get_session
 from tests.support.apps import TESTS
 
-from .helpers import PASSWORD
+from .helpers import PASSWORD, stored_hash
 from .learning_helpers import record
 
 CERTIFICATE_CONTENT = TESTS / "fixtures" / "content" / "certificates"
@@ -41,7 +41,8 @@ def add_learner(
     """A learner with a name for certificates and a language; their id."""
     with app.app_context():
         session = get_session()
-        user = accounts.create_user(session, email, PASSWORD, role, language, email_confirmed=True)
+        user = accounts.create_user(session, email, None, role, language, email_confirmed=True)
+        user.password_hash = stored_hash(PASSWORD)
         user.certificate_name = name
         session.commit()
         return user.id

@@ -19,7 +19,7 @@ from tests.support.apps import FIXTURE_CONTENT, compile_translations, share_comp
 from tests.support.databases import SERVER_VARIABLE, Databases, create_schema
 from tests.support.smtp import Mailbox
 
-from .helpers import PASSWORD, submit_form
+from .helpers import PASSWORD, stored_hash, submit_form
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -91,18 +91,22 @@ def client(app: Flask) -> FlaskClient:
 class MadeUser:
     id: int
     email: str
-    password: str
+    password: str | None
     role: Role
 
 
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., MadeUser]:
-    """Create and commit a user; returns its id, email and plain password."""
+    """Create and commit a user; returns its id, email and plain password.
+
+    Nothing is hashed: the user gets the hash of ``password`` made once for the whole run
+    (``stored_hash``), or none with ``password=None`` (an account no one signs in to).
+    """
     count = 0
 
     def make(
         email: str | None = None,
-        password: str = PASSWORD,
+        password: str | None = PASSWORD,
         role: Role = Role.LEARNER,
         language: str | None = None,
     ) -> MadeUser:
@@ -111,8 +115,9 @@ def make_user(app: Flask) -> Callable[..., MadeUser]:
         with app.app_context():
             session = get_session()
             user = accounts.create_user(
-                session, email or f"user{count}@example.org", password, role, language
+                session, email or f"user{count}@example.org", None, role, language
             )
+            user.password_hash = None if password is None else stored_hash(password)
             session.commit()
             return MadeUser(user.id, user.email, password, user.role)
 

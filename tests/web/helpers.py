@@ -1,13 +1,25 @@
-"""Helpers for web tests: CSRF tokens and form submission as a browser does it."""
+"""Helpers for web tests: the test password, CSRF tokens, form submission as a browser does it."""
 
 from __future__ import annotations
 
+import functools
 import re
 
+from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from lms.accounts import hashing
+
 PASSWORD = "correct horse battery staple"
+
+
+@functools.cache
+def stored_hash(password: str = PASSWORD) -> str:
+    """The hash of ``password`` that test users get, made once per process (at the testing
+    cost): fixtures store it instead of hashing for each user, who signs in all the same."""
+    return PasswordHasher.from_parameters(hashing.TESTING).hash(password)
+
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

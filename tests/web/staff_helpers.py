@@ -20,7 +20,7 @@ from lms.db import database, get_session
 from tests.support.apps import TESTS
 
 from .conftest import MakeApp
-from .helpers import PASSWORD
+from .helpers import PASSWORD, stored_hash
 
 STAFF_CONTENT = TESTS / "fixtures" / "content" / "staff"
 BASICS = "basics"
@@ -56,8 +56,9 @@ def add_user(
     with app.app_context():
         session = get_session()
         user = accounts.create_user(
-            session, email, password, role, language, email_confirmed=password is not None
+            session, email, None, role, language, email_confirmed=password is not None
         )
+        user.password_hash = None if password is None else stored_hash(password)
         user.certificate_name = name
         session.commit()
         return user.id
