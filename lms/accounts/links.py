@@ -22,7 +22,6 @@ from lms.accounts.services import (
     update_profile,
 )
 from lms.accounts.tokens import Purpose
-from lms.config import current_settings
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.i18n import language_or_default
@@ -104,11 +103,11 @@ _PROBLEMS: dict[Purpose, tuple[type[LinkProblem], type[LinkProblem]]] = {
 """Each purpose's (expired, invalid) errors: the same checks, told in the link's own words."""
 
 
-def user_of_link(session: Session, purpose: Purpose, token: str) -> User:
+def user_of_link(session: Session, purpose: Purpose, token: str, secret_key: str) -> User:
     """The owner of a genuine, unexpired, unused ``purpose`` link; else the purpose's error."""
     expired, invalid = _PROBLEMS[purpose]
     try:
-        claims = tokens.read_token(current_settings().secret_key, purpose, token)
+        claims = tokens.read_token(secret_key, purpose, token)
     except tokens.TokenExpired:
         raise expired from None
     except tokens.TokenInvalid:
@@ -119,28 +118,28 @@ def user_of_link(session: Session, purpose: Purpose, token: str) -> User:
     return user
 
 
-def confirmation_mail(user: User) -> Mail | None:
+def confirmation_mail(user: User, secret_key: str) -> Mail | None:
     """A new confirmation link for ``user``; None if the address is already confirmed."""
     if user.email_confirmed:
         return None
-    return mails.confirmation_mail(user, link_token(user, Purpose.CONFIRM_EMAIL))
+    return mails.confirmation_mail(user, link_token(user, Purpose.CONFIRM_EMAIL, secret_key))
 
 
-def confirm_email(session: Session, token: str) -> User:
+def confirm_email(session: Session, token: str, secret_key: str) -> User:
     """Mark the address named by ``token`` as confirmed; each link works once."""
-    user = user_of_link(session, Purpose.CONFIRM_EMAIL, token)
+    user = user_of_link(session, Purpose.CONFIRM_EMAIL, token, secret_key)
     if user.email_confirmed:
         raise EmailAlreadyConfirmed
     user.email_confirmed_at = utcnow()
     return user
 
 
-def request_password_reset(session: Session, email: str) -> Mail | None:
+def request_password_reset(session: Session, email: str, secret_key: str) -> Mail | None:
     """The reset mail for the account of ``email``; None (and no sign of it) if there is none."""
     user = find_user_by_email(session, email)
     if user is None:
         return None
-    return mails.reset_password_mail(user, link_token(user, Purpose.RESET_PASSWORD))
+    return mails.reset_password_mail(user, link_token(user, Purpose.RESET_PASSWORD, secret_key))
 
 
 def _set_password(user: User, password: str, name: str | None) -> None:
@@ -152,12 +151,14 @@ def _set_password(user: User, password: str, name: str | None) -> None:
         user.email_confirmed_at = utcnow()
 
 
-def reset_password(session: Session, token: str, password: str) -> tuple[User, Mail]:
+def reset_password(
+    session: Session, token: str, password: str, secret_key: str
+) -> tuple[User, Mail]:
     """Set the password of the link's owner; the link then stops working.
 
     Returns the user and the mail telling them of the change.
     """
-    user = user_of_link(session, Purpose.RESET_PASSWORD, token)
+    user = user_of_link(session, Purpose.RESET_PASSWORD, token, secret_key)
     _set_password(user, password, user.certificate_name)
     return user, mails.password_changed_mail(user)
 
@@ -167,33 +168,43 @@ def invitation_pending(user: User) -> bool:
     return user.password_hash is None and user.deleted_at is None
 
 
-def invitation_mail(user: User, *, name: str | None = None, cohort: str | None = None) -> Mail:
+def invitation_mail(
+    user: User, *, secret_key: str, name: str | None = None, cohort: str | None = None
+) -> Mail:
     """The invitation for ``user``, greeting ``name`` and naming ``cohort`` if given."""
     return mails.invitation_mail(
         to=user.email,
         language=language_or_default(user.language),
         name=name or user.certificate_name or user.email,
         cohort=cohort,
-        token=link_token(user, Purpose.ACCEPT_INVITATION),
+        token=link_token(user, Purpose.ACCEPT_INVITATION, secret_key),
     )
 
 
-def renewed_invitation(user: User, *, name: str | None = None, cohort: str | None = None) -> Mail:
+def renewed_invitation(
+    user: User, *, secret_key: str, name: str | None = None, cohort: str | None = None
+) -> Mail:
     """A new invitation for ``user``; ``InvitationNotNeeded`` once they set a password."""
     if not invitation_pending(user):
         raise InvitationNotNeeded
-    return invitation_mail(user, name=name, cohort=cohort)
+    return invitation_mail(user, secret_key=secret_key, name=name, cohort=cohort)
 
 
 def accept_invitation(
-    session: Session, token: str, password: str, profile: Profile, *, privacy_consent: bool
+    session: Session,
+    token: str,
+    password: str,
+    profile: Profile,
+    *,
+    privacy_consent: bool,
+    secret_key: str,
 ) -> User:
     """Open the invited account: password, profile and consent, as a sign-up asks for.
 
     Raises the link's errors, ``PrivacyConsentMissing``, the password policy's errors and
     the profile's.
     """
-    user = user_of_link(session, Purpose.ACCEPT_INVITATION, token)
+    user = user_of_link(session, Purpose.ACCEPT_INVITATION, token, secret_key)
     if not privacy_consent:
         raise PrivacyConsentMissing
     _set_password(user, password, profile.certificate_name)

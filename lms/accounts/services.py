@@ -15,7 +15,6 @@ from lms.accounts.models import User
 from lms.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordProblem, password_problem
 from lms.accounts.queries import admin_count, find_user_by_email
 from lms.accounts.tokens import Purpose
-from lms.config import current_settings
 from lms.content import SUPPORTED_LANGUAGES
 from lms.db import utcnow
 from lms.errors import DomainError
@@ -255,7 +254,13 @@ def _apply_profile(user: User, profile: Profile) -> None:
 
 
 def sign_up(
-    session: Session, email: str, password: str, profile: Profile, *, privacy_consent: bool
+    session: Session,
+    email: str,
+    password: str,
+    profile: Profile,
+    *,
+    privacy_consent: bool,
+    secret_key: str,
 ) -> Mail | None:
     """Create a learner's account with ``profile`` and the consent given now.
 
@@ -280,18 +285,23 @@ def sign_up(
             # Another request created it since the look-up: its owner gets the note below.
             existing = find_user_by_email(session, email)
         else:
-            return mails.confirmation_mail(user, link_token(user, Purpose.CONFIRM_EMAIL))
+            return mails.confirmation_mail(
+                user, link_token(user, Purpose.CONFIRM_EMAIL, secret_key)
+            )
     else:
         # The hash a new account would cost, so that the answer takes as long.
         hash_password(password)
     if existing is None:
         return None
-    return mails.account_exists_mail(existing, link_token(existing, Purpose.RESET_PASSWORD))
+    return mails.account_exists_mail(
+        existing, link_token(existing, Purpose.RESET_PASSWORD, secret_key)
+    )
 
 
-def link_token(user: User, purpose: Purpose) -> str:
-    """The token of a new ``purpose`` link for ``user`` (see ``lms.accounts.links``)."""
-    return tokens.account_token(current_settings().secret_key, purpose, user)
+def link_token(user: User, purpose: Purpose, secret_key: str) -> str:
+    """The token of a new ``purpose`` link for ``user``, signed with the app's ``secret_key``
+    (see ``lms.accounts.links``)."""
+    return tokens.account_token(secret_key, purpose, user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> Mail:

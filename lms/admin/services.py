@@ -44,13 +44,14 @@ def set_role(session: Session, user: User, role: Role, *, actor: User | None) ->
     return True
 
 
-def resend_invitation(session: Session, user: User, *, actor: User) -> Mail:
+def resend_invitation(session: Session, user: User, *, actor: User, secret_key: str) -> Mail:
     """A new invitation for ``user``, naming their first cohort (by name) as the roster has it;
     ``InvitationNotNeeded`` once they set a password."""
     memberships = cohorts.memberships_of(session, user)
     first = memberships[0] if memberships else None
     mail = links.renewed_invitation(
         user,
+        secret_key=secret_key,
         name=f"{first.first_name or ''} {first.last_name or ''}".strip() if first else None,
         cohort=first.cohort.name if first else None,
     )

@@ -54,9 +54,13 @@ class CertificateEntry:
 
 
 def entries(
-    certificates: Sequence[Certificate], language: str, now: datetime | None = None
+    certificates: Sequence[Certificate],
+    language: str,
+    renewal_days: int,
+    now: datetime | None = None,
 ) -> list[CertificateEntry]:
-    """``certificates`` (one learner's) as their list shows them, in ``language``."""
+    """``certificates`` (one learner's) as their list shows them, in ``language``; renewal
+    opens ``renewal_days`` before expiry."""
     moment = now or utcnow()
     latest: dict[str, int] = {}
     for certificate in certificates:
@@ -74,8 +78,10 @@ def entries(
             replacement_code=c.superseded_by.code if c.superseded_by is not None else None,
             own_language=c.language,
             pdf_languages=pdf_languages(c.language),
-            renewal=renewal_of(c, latest=latest[c.definition_id] == c.sequence, now=moment),
-            renewal_opens_at=renewal_opens_at(c),
+            renewal=renewal_of(
+                c, latest=latest[c.definition_id] == c.sequence, days=renewal_days, now=moment
+            ),
+            renewal_opens_at=renewal_opens_at(c, renewal_days),
         )
         for c in certificates
     ]

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session, aliased
 
 from lms.certificates import mails, queries
 from lms.certificates.models import Certificate, CertificateStatus
-from lms.config import current_settings
 from lms.content import Catalog, ItemKind
 from lms.db import utcnow
 from lms.errors import DomainError
@@ -55,16 +54,16 @@ class Renewal(enum.StrEnum):
     STARTED = "started"
 
 
-def renewal_opens_at(certificate: Certificate, days: int | None = None) -> datetime | None:
-    """When the learner is reminded and may renew; None for a certificate that never expires."""
+def renewal_opens_at(certificate: Certificate, days: int) -> datetime | None:
+    """When the learner is reminded and may renew, ``days`` before expiry
+    (``LMS_CERTIFICATE_RENEWAL_DAYS``); None for a certificate that never expires."""
     if certificate.expires_at is None:
         return None
-    window = days if days is not None else current_settings().certificate_renewal_days
-    return certificate.expires_at - timedelta(days=window)
+    return certificate.expires_at - timedelta(days=days)
 
 
 def renewal_of(
-    certificate: Certificate, *, latest: bool, now: datetime | None = None, days: int | None = None
+    certificate: Certificate, *, latest: bool, days: int, now: datetime | None = None
 ) -> Renewal | None:
     """Where ``certificate`` stands towards renewal; None when it cannot be renewed at all.
 
@@ -80,7 +79,7 @@ def renewal_of(
 
 
 def start_renewal(
-    session: Session, user: User, certificate: Certificate, catalog: Catalog
+    session: Session, user: User, certificate: Certificate, catalog: Catalog, *, days: int
 ) -> tuple[str, ...]:
     """Reset ``user``'s completion of the courses ``certificate`` requires; their ids.
 
@@ -91,7 +90,7 @@ def start_renewal(
     """
     latest = queries.latest_certificate(session, user.id, certificate.definition_id)
     is_latest = latest is not None and latest.id == certificate.id
-    state = renewal_of(certificate, latest=is_latest)
+    state = renewal_of(certificate, latest=is_latest, days=days)
     if certificate.user_id != user.id or state is not Renewal.OPEN:
         raise RenewalNotOpen
     definition = catalog.certificates.get(certificate.definition_id)

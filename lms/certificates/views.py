@@ -56,7 +56,9 @@ JWKS_MAX_AGE = 3600
 def dashboard_panel(user: User) -> Markup:
     """The learner's certificates, as the dashboard's panel (see ``lms.panels``)."""
     found = queries.certificates_of(get_session(), user)
-    entries = pages.entries(found, current_language())
+    entries = pages.entries(
+        found, current_language(), current_settings().certificate_renewal_days
+    )
     return Markup(render_template("certificates/_dashboard.html", certificates=entries))
 
 
@@ -67,7 +69,11 @@ def index() -> ResponseReturnValue:
     due = issuing.due_definitions(session, user, current_catalog())
     return render_template(
         "certificates/index.html",
-        entries=pages.entries(queries.certificates_of(session, user), language),
+        entries=pages.entries(
+            queries.certificates_of(session, user),
+            language,
+            current_settings().certificate_renewal_days,
+        ),
         due=[pages.text_in(d.title.values, language) for d in due],
         name_missing=not (user.certificate_name or "").strip(),
         claim_form=ClaimForm(),
@@ -151,7 +157,13 @@ def renew(code: str) -> ResponseReturnValue:
 
     def start(session: Session) -> tuple[str, ...]:
         certificate = services.own_certificate(session, signed_in_user(), code)
-        return renewal.start_renewal(session, signed_in_user(), certificate, catalog)
+        return renewal.start_renewal(
+            session,
+            signed_in_user(),
+            certificate,
+            catalog,
+            days=current_settings().certificate_renewal_days,
+        )
 
     courses = run_in_transaction(start)
     flash(

@@ -91,7 +91,9 @@ def cohorts_import(reference: str, file: Path, language: str | None) -> None:
                 f"{len(roster.problems)} problem(s) in {file}: nothing was imported."
             )
         session = get_session()
-        result = services.import_roster(session, cohort, roster, actor=None)
+        result = services.import_roster(
+            session, cohort, roster, actor=None, secret_key=current_settings().secret_key
+        )
         session.commit()
         sent = send_mail(result.mails)
     click.echo(
@@ -173,7 +175,9 @@ def reminders_send(reference: str | None, dry_run: bool) -> None:
     if dry_run:
         click.echo(f"Dry run: {len(planned)} reminder(s) would be sent; nothing was sent.")
         return
-    mails = services.record_reminders(session, catalog, planned, actor=None, now=now)
+    mails = services.record_reminders(
+        session, catalog, planned, actor=None, now=now, secret_key=settings.secret_key
+    )
     session.commit()
     sent = send_mail(mails)
     click.echo(f"Sent {sent} of {len(mails)} reminder(s).")

@@ -117,7 +117,7 @@ def find_cohort_by_reference(session: Session, reference: str) -> Cohort:
 
 
 def import_roster(
-    session: Session, cohort: Cohort, roster: Roster, *, actor: User | None
+    session: Session, cohort: Cohort, roster: Roster, *, actor: User | None, secret_key: str
 ) -> ImportResult:
     """Add or update the roster's people in ``cohort``, all at once or (with errors) not at all.
 
@@ -172,7 +172,8 @@ def import_roster(
         invited=len(invited),
     )
     mails = tuple(
-        links.invitation_mail(user, name=name, cohort=cohort.name) for user, name in invited
+        links.invitation_mail(user, secret_key=secret_key, name=name, cohort=cohort.name)
+        for user, name in invited
     )
     return ImportResult(added, updated, linked, len(invited), mails)
 
@@ -228,8 +229,10 @@ def record_reminders(
     *,
     actor: User | None,
     now: datetime,
+    secret_key: str,
 ) -> list[Mail]:
-    """Record ``planned`` as sent now and write their mails, to send once committed."""
+    """Record ``planned`` as sent now and write their mails, to send once committed; the
+    links of pending invitations are signed with ``secret_key``."""
     pending = {r.user_id for r in planned if r.invitation_pending}
     users = account_queries.users_by_id(session, pending) if pending else {}
     sent_per_cohort: dict[int, int] = {}
@@ -246,7 +249,7 @@ def record_reminders(
                 )
             )
             sent_per_cohort[behind.cohort_id] = sent_per_cohort.get(behind.cohort_id, 0) + 1
-        written.append(_reminder_mail(catalog, reminder, users.get(reminder.user_id)))
+        written.append(_reminder_mail(catalog, reminder, users.get(reminder.user_id), secret_key))
     for cohort_id, count in sorted(sent_per_cohort.items()):
         audit.record(
             session, actor, AuditAction.REMINDER_SEND, f"cohort:{cohort_id}", recipients=count
@@ -254,7 +257,9 @@ def record_reminders(
     return written
 
 
-def _reminder_mail(catalog: Catalog, reminder: PlannedReminder, pending_user: User | None) -> Mail:
+def _reminder_mail(
+    catalog: Catalog, reminder: PlannedReminder, pending_user: User | None, secret_key: str
+) -> Mail:
     language = language_or_default(reminder.language)
 
     def title(course_id: str) -> str:
@@ -270,7 +275,7 @@ def _reminder_mail(catalog: Catalog, reminder: PlannedReminder, pending_user: Us
             for b in reminder.cohorts
         ),
         invitation_token=(
-            accounts.link_token(pending_user, Purpose.ACCEPT_INVITATION)
+            accounts.link_token(pending_user, Purpose.ACCEPT_INVITATION, secret_key)
             if pending_user is not None
             else None
         ),

@@ -101,7 +101,13 @@ def import_roster(cohort_id: int) -> ResponseReturnValue:
         else:
             roster = parse_roster(data, filename)
             if roster.ok:
-                result = services.import_roster(session, cohort, roster, actor=signed_in_user())
+                result = services.import_roster(
+                    session,
+                    cohort,
+                    roster,
+                    actor=signed_in_user(),
+                    secret_key=current_settings().secret_key,
+                )
                 session.commit()
                 # From a thread: a large roster's invitations must not hold the response.
                 send_mail_soon(result.mails)
@@ -197,7 +203,9 @@ def send_reminders(cohort_id: int) -> ResponseReturnValue:
     cohort = services.find_cohort(session, cohort_id)
     catalog, settings, now = current_catalog(), current_settings(), utcnow()
     planned = services.plan_reminders(session, catalog, settings, now=now, cohort=cohort)
-    mails = services.record_reminders(session, catalog, planned, actor=signed_in_user(), now=now)
+    mails = services.record_reminders(
+        session, catalog, planned, actor=signed_in_user(), now=now, secret_key=settings.secret_key
+    )
     session.commit()
     if mails:
         send_mail(mails)

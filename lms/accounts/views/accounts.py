@@ -166,6 +166,7 @@ def sign_up() -> ResponseReturnValue:
             form.password.data or "",
             form.to_profile(),
             privacy_consent=bool(form.privacy_consent.data),
+            secret_key=current_settings().secret_key,
         )
         session.commit()
         if mail is not None:

@@ -33,6 +33,11 @@ RESET_REQUESTS_PER_IP = "30 per hour"
 RESENDS_PER_USER = "3 per 15 minutes"
 
 
+def _secret_key() -> str:
+    """What signs the links' tokens: the app's secret key."""
+    return current_settings().secret_key
+
+
 def _link_problem(error: links.LinkProblem) -> ResponseReturnValue:
     page = render_template(
         "accounts/link_problem.html", message=error.message, reset=error.offers_reset
@@ -44,7 +49,9 @@ def _link_problem(error: links.LinkProblem) -> ResponseReturnValue:
 def confirm_email(token: str) -> ResponseReturnValue:
     try:
         # A link opened is a page that writes.
-        user = run_in_transaction(lambda session: links.confirm_email(session, token))
+        user = run_in_transaction(
+            lambda session: links.confirm_email(session, token, _secret_key())
+        )
     except links.LinkProblem as error:
         return _link_problem(error)
     flash(_("Thank you: your email address is confirmed."), "success")
@@ -60,7 +67,7 @@ def resend_confirmation() -> ResponseReturnValue:
     if not ResendConfirmationForm().validate_on_submit():
         abort(400)
     user = signed_in_user()
-    mail = links.confirmation_mail(user)
+    mail = links.confirmation_mail(user, _secret_key())
     if mail is None:
         flash(_("Your email address is already confirmed."), "info")
     else:
@@ -75,7 +82,7 @@ def resend_confirmation() -> ResponseReturnValue:
 def request_reset() -> ResponseReturnValue:
     form = ResetRequestForm()
     if form.validate_on_submit():
-        mail = links.request_password_reset(get_session(), form.email.data or "")
+        mail = links.request_password_reset(get_session(), form.email.data or "", _secret_key())
         if mail is not None:
             send_mail_soon(mail)
         # The same answer, as fast, whether an account exists or not.
@@ -100,9 +107,10 @@ def _use_link(
             form.password.data or "",
             form.to_profile(),
             privacy_consent=bool(form.privacy_consent.data),
+            secret_key=_secret_key(),
         )
         return user, None
-    return links.reset_password(session, token, form.password.data or "")
+    return links.reset_password(session, token, form.password.data or "", _secret_key())
 
 
 def _password_link_page(purpose: Purpose, token: str) -> ResponseReturnValue:
@@ -112,7 +120,7 @@ def _password_link_page(purpose: Purpose, token: str) -> ResponseReturnValue:
     invitation = purpose is Purpose.ACCEPT_INVITATION
     form = AcceptInvitationForm() if invitation else ResetPasswordForm()
     try:
-        owner = links.user_of_link(session, purpose, token)
+        owner = links.user_of_link(session, purpose, token, _secret_key())
         form.person = (owner.email, owner.certificate_name)
         if isinstance(form, AcceptInvitationForm) and request.method == "GET":
             form.fill_from(services.Profile.of(owner, current_settings().default_language))

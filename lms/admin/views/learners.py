@@ -18,6 +18,7 @@ from lms.admin.pages import ROLE_LABELS
 from lms.catalog import current_catalog
 from lms.certificates import queries as certificate_queries
 from lms.certificates import services as certificates
+from lms.config import current_settings
 from lms.db import get_session
 from lms.errors import DomainError
 from lms.forms import ConfirmForm
@@ -78,7 +79,9 @@ def resend_invitation(user_id: int) -> ResponseReturnValue:
         abort(400)
     session = get_session()
     user = find_user(session, user_id)
-    mail = services.resend_invitation(session, user, actor=signed_in_user())
+    mail = services.resend_invitation(
+        session, user, actor=signed_in_user(), secret_key=current_settings().secret_key
+    )
     session.commit()
     send_mail(mail)
     flash(_("A new invitation was sent to %(email)s.", email=user.email), "success")

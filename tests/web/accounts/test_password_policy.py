@@ -13,6 +13,7 @@ from lms.accounts import links, services
 from lms.accounts.categories import Affiliation, ResearchRole
 from lms.accounts.models import User
 from lms.accounts.tokens import Purpose
+from lms.config import current_settings
 from lms.db import get_session
 from tests.support.smtp import Mailbox, links_in, path_of
 from tests.web.account_helpers import post_form, sign_up
@@ -96,22 +97,53 @@ def test_the_services_refuse_what_the_forms_refuse(app: Flask) -> None:
     with app.test_request_context():
         session = get_session()
         with pytest.raises(services.PasswordTooCommon):
-            services.sign_up(session, "ada@example.org", COMMON, profile, privacy_consent=True)
+            services.sign_up(
+                session,
+                "ada@example.org",
+                COMMON,
+                profile,
+                privacy_consent=True,
+                secret_key=current_settings().secret_key,
+            )
         with pytest.raises(services.PasswordTooPersonal):
             services.sign_up(
-                session, "ada@example.org", "ada lovelace", profile, privacy_consent=True
+                session,
+                "ada@example.org",
+                "ada lovelace",
+                profile,
+                privacy_consent=True,
+                secret_key=current_settings().secret_key,
             )
 
         invited = services.create_user(session, "zoe@example.org", None)
         session.flush()
-        token = services.link_token(invited, Purpose.ACCEPT_INVITATION)
+        token = services.link_token(
+            invited, Purpose.ACCEPT_INVITATION, current_settings().secret_key
+        )
         with pytest.raises(services.PasswordTooCommon):
-            links.accept_invitation(session, token, COMMON, profile, privacy_consent=True)
+            links.accept_invitation(
+                session,
+                token,
+                COMMON,
+                profile,
+                privacy_consent=True,
+                secret_key=current_settings().secret_key,
+            )
         with pytest.raises(services.PasswordTooPersonal):
             links.accept_invitation(
-                session, token, "zoe@example.org", profile, privacy_consent=True
+                session,
+                token,
+                "zoe@example.org",
+                profile,
+                privacy_consent=True,
+                secret_key=current_settings().secret_key,
             )
         assert links.accept_invitation(
-            session, token, PASSWORD, profile, privacy_consent=True
+            session,
+            token,
+            PASSWORD,
+            profile,
+            privacy_consent=True,
+            secret_key=current_settings().secret_key,
         ).password_hash
         session.rollback()

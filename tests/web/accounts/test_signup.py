@@ -18,6 +18,7 @@ from lms.accounts.categories import Affiliation, FrqSector, ResearchRole
 from lms.accounts.models import User
 from lms.accounts.services import PRIVACY_NOTICE_VERSION, Profile
 from lms.cli import cli
+from lms.config import current_settings
 from lms.db import get_session, utcnow
 from lms.mail import wait_for_mail
 from tests.support.smtp import Mailbox, html_of, links_in, path_of, text_of
@@ -368,11 +369,32 @@ def test_the_rules_hold_without_the_form(app: Flask) -> None:
     with app.app_context():
         session = get_session()
         with pytest.raises(services.PrivacyConsentMissing):
-            services.sign_up(session, "a@example.org", PASSWORD, profile, privacy_consent=False)
+            services.sign_up(
+                session,
+                "a@example.org",
+                PASSWORD,
+                profile,
+                privacy_consent=False,
+                secret_key=current_settings().secret_key,
+            )
         with pytest.raises(services.PasswordTooShort):
-            services.sign_up(session, "a@example.org", "short", profile, privacy_consent=True)
+            services.sign_up(
+                session,
+                "a@example.org",
+                "short",
+                profile,
+                privacy_consent=True,
+                secret_key=current_settings().secret_key,
+            )
         with pytest.raises(services.ProfileIncomplete):
-            services.sign_up(session, "a@example.org", PASSWORD, profile, privacy_consent=True)
+            services.sign_up(
+                session,
+                "a@example.org",
+                PASSWORD,
+                profile,
+                privacy_consent=True,
+                secret_key=current_settings().secret_key,
+            )
         assert session.scalar(select(func.count(User.id))) == 0
 
 
