@@ -52,7 +52,7 @@ def cohort(app: Flask) -> int:
     with app.app_context():
         yesterday = site_today() - timedelta(days=1)
     cohort_id = add_cohort(app, "FRQ 2026", due_date=yesterday)
-    # No passwords: nobody signs in as them, and hashing one takes a while.
+    # No passwords: nobody signs in as them.
     ada = add_user(app, "ada@example.org", name="Ada Lovelace", password=None)
     rene = add_user(app, "rene@example.org", name="René Bélanger", password=None)
     zoe = add_user(app, "zoe@example.org", name="Zoé Côté", password=None)
