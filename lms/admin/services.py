@@ -52,7 +52,7 @@ def resend_invitation(session: Session, user: User, *, actor: User, secret_key: 
     mail = links.renewed_invitation(
         user,
         secret_key=secret_key,
-        name=f"{first.first_name or ''} {first.last_name or ''}".strip() if first else None,
+        name=first.name if first else None,
         cohort=first.cohort.name if first else None,
     )
     audit.record(

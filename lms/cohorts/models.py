@@ -51,6 +51,12 @@ class CohortMembership(Base):
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cohort: Mapped[Cohort] = relationship(back_populates="memberships")
+
+    @property
+    def name(self) -> str:
+        """The member's name as the roster gives it."""
+        return f"{self.first_name or ''} {self.last_name or ''}".strip()
+
     user: Mapped[User | None] = relationship()
 
 

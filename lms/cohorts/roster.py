@@ -146,6 +146,10 @@ class RosterRow:
     fellowship_number: str | None
     notes: str | None
 
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
 
 @dataclass(frozen=True)
 class Roster:

@@ -142,7 +142,7 @@ def import_roster(
             # What the roster says of the person fills their profile in advance, for them
             # to check when they accept the invitation.
             user = accounts.create_invited_account(
-                session, row.email, name=_full_name(row), frq_sector=row.sector
+                session, row.email, name=row.name, frq_sector=row.sector
             )
             users[row.email] = user
             new_account = True
@@ -155,7 +155,7 @@ def import_roster(
         added += 1
         # Someone invited before who never accepted gets an invitation naming this cohort.
         if new_account or links.invitation_pending(user):
-            invited.append((user, _full_name(row)))
+            invited.append((user, row.name))
     session.flush()
     for user, _name in invited:
         audit.record(
@@ -184,10 +184,6 @@ def _fill(membership: CohortMembership, row: RosterRow) -> None:
     membership.sector = row.sector.value
     membership.fellowship_number = row.fellowship_number
     membership.notes = row.notes
-
-
-def _full_name(row: RosterRow) -> str:
-    return f"{row.first_name} {row.last_name}".strip()
 
 
 def plan_reminders(
