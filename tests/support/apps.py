@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +23,20 @@ TRANSLATIONS = PROJECT / "lms" / "translations"
 
 
 def compile_translations() -> None:
-    """Compile each .po whose .mo is missing or older, as `make install` does."""
+    """Compile each .po whose .mo is missing or older, as `make install` does.
+
+    Test workers run this at once: each writes a file of its own and renames it over the
+    .mo, so that none ever reads a half-written one."""
     for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
-        with mo_path.open("wb") as mo_file:
+        written = mo_path.with_name(f"{mo_path.name}.{os.getpid()}")
+        with written.open("wb") as mo_file:
             write_mo(mo_file, catalog)
+        written.replace(mo_path)
 
 
 class SharedTemplateCode(BytecodeCache):
