@@ -85,6 +85,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     # Templates are indented for reading; keep that indentation out of the HTML sent.
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    # Every page that sends a learner to a person (templates/macros.html: help_line).
+    app.jinja_env.globals["contact_email"] = settings.contact_email
 
     db.init_app(app, settings.database_url)
     csrf.init_app(app)
@@ -103,8 +105,10 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     # A feature's hooks (signing key, the receiver that issues certificates): imported here,
     # like the blueprints, so that features load with the app.
     from lms.certificates import issuing
+    from lms.quizzes import limits
 
     issuing.init_app(app, settings)
+    limits.connect_receivers()
     # Passwords are hashed at production cost, except under LMS_ENV=testing. Last, so that an
     # app refused for its settings leaves the process hashing as it did.
     hashing.configure(settings)

@@ -55,6 +55,9 @@ class Settings:
     smtp_password: str = field(default="", repr=False)
     smtp_starttls: bool = True
     mail_from: str = "Parcours <no-reply@localhost>"
+    contact_email: str = ""
+    """The program's address for learners who need a person (more attempts at a quiz, a
+    certificate in another name), shown where they may; empty: pages say to ask the staff."""
     ratelimit_storage_url: str = "memory://"
     """Where sign-in attempts are counted; shared storage (``redis://...``) for several servers."""
     redis_url: str = ""
@@ -137,6 +140,11 @@ class Settings:
                 "LMS_MAIL_FROM must be an address such as "
                 f"'Parcours <no-reply@parcours.example.org>', not {self.mail_from!r}."
             )
+        if self.contact_email and not _is_address(self.contact_email):
+            raise ConfigurationError(
+                "LMS_CONTACT_EMAIL must be one address such as formation@parcours.example.org, "
+                f"not {self.contact_email!r}."
+            )
         if not self.ratelimit_storage_url.strip():
             raise ConfigurationError("LMS_RATELIMIT_STORAGE_URL is empty.")
         self._check_redis()
@@ -191,6 +199,11 @@ def _is_mailbox(text: str) -> bool:
         and len(addresses) == 1
         and bool(addresses[0].username and addresses[0].domain)
     )
+
+
+def _is_address(text: str) -> bool:
+    """Whether ``text`` is one bare address (no display name), fit for a mailto: link."""
+    return _is_mailbox(text) and "<" not in text and " " not in text.strip()
 
 
 def _parse_env(value: str) -> Environment:
@@ -258,6 +271,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "smtp_password": ("LMS_SMTP_PASSWORD", str),
     "smtp_starttls": ("LMS_SMTP_STARTTLS", _parse_bool("LMS_SMTP_STARTTLS")),
     "mail_from": ("LMS_MAIL_FROM", str.strip),
+    "contact_email": ("LMS_CONTACT_EMAIL", str.strip),
     "ratelimit_storage_url": ("LMS_RATELIMIT_STORAGE_URL", str.strip),
     "redis_url": ("LMS_REDIS_URL", str.strip),
     "reminder_window_days": ("LMS_REMINDER_WINDOW_DAYS", _parse_days("LMS_REMINDER_WINDOW_DAYS")),

@@ -16,6 +16,8 @@ class ItemState(enum.StrEnum):
     """Not done yet, and open to the learner."""
     LOCKED = "locked"
     """Not done, and closed until the course's prerequisites are complete."""
+    OUT_OF_ATTEMPTS = "out_of_attempts"
+    """A quiz not passed whose every allowed attempt is used: only staff can open it again."""
 
 
 @dataclass(frozen=True)
@@ -42,13 +44,19 @@ class CourseProgress:
     started: bool
     """The learner opened or completed an item of the current outline."""
     next_item: str | None
-    """The outline key "continue" leads to; None when the course is complete or locked."""
+    """The outline key "continue" leads to; None when the course is complete or locked, or
+    when only quizzes out of attempts are left."""
     missing_prerequisites: tuple[str, ...]
     """Ids of the prerequisite courses not completed yet, in the course's order."""
 
     @property
     def locked(self) -> bool:
         return bool(self.missing_prerequisites)
+
+    @property
+    def out_of_attempts(self) -> tuple[str, ...]:
+        """Outline keys of the quizzes the learner can no longer attempt, in outline order."""
+        return tuple(item.key for item in self.items if item.state is ItemState.OUT_OF_ATTEMPTS)
 
     def item(self, key: str | None) -> ItemProgress | None:
         """The outline item ``key``; None if the outline has no such item."""
@@ -71,18 +79,20 @@ def course_progress(
     *,
     completed_courses: Collection[str] = frozenset(),
     last_item: str | None = None,
+    out_of_attempts: Collection[str] = frozenset(),
 ) -> CourseProgress:
     """Progress through ``course`` given the outline keys the learner ``completed``.
 
     ``completed_courses`` are the ids of the courses the learner completed (for the
-    prerequisites); ``last_item`` is the outline key they opened last. Keys that are no
+    prerequisites); ``last_item`` is the outline key they opened last; ``out_of_attempts``
+    the keys of the quizzes they failed as often as allowed (quizzes tell). Keys that are no
     longer in the outline (an author removed a lesson) are ignored: progress is measured
     against the course as it is now.
     """
     missing = missing_prerequisites(course, completed_courses)
     outline = tuple(course.items())
     items = tuple(
-        ItemProgress(item.key, item.kind, _state(item, completed, locked=bool(missing)))
+        ItemProgress(item.key, item.kind, _state(item, completed, out_of_attempts, bool(missing)))
         for item in outline
     )
     done = sum(1 for item in items if item.state is ItemState.DONE)
@@ -112,20 +122,27 @@ def adjacent_items(course: Course, key: str) -> tuple[OutlineItem | None, Outlin
     return before, after
 
 
-def _state(item: OutlineItem, completed: Collection[str], *, locked: bool) -> ItemState:
+def _state(
+    item: OutlineItem, completed: Collection[str], out_of_attempts: Collection[str], locked: bool
+) -> ItemState:
     # What was done stays done even if a prerequisite was added later: records are not undone.
     if item.key in completed:
         return ItemState.DONE
-    return ItemState.LOCKED if locked else ItemState.OPEN
+    if locked:
+        return ItemState.LOCKED
+    return ItemState.OUT_OF_ATTEMPTS if item.key in out_of_attempts else ItemState.OPEN
 
 
 def _next_item(items: tuple[ItemProgress, ...], last_item: str | None) -> str | None:
-    """The last item opened if still to do; else the first to do after it, wrapping round."""
+    """The last item opened if still to do; else the first to do after it, wrapping round.
+
+    A quiz out of attempts is not to do: "continue" must never lead back to a closed door.
+    """
     keys = [item.key for item in items]
     start = keys.index(last_item) if last_item in keys else 0
     # From the last position onwards first, so that a learner who skipped ahead keeps going
     # forward; then from the top, for the items they skipped.
     for item in items[start:] + items[:start]:
-        if item.state is not ItemState.DONE:
+        if item.state is ItemState.OPEN:
             return item.key
     return None

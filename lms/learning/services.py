@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -155,7 +155,11 @@ def open_lesson(session: Session, user: User, course: Course, item_key: str) -> 
         enrolment = ensure_enrolment(session, user, course)
     _remember_place(enrolment, item.key)
     return progress.course_progress(
-        course, completed, completed_courses=completed_courses, last_item=item.key
+        course,
+        completed,
+        completed_courses=completed_courses,
+        last_item=item.key,
+        out_of_attempts=out_of_attempts(session, user, [course]).get(course.id, ()),
     )
 
 
@@ -224,6 +228,7 @@ def course_standing(
         completed,
         completed_courses=completed_prerequisites(session, user, course),
         last_item=enrolment.last_item if enrolment is not None else None,
+        out_of_attempts=out_of_attempts(session, user, [course]).get(course.id, ()),
     )
     return learner_progress, enrolment.completed_at if enrolment is not None else None
 
@@ -280,15 +285,35 @@ def _progress_by_course(
     completed_courses = frozenset(
         course_id for course_id, e in enrolments.items() if e.completed_at is not None
     )
+    closed = out_of_attempts(
+        session, user, [c for c in catalog.courses.values() if c.id in enrolments]
+    )
     return {
         course.id: progress.course_progress(
             course,
             completed.get(course.id, set()),
             completed_courses=completed_courses,
             last_item=enrolments[course.id].last_item if course.id in enrolments else None,
+            out_of_attempts=closed.get(course.id, ()),
         )
         for course in catalog.courses.values()
     }
+
+
+def out_of_attempts(
+    session: Session, user: User, courses: Collection[Course]
+) -> dict[str, frozenset[str]]:
+    """By course id, the quizzes of ``courses`` that ``user`` may no longer attempt, as the
+    quizzes feature answers ``signals.quizzes_out_of_attempts``; no question if no course."""
+    if not courses:
+        return {}
+    found: dict[str, frozenset[str]] = {}
+    for _receiver, answer in signals.quizzes_out_of_attempts.send(
+        session, user=user, courses=courses
+    ):
+        for course_id, keys in answer.items():
+            found[course_id] = found.get(course_id, frozenset()) | frozenset(keys)
+    return found
 
 
 def _mark_course_completed(session: Session, enrolment: Enrolment, course: Course) -> bool:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.quizzes.item_analysis import SubmittedAttempt
@@ -76,3 +76,36 @@ def attempt_records(session: Session, user: User) -> list[AttemptRecord]:
         .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
     )
     return [AttemptRecord(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class AttemptTally:
+    """A learner's attempts at one quiz, counted."""
+
+    started: int
+    """Attempts begun, submitted or not (numbers are consecutive from 1)."""
+    unfinished: bool
+    passed: bool
+
+
+def attempt_tallies(
+    session: Session, user: User, course_ids: Collection[str]
+) -> dict[tuple[str, str], AttemptTally]:
+    """``user``'s attempts at each quiz of these courses, by (course id, quiz stem): one query."""
+    unfinished = func.count(QuizAttempt.id).filter(QuizAttempt.submitted_at.is_(None))
+    passed = func.count(QuizAttempt.id).filter(QuizAttempt.passed.is_(True))
+    rows = session.execute(
+        select(
+            QuizAttempt.course_id,
+            QuizAttempt.quiz,
+            func.max(QuizAttempt.number),
+            unfinished,
+            passed,
+        )
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.course_id.in_(course_ids))
+        .group_by(QuizAttempt.course_id, QuizAttempt.quiz)
+    )
+    return {
+        (course_id, quiz): AttemptTally(started, unfinished > 0, passed > 0)
+        for course_id, quiz, started, unfinished, passed in rows
+    }

@@ -18,7 +18,7 @@ from lms.db import utcnow
 from lms.errors import DomainError
 from lms.learning import services as learning
 from lms.periods import Period
-from lms.quizzes import grading, item_analysis, queries
+from lms.quizzes import grading, item_analysis, limits, queries
 from lms.quizzes.models import QuizAttempt
 from lms.quizzes.pages import FormQuestion, ResultQuestion, field_name, form_questions
 from lms.quizzes.pages import result_questions as build_result_questions
@@ -115,6 +115,16 @@ class QuizOverview:
     @property
     def can_start(self) -> bool:
         return self.in_progress is None and (self.left is None or self.left > 0)
+
+    @property
+    def out_of_attempts(self) -> bool:
+        """Failed as often as allowed: only staff can let the learner try again."""
+        return limits.is_out_of_attempts(
+            self.max_attempts,
+            self.used,
+            unfinished=self.in_progress is not None,
+            passed=self.passed,
+        )
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,8 @@ def test_the_mail_defaults_log_instead_of_sending() -> None:
         ({"LMS_MAIL_FROM": "a@example.org, b@example.org"}, "LMS_MAIL_FROM must be"),
         ({"LMS_BASE_URL": "parcours.example.org"}, "LMS_BASE_URL must be an http"),
         ({"LMS_BASE_URL": "ftp://parcours.example.org"}, "LMS_BASE_URL must be an http"),
+        ({"LMS_CONTACT_EMAIL": "formation"}, "LMS_CONTACT_EMAIL must be one address"),
+        ({"LMS_CONTACT_EMAIL": "Team <t@example.org>"}, "LMS_CONTACT_EMAIL must be one address"),
     ],
 )
 def test_bad_mail_settings_are_refused(environ: dict[str, str], message: str) -> None:

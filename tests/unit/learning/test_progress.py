@@ -157,3 +157,32 @@ def test_progress_is_frozen(basics: Course) -> None:
     progress = course_progress(basics, {"welcome"})
     with pytest.raises(AttributeError):
         progress.percent = 100  # type: ignore[misc]
+
+
+def test_a_quiz_out_of_attempts_is_not_where_continue_leads(basics: Course) -> None:
+    progress = course_progress(
+        basics, set(), last_item="final.quiz", out_of_attempts={"final.quiz"}
+    )
+
+    assert states(progress)["final.quiz"] is ItemState.OUT_OF_ATTEMPTS
+    assert progress.out_of_attempts == ("final.quiz",)
+    # The learner was on the quiz; the next door still open is the first lesson.
+    assert progress.next_item == "welcome"
+    assert not progress.complete
+
+
+def test_when_only_a_closed_quiz_is_left_nothing_is_next(basics: Course) -> None:
+    progress = course_progress(basics, {"welcome", "first-steps"}, out_of_attempts={"final.quiz"})
+
+    assert progress.next_item is None
+    assert not progress.complete
+    assert progress.out_of_attempts == ("final.quiz",)
+
+
+def test_done_and_locked_outrank_out_of_attempts(basics: Course, research: Course) -> None:
+    passed_later = course_progress(basics, {"final.quiz"}, out_of_attempts={"final.quiz"})
+    assert states(passed_later)["final.quiz"] is ItemState.DONE
+
+    locked = course_progress(research, set(), out_of_attempts={"roles"})
+    assert set(states(locked).values()) == {ItemState.LOCKED}
+    assert locked.out_of_attempts == ()

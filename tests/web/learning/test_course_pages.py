@@ -96,6 +96,16 @@ def test_course_page_for_a_visitor_lists_the_outline_and_invites_to_start(
     assert "<progress" not in page
 
 
+def test_a_visitor_learns_what_to_complete_before_starting(client: FlaskClient) -> None:
+    page = client.get(f"/courses/{RESEARCH}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+
+    prerequisites = page.index("This course opens once these courses are completed:")
+    assert prerequisites < page.index("Start the course")
+    assert f'<li><a href="/courses/{BASICS}">Patient partnership basics</a></li>' in page
+
+
 def test_course_page_shows_each_items_state_and_overall_progress(
     app: Flask, client: FlaskClient, learner: MadeUser
 ) -> None:
