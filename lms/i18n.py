@@ -11,6 +11,7 @@ from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
+from werkzeug.wrappers import Response
 
 from lms.config import Settings, current_settings
 from lms.content import SUPPORTED_LANGUAGES
@@ -21,6 +22,10 @@ LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 """Each language's name in itself, as a language switch shows it."""
+
+SWITCH_FIELD = "switch_language"
+"""The name of a language button that submits the page's own form (``keep_form`` in
+base.html): the form's view keeps what was typed, then shows the page in that language."""
 
 
 def select_locale() -> str:
@@ -41,6 +46,25 @@ def current_language() -> str:
     """The request's language code (``fr``, ``en``)."""
     locale = get_locale()
     return locale.language if locale is not None else current_settings().default_language
+
+
+def switch_requested() -> str | None:
+    """The language a form's language button asked for, if this POST came from one."""
+    value = request.form.get(SWITCH_FIELD)
+    return value if value in SUPPORTED_LANGUAGES else None
+
+
+def remember_language(response: Response, language: str) -> Response:
+    """``response`` with the cookie that keeps ``language`` for a visitor's next pages."""
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=LANGUAGE_COOKIE_MAX_AGE,
+        samesite="Lax",
+        secure=current_settings().is_production,
+        httponly=True,
+    )
+    return response
 
 
 def language_or_default(language: str | None) -> str:

@@ -38,6 +38,10 @@ class FormQuestion:
     """A typed answer already saved."""
     max_length: int | None
 
+    @property
+    def answered(self) -> bool:
+        return bool(self.selected or self.text)
+
 
 @dataclass(frozen=True)
 class ResultChoice:

@@ -136,6 +136,14 @@ class AttemptForm:
     language: str
     overview: QuizOverview
 
+    @property
+    def answered(self) -> int:
+        return sum(1 for q in self.questions if q.answered)
+
+    @property
+    def unanswered(self) -> tuple[FormQuestion, ...]:
+        return tuple(q for q in self.questions if not q.answered)
+
 
 @dataclass(frozen=True)
 class AttemptResult:

@@ -121,8 +121,14 @@ def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
     """Pages in fresh browser contexts (own cookies), with the browser's language as asked."""
     contexts: list[BrowserContext] = []
 
-    def open_page(locale: str = "fr-CA", width: int = 1280, height: int = 900) -> Page:
-        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    def open_page(
+        locale: str = "fr-CA", width: int = 1280, height: int = 900, javascript: bool = True
+    ) -> Page:
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            locale=locale,
+            java_script_enabled=javascript,
+        )
         contexts.append(context)
         return context.new_page()
 

@@ -17,7 +17,7 @@ from lms.db import get_session
 from .certificate_helpers import certificates_in
 from .conftest import MakeApp
 from .learning_helpers import record, sign_in
-from .quiz_helpers import take
+from .quiz_helpers import start, take
 from .staff_helpers import BASICS, PRACTICE, PROGRAM, add_cohort, add_member, add_user, staff_app
 
 ROLES = ("anonymous", "learner_a", "learner_b", "staff", "admin")
@@ -79,7 +79,8 @@ class World:
 
 
 def build_world(make_app: MakeApp) -> World:
-    """Learner A with a cohort, lessons done, a quiz attempt and a certificate; B with none."""
+    """Learner A with a cohort, lessons done, a quiz attempt submitted and one begun (to
+    review before grading), and a certificate; B with none."""
     app = staff_app(make_app)
     users = {
         "learner_a": add_user(app, "alice@example.org", name="Alice Tremblay"),
@@ -93,6 +94,7 @@ def build_world(make_app: MakeApp) -> World:
     sign_in(own, "alice@example.org")
     record(app, users["learner_a"], BASICS, "welcome", "partners")
     take(own, ANSWERS, quiz=QUIZ)
+    start(own, QUIZ)
     record(app, users["learner_a"], PRACTICE, "apply")
     (certificate,) = certificates_in(app)
     return World(app, users, cohort_id, certificate.code)
@@ -103,6 +105,8 @@ def concrete_url(world: World, rule: Rule) -> str:
     values = world.url_values()
     if rule.endpoint.startswith("quizzes."):
         values["item"] = "check.quiz"
+    if rule.endpoint == "quizzes.review":
+        values["number"] = 2  # the attempt begun, not the one submitted
     if rule.endpoint == "quiz_analysis.analysis":
         values["item"] = "check.quiz"
     with world.app.test_request_context():

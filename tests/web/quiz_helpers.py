@@ -55,7 +55,7 @@ def submit(
     client: FlaskClient, number: int, answers: dict[str, Any], quiz: str = EVERY_TYPE
 ) -> TestResponse:
     path = f"{quiz}/attempts/{number}"
-    return post(client, path, {**answers, "action": "submit"}, page=path)
+    return post(client, path, {**answers, "action": "grade"}, page=path)
 
 
 def take(client: FlaskClient, answers: dict[str, Any], quiz: str = EVERY_TYPE) -> int:

@@ -61,6 +61,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     # Attempts are numbered per learner: "attempt 1" of B is B's own (none yet), never A's.
     ("quizzes.attempt", "GET"): "302S 200 404 404 404",
     ("quizzes.submit", "POST"): "302S 303 303 303 303",
+    ("quizzes.review", "GET"): "302S 200 404 404 404",
     ("learning.asset", "GET"): "404 404 404 404 404",
     ("learning.dashboard", "GET"): "302S 200 200 200 200",
     ("health.healthz", "GET"): "200 200 200 200 200",

@@ -153,7 +153,7 @@ def test_a_learner_moves_between_servers_and_races_across_them_hold(
         assert {r.status for r in starts} == {303}, [r.status for r in starts]
         assert {r.headers["Location"] for r in starts} == {f"{QUIZ}/attempts/{number}"}
         answers = RIGHT if number == MAX_ATTEMPTS else WRONG
-        form = {**answers, "action": "submit", "csrf_token": token}
+        form = {**answers, "action": "grade", "csrf_token": token}
         path = f"{QUIZ}/attempts/{number}"
         submits = spread(servers, lambda base, path=path, form=form: learner.post(base, path, form))
         assert all(r.status < 500 for r in submits), [r.status for r in submits]

@@ -10,12 +10,14 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import OperationalError
@@ -35,7 +37,7 @@ from lms.accounts.models import User
 from lms.config import current_settings
 from lms.db import get_session, reads_before_writing, run_in_transaction
 from lms.extensions import limiter, login_manager
-from lms.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE, current_language
+from lms.i18n import current_language, remember_language, switch_requested
 from lms.mail import send_mail, send_mail_soon
 
 blueprint = Blueprint("accounts", __name__, template_folder="../templates")
@@ -149,15 +151,24 @@ def sign_out() -> ResponseReturnValue:
     return redirect(url_for("learning.catalog"))
 
 
+def _switching_language() -> bool:
+    # Showing the form in another language signs no one up: not counted against the limits.
+    return switch_requested() is not None
+
+
 @blueprint.route("/accounts/sign-up", methods=["GET", "POST"])
-@limiter.limit(SIGN_UP_PER_IP, methods=["POST"])
-@limiter.limit(MAILS_PER_EMAIL, methods=["POST"], key_func=email_key)
+@limiter.limit(SIGN_UP_PER_IP, methods=["POST"], exempt_when=_switching_language)
+@limiter.limit(
+    MAILS_PER_EMAIL, methods=["POST"], key_func=email_key, exempt_when=_switching_language
+)
 def sign_up() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
     form = SignUpForm()
     if request.method == "GET":
         form.language.data = current_language()
+    if (language := switch_requested()) is not None:
+        return _sign_up_in(form, language)
     if form.validate_on_submit():
         session = get_session()
         mail = services.sign_up(
@@ -175,6 +186,16 @@ def sign_up() -> ResponseReturnValue:
         return redirect(url_for("accounts.check_email"))
     status = 400 if form.errors else 200
     return render_template("accounts/sign_up.html", form=form), status
+
+
+def _sign_up_in(form: SignUpForm, language: str) -> ResponseReturnValue:
+    """The sign-up form again in ``language``, with what was typed but the passwords (a
+    password field never shows its value), and no error yet: nothing was submitted."""
+    if form.language.data == current_language():
+        form.language.data = language  # still the default it was given: follow the switch
+    with force_locale(language):
+        page = render_template("accounts/sign_up.html", form=form)
+    return remember_language(make_response(page), language)
 
 
 @blueprint.get("/accounts/sign-up/check-email")
@@ -245,16 +266,7 @@ def set_language() -> ResponseReturnValue:
     if current_user.is_authenticated:
         services.set_language(signed_in_user(), language)
         get_session().commit()
-    response = redirect(back)
-    response.set_cookie(
-        LANGUAGE_COOKIE,
-        language,
-        max_age=LANGUAGE_COOKIE_MAX_AGE,
-        samesite="Lax",
-        secure=current_settings().is_production,
-        httponly=True,
-    )
-    return response
+    return remember_language(redirect(back), language)
 
 
 @blueprint.get("/privacy")

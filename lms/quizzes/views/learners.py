@@ -7,12 +7,14 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy.orm import Session
 from werkzeug.routing import BaseConverter
 
 from lms.accounts.access import signed_in_user
+from lms.accounts.services import set_language
 from lms.catalog import current_catalog
 from lms.db import get_session, run_in_transaction
-from lms.i18n import current_language
+from lms.i18n import current_language, remember_language, switch_requested
 from lms.learning import pages
 from lms.quizzes import services
 
@@ -71,19 +73,30 @@ def attempt(course_id: str, item: str, number: int) -> ResponseReturnValue:
     return render_template("quizzes/result.html", **_page(ref), result=page)
 
 
+@blueprint.get(f"{ATTEMPT_URL}/review")
+@login_required
+def review(course_id: str, item: str, number: int) -> ResponseReturnValue:
+    """Before grading: which questions are answered, which are not; "Submit" or "Go back"."""
+    ref = services.find_quiz(current_catalog(), course_id, item)
+    page = services.attempt_page(get_session(), signed_in_user(), ref, number, current_language())
+    if isinstance(page, services.AttemptResult):
+        return redirect(_attempt_url(ref, number), 303)  # submitted since: its result
+    return render_template("quizzes/review.html", **_page(ref), attempt=page)
+
+
 @blueprint.post(ATTEMPT_URL)
 @login_required
 def submit(course_id: str, item: str, number: int) -> ResponseReturnValue:
-    """Submit the attempt's answers to be graded, or save them to finish later."""
+    """Save the attempt's answers (to finish later, to review them, or before showing the
+    page in another language), or, once the learner confirmed, submit them to be graded."""
     ref = services.find_quiz(current_catalog(), course_id, item)
     form = {key: request.form.getlist(key) for key in request.form}
+    action = request.form.get("action")
+    # Only the buttons under the summary (the review page, or the same dialog on the attempt's
+    # page) send "grade": any other submission is saved and shows that summary first.
+    if action != "grade":
+        return _save(ref, number, form, action)
     try:
-        if request.form.get("action") == "save":
-            run_in_transaction(
-                lambda s: services.save_answers(s, signed_in_user(), ref, number, form)
-            )
-            flash(_("Your answers are saved. Come back to this attempt whenever you like."))
-            return redirect(url_for(".quiz", course_id=ref.course.id, item=ref.item.key), 303)
         submission = run_in_transaction(
             lambda s: services.submit_attempt(s, signed_in_user(), ref, number, form)
         )
@@ -97,6 +110,32 @@ def submit(course_id: str, item: str, number: int) -> ResponseReturnValue:
     else:
         flash(_("Your answers are submitted and graded."), "info")
     return redirect(_attempt_url(ref, number), 303)
+
+
+def _save(
+    ref: services.QuizRef, number: int, form: services.FormValues, action: str | None
+) -> ResponseReturnValue:
+    language = switch_requested()
+
+    def save(session: Session) -> None:
+        user = signed_in_user()
+        services.save_answers(session, user, ref, number, form)
+        if language is not None:
+            set_language(user, language)
+
+    try:
+        run_in_transaction(save)
+    except services.AttemptAlreadySubmitted as error:
+        flash(str(error.message), "error")
+        return redirect(_attempt_url(ref, number), 303)
+    if language is not None:
+        return remember_language(redirect(_attempt_url(ref, number), 303), language)
+    if action == "save":
+        flash(_("Your answers are saved. Come back to this attempt whenever you like."))
+        return redirect(url_for(".quiz", course_id=ref.course.id, item=ref.item.key), 303)
+    return redirect(
+        url_for(".review", course_id=ref.course.id, item=ref.item.key, number=number), 303
+    )
 
 
 def _page(ref: services.QuizRef) -> dict[str, object]:

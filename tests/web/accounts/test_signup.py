@@ -413,3 +413,32 @@ def test_the_error_summary_follows_the_order_of_the_fields(client: FlaskClient) 
     targets = re.findall(r'<a href="#([\w-]+)"', summary[: summary.index("</ul>")])
     assert targets[:3] == ["email", "password", "confirm_password"]
     assert targets.index("certificate_name") < targets.index("privacy_consent")
+
+
+def test_switching_language_keeps_what_was_typed_but_the_passwords(
+    app: Flask, client: FlaskClient
+) -> None:
+    english = client.get("/accounts/sign-up", headers={"Accept-Language": "en"})
+    assert 'form="sign-up-form" formaction="/accounts/sign-up"' in english.get_data(as_text=True)
+
+    switched = post_form(
+        client, "/accounts/sign-up", sign_up_data(language="en", switch_language="fr")
+    )
+
+    page = switched.get_data(as_text=True)
+    assert switched.status_code == 200
+    assert "lang=fr" in switched.headers["Set-Cookie"]
+    assert '<html lang="fr">' in page
+    assert "Créer un compte" in page
+    assert 'value="ada@example.org"' in page
+    assert 'value="Ada Lovelace-Côté"' in page
+    assert PASSWORD not in page
+    assert 'class="field-error"' not in page  # nothing was submitted: no error yet
+    with app.app_context():
+        assert get_session().scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_switching_language_is_not_counted_as_a_sign_up(client: FlaskClient) -> None:
+    for _ in range(35):  # more than the 30 sign-ups an address may try in an hour
+        response = post_form(client, "/accounts/sign-up", sign_up_data(switch_language="en"))
+        assert response.status_code == 200

@@ -27,6 +27,8 @@ from tests.web.races import Race, at_once
 MAX_ATTEMPTS = 2
 """``every-type.quiz`` allows two attempts."""
 WRONG = {"answer-lived-experience": "false"}
+GRADE = {"action": "grade"}
+"""What the button under the summary before grading sends."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def test_two_tabs_submitting_at_once_grade_the_attempt_once(
     # The first attempt, used up; the second and last, started and open in both tabs.
     assert start(tabs.first).status_code == 303
     first = f"{EVERY_TYPE}/attempts/1"
-    tabs.first.post(first, data={**WRONG, "csrf_token": csrf_token(tabs.first, first)})
+    tabs.first.post(first, data={**WRONG, **GRADE, "csrf_token": csrf_token(tabs.first, first)})
     assert start(tabs.first).headers["Location"] == f"{EVERY_TYPE}/attempts/{MAX_ATTEMPTS}"
     last = f"{EVERY_TYPE}/attempts/{MAX_ATTEMPTS}"
     tokens = [csrf_token(tabs.first, last), csrf_token(tabs.second, last)]
@@ -83,8 +85,8 @@ def test_two_tabs_submitting_at_once_grade_the_attempt_once(
 
     right, wrong = at_once(
         race,
-        lambda: tabs.first.post(last, data={**RIGHT, "csrf_token": tokens[0]}),
-        lambda: tabs.second.post(last, data={**WRONG, "csrf_token": tokens[1]}),
+        lambda: tabs.first.post(last, data={**RIGHT, **GRADE, "csrf_token": tokens[0]}),
+        lambda: tabs.second.post(last, data={**WRONG, **GRADE, "csrf_token": tokens[1]}),
     )
 
     assert right.status_code == wrong.status_code == 303
@@ -114,7 +116,7 @@ def test_two_tabs_starting_at_once_share_one_attempt_and_the_limit_holds(
 ) -> None:
     assert start(tabs.first).status_code == 303
     first = f"{EVERY_TYPE}/attempts/1"
-    tabs.first.post(first, data={**WRONG, "csrf_token": csrf_token(tabs.first, first)})
+    tabs.first.post(first, data={**WRONG, **GRADE, "csrf_token": csrf_token(tabs.first, first)})
     tokens = [csrf_token(tabs.first, EVERY_TYPE), csrf_token(tabs.second, EVERY_TYPE)]
     race = Race((tabs.app, tabs.second_app))
     monkeypatch.setattr(services, "draw_questions", race.hold(services.draw_questions))
@@ -131,7 +133,7 @@ def test_two_tabs_starting_at_once_share_one_attempt_and_the_limit_holds(
     assert [a.number for a in rows(tabs.app)] == [1, MAX_ATTEMPTS]
 
     # The limit: with the last attempt submitted, neither tab may start one more.
-    tabs.second.post(last, data={**WRONG, "csrf_token": tokens[1]})
+    tabs.second.post(last, data={**WRONG, **GRADE, "csrf_token": tokens[1]})
     race = Race((tabs.app, tabs.second_app))
     monkeypatch.setattr(services, "_attempts", race.hold(services._attempts))
     refused = at_once(
@@ -160,7 +162,10 @@ def test_a_submission_resting_on_a_stale_read_is_refused(tabs: Tabs) -> None:
             assert read_before.submitted_at is None
             stale.commit()
 
-            assert tabs.second.post(path, data={**RIGHT, "csrf_token": token}).status_code == 303
+            assert (
+                tabs.second.post(path, data={**RIGHT, **GRADE, "csrf_token": token}).status_code
+                == 303
+            )
 
             with pytest.raises(services.AttemptAlreadySubmitted):
                 services.submit_attempt(stale, user, ref, 1, {"answer-lived-experience": ["false"]})

@@ -1,0 +1,91 @@
+"""The summary before grading, as a person meets it: a dialog with JavaScript, a page without;
+and a language switch in the middle of an attempt that loses no answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
+
+from .helpers import LiveServer, Words, answer_quiz, check_accessibility, create_learner, sign_in
+
+COURSE = "partnership-essentials"
+QUIZ = f"/courses/{COURSE}/final.quiz"
+
+
+def _start(page: Page, server: LiveServer, words: Words, email: str) -> None:
+    create_learner(server.app, email, words.language)
+    sign_in(page, server, words, email)
+    page.goto(f"{server.url}{QUIZ}")
+    page.get_by_role("button", name=words("Start the quiz")).click()
+
+
+def test_the_dialog_lists_what_is_unanswered_and_goes_back(
+    new_page: Callable[..., Page], live_server: LiveServer
+) -> None:
+    server, words = live_server, Words(live_server.app, "en")
+    page = new_page(locale="en-CA")
+    _start(page, server, words, "dialog@example.org")
+    page.get_by_label("From the start", exact=True).check()
+
+    page.get_by_role("button", name=words("Submit my answers")).click()
+
+    dialog = page.get_by_role("dialog", name=words("Submit your answers?"))
+    expect(dialog).to_contain_text(
+        words("Questions answered: %(answered)s of %(total)s.", answered=1, total=2)
+    )
+    missing = dialog.get_by_role("link", name=words("Question %(number)s", number=2))
+    expect(missing).to_have_attribute("href", "#question-2")
+    check_accessibility(page, "review-dialog-unanswered")
+    dialog.get_by_role("button", name=words("Go back to my answers")).click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_label("From the start", exact=True)).to_be_checked()
+    expect(page.locator(".quiz-score")).to_have_count(0)  # nothing was graded
+
+    # The page that a browser without JavaScript shows instead (axe needs a script to run):
+    # nothing was saved yet, so it warns that nothing is answered.
+    page.goto(f"{server.url}{QUIZ}/attempts/1/review")
+    expect(page.locator(".review-summary")).to_have_text(
+        words("Questions answered: %(answered)s of %(total)s.", answered=0, total=2)
+    )
+    check_accessibility(page, "review-page")
+
+
+def test_without_javascript_the_review_is_a_page(
+    new_page: Callable[..., Page], live_server: LiveServer
+) -> None:
+    server, words = live_server, Words(live_server.app, "fr")
+    quiz = server.catalog().courses[COURSE].quizzes["final"]
+    page = new_page(locale="fr-CA", javascript=False)
+    _start(page, server, words, "sans-script@example.org")
+    answer_quiz(page, quiz, "fr", words, correct=True)
+
+    page.get_by_role("button", name=words("Submit my answers")).click()
+
+    expect(page).to_have_url(f"{server.url}{QUIZ}/attempts/1/review")
+    expect(page.locator(".review-summary")).to_have_text(
+        words("Questions answered: %(answered)s of %(total)s.", answered=2, total=2)
+    )
+    page.get_by_role("button", name=words("Submit for grading")).click()
+    expect(page.locator(".quiz-score .verdict")).to_have_text(words("Passed"))
+
+
+def test_switching_language_mid_attempt_keeps_the_answers(
+    new_page: Callable[..., Page], live_server: LiveServer
+) -> None:
+    server, french, english = (
+        live_server,
+        Words(live_server.app, "fr"),
+        Words(live_server.app, "en"),
+    )
+    page = new_page(locale="fr-CA")
+    _start(page, server, french, "bilingue@example.org")
+    page.get_by_label("Dès le départ", exact=True).check()
+
+    page.get_by_role("button", name="English").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url(f"{server.url}{QUIZ}/attempts/1")
+    expect(page.get_by_label("From the start", exact=True)).to_be_checked()
+    check_accessibility(page, "attempt-after-language-switch")
+    expect(page.get_by_role("button", name=english("Submit my answers"))).to_be_visible()
