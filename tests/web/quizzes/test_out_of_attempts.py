@@ -4,12 +4,10 @@ dashboard say so, name who can help, and stop offering "Continue" back to the cl
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 
 from tests.web.conftest import MadeUser, MakeApp
 from tests.web.quiz_helpers import EVERY_TYPE, QUIZ_CONTENT, RIGHT, take, text_of
@@ -23,13 +21,6 @@ WRONG = {"answer-when-to-involve": "0"}
 @pytest.fixture
 def app(make_app: MakeApp) -> Flask:
     return make_app(content_dir=QUIZ_CONTENT, contact_email=CONTACT)
-
-
-@pytest.fixture
-def learner(make_user: Callable[..., MadeUser], login: Callable[..., TestResponse]) -> MadeUser:
-    user = make_user(email="learner@example.org", language="en")
-    login(user.email)
-    return user
 
 
 def fail_every_attempt(client: FlaskClient) -> None:

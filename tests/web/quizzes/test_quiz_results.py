@@ -30,20 +30,6 @@ from tests.web.quiz_helpers import (
     text_of,
 )
 
-
-@pytest.fixture
-def app(make_app: MakeApp) -> Flask:
-    return make_app(content_dir=QUIZ_CONTENT)
-
-
-@pytest.fixture
-def learner(make_user: Callable[..., MadeUser], login: Callable[..., TestResponse]) -> MadeUser:
-    """A learner reading in English, signed in on ``client``."""
-    user = make_user(email="learner@example.org", language="en")
-    login(user.email)
-    return user
-
-
 # show_answers ----------------------------------------------------------------------------
 
 

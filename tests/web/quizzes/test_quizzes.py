@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from werkzeug.test import TestResponse
 
 from lms.catalog import catalog_store
 from lms.db import get_session, utcnow
 from lms.learning.models import Enrolment, ItemCompletion
-from tests.web.conftest import MadeUser, MakeApp
+from tests.web.conftest import MadeUser
 from tests.web.helpers import csrf_token
 from tests.web.quiz_helpers import (
     AFTER_PASS,
@@ -23,7 +21,6 @@ from tests.web.quiz_helpers import (
     EVERY_TYPE,
     HIDDEN_BEFORE_SUBMIT,
     NEVER,
-    QUIZ_CONTENT,
     RIGHT,
     attempts,
     post,
@@ -33,20 +30,6 @@ from tests.web.quiz_helpers import (
     take,
     text_of,
 )
-
-
-@pytest.fixture
-def app(make_app: MakeApp) -> Flask:
-    return make_app(content_dir=QUIZ_CONTENT)
-
-
-@pytest.fixture
-def learner(make_user: Callable[..., MadeUser], login: Callable[..., TestResponse]) -> MadeUser:
-    """A learner reading in English, signed in on ``client``."""
-    user = make_user(email="learner@example.org", language="en")
-    login(user.email)
-    return user
-
 
 # Addresses and access --------------------------------------------------------------------
 

@@ -4,35 +4,20 @@ dialog on the attempt's page), and "Submit" or "Go back". Switching language kee
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
-from werkzeug.test import TestResponse
 
 from lms.accounts.models import User
 from lms.db import get_session
-from tests.web.conftest import MadeUser, MakeApp
-from tests.web.quiz_helpers import EVERY_TYPE, QUIZ_CONTENT, RIGHT, attempts, post, start, text_of
+from tests.web.conftest import MadeUser
+from tests.web.quiz_helpers import EVERY_TYPE, RIGHT, attempts, post, start, text_of
 
 ATTEMPT = f"{EVERY_TYPE}/attempts/1"
 REVIEW = f"{ATTEMPT}/review"
 SOME = {"answer-when-to-involve": "1", "answer-key-posture": "co-construction"}
 """Questions 1 and 4 of 5 answered."""
-
-
-@pytest.fixture
-def app(make_app: MakeApp) -> Flask:
-    return make_app(content_dir=QUIZ_CONTENT)
-
-
-@pytest.fixture
-def learner(make_user: Callable[..., MadeUser], login: Callable[..., TestResponse]) -> MadeUser:
-    user = make_user(email="learner@example.org", language="en")
-    login(user.email)
-    return user
 
 
 def review_form(page: str) -> list[tuple[str, str]]:
