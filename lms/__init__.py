@@ -52,11 +52,12 @@ def _error_pages() -> dict[type[errors.DomainError], errors.ErrorPage]:
     return {CourseLocked: locked_page}
 
 
-def _dashboard_panels() -> tuple[panels.DashboardPanel, ...]:
-    """What the features above learning add to the learner's dashboard, in order."""
-    from lms.certificates.views import dashboard_panel as certificates
+def _panels() -> tuple[list[panels.DashboardPanel], list[panels.CompletedCoursePanel]]:
+    """What the features above learning add to its pages: the dashboard, and what a learner
+    who completed a course is told (the course page, the quiz result that completed it)."""
+    from lms.certificates import views as certificates
 
-    return (certificates,)
+    return [certificates.dashboard_panel], [certificates.completed_course_panel]
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
@@ -101,7 +102,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     catalog.init_app(app, settings)
-    panels.init_app(app, _dashboard_panels())
+    panels.init_app(app, *_panels())
     # A feature's hooks (signing key, the receiver that issues certificates): imported here,
     # like the blueprints, so that features load with the app.
     from lms.certificates import issuing

@@ -10,9 +10,10 @@ from typing import Any
 from lms.certificates.artifacts import local_day, pdf_languages, verify_url
 from lms.certificates.models import Certificate
 from lms.certificates.renewal import Renewal, renewal_of, renewal_opens_at
-from lms.certificates.services import Standing, standing_of
-from lms.content import SUPPORTED_LANGUAGES
+from lms.certificates.services import Prospect, Standing, standing_of
+from lms.content import SUPPORTED_LANGUAGES, Catalog
 from lms.db import utcnow
+from lms.learning.pages import CourseLink, catalog_entry
 
 
 @dataclass(frozen=True)
@@ -179,3 +180,29 @@ def verification_json(
 
 def _every_language(values: Mapping[str, Any]) -> dict[str, str]:
     return {language: text_in(values, language).value for language in SUPPORTED_LANGUAGES}
+
+
+@dataclass(frozen=True)
+class ProspectEntry:
+    """A certificate requiring a course the learner completed, as its pages tell them of it."""
+
+    definition_id: str
+    title: Text
+    code: str | None
+    missing_courses: tuple[CourseLink, ...]
+    name_missing: bool
+
+
+def prospect_entry(prospect: Prospect, catalog: Catalog, language: str) -> ProspectEntry:
+    missing = tuple(
+        catalog_entry(catalog, course, language)
+        for course_id in prospect.missing_courses
+        if (course := catalog.course(course_id)) is not None
+    )
+    return ProspectEntry(
+        definition_id=prospect.definition.id,
+        title=text_in(prospect.definition.title.values, language),
+        code=prospect.code,
+        missing_courses=tuple(CourseLink(e.course_id, e.title, e.language) for e in missing),
+        name_missing=prospect.name_missing,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -16,9 +17,10 @@ from lms.audit.actions import AuditAction
 from lms.certificates import issuing, mails, outbox, queries
 from lms.certificates.codes import new_code
 from lms.certificates.models import Certificate, CertificatePdf, CertificateStatus
-from lms.content import Catalog
+from lms.content import Catalog, CertificateDefinition
 from lms.db import utcnow
 from lms.errors import DomainError
+from lms.learning import queries as learning
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -293,3 +295,35 @@ def _change_if_active(session: Session, certificate: Certificate, **values: Any)
         _require_active(certificate)
         raise CertificateAlreadyRevoked
     session.refresh(certificate)
+
+
+@dataclass(frozen=True)
+class Prospect:
+    """A certificate requiring a course, as its learner stands toward it."""
+
+    definition: CertificateDefinition
+    code: str | None
+    """The learner's valid certificate of it; None while they have none."""
+    missing_courses: tuple[str, ...]
+    """Required courses not completed yet, in the definition's order."""
+    name_missing: bool
+    """The learner has no name for certificates, which a certificate prints."""
+
+
+def prospects(session: Session, user: User, catalog: Catalog, course_id: str) -> list[Prospect]:
+    """Each certificate of ``catalog`` requiring ``course_id``, as ``user`` stands toward it:
+    what a learner who completes the course is told (their certificate, or what it still needs)."""
+    completed = learning.completed_enrolments(session, user)
+    found = []
+    for definition in catalog.certificates_requiring(course_id):
+        latest = queries.latest_certificate(session, user.id, definition.id)
+        valid = latest is not None and standing_of(latest) is Standing.VALID
+        found.append(
+            Prospect(
+                definition=definition,
+                code=latest.code if valid and latest is not None else None,
+                missing_courses=tuple(c for c in definition.requires if c not in completed),
+                name_missing=not (user.certificate_name or "").strip(),
+            )
+        )
+    return found

@@ -62,6 +62,19 @@ def dashboard_panel(user: User) -> Markup:
     return Markup(render_template("certificates/_dashboard.html", certificates=entries))
 
 
+def completed_course_panel(user: User, course_id: str) -> Markup:
+    """What ``user``, who completed ``course_id``, is told of the certificates requiring it:
+    theirs, ready, or what each still needs (see ``lms.panels``)."""
+    catalog, language = current_catalog(), current_language()
+    found = services.prospects(get_session(), user, catalog, course_id)
+    return Markup(
+        render_template(
+            "certificates/_completed_course.html",
+            prospects=[pages.prospect_entry(p, catalog, language) for p in found],
+        )
+    )
+
+
 @blueprint.get("/certificates")
 @login_required
 def index() -> ResponseReturnValue:

@@ -17,7 +17,7 @@ from lms.i18n import LANGUAGE_NAMES, current_language
 from lms.learning import pages, progress, services
 from lms.learning.forms import CompleteLessonForm
 from lms.learning.progress import ItemProgress, ItemState
-from lms.panels import dashboard_panels
+from lms.panels import completed_course_panels, dashboard_panels
 
 blueprint = Blueprint("learning", __name__, template_folder="templates")
 
@@ -96,6 +96,9 @@ def course(course_id: str) -> ResponseReturnValue:
         sections=pages.outline(course, language, learner_progress),
         first_item=next(course.items()),  # the loader refuses a course with an empty outline
         completed_at=completed_at,
+        panels=(
+            completed_course_panels(signed_in_user(), course.id) if completed_at is not None else []
+        ),
     )
 
 

@@ -16,6 +16,8 @@ from lms.catalog import current_catalog
 from lms.db import get_session, run_in_transaction
 from lms.i18n import current_language, remember_language, switch_requested
 from lms.learning import pages
+from lms.learning import services as learning
+from lms.panels import completed_course_panels
 from lms.quizzes import services
 
 blueprint = Blueprint("quizzes", __name__, template_folder="../templates")
@@ -70,7 +72,19 @@ def attempt(course_id: str, item: str, number: int) -> ResponseReturnValue:
     page = services.attempt_page(get_session(), signed_in_user(), ref, number, current_language())
     if isinstance(page, services.AttemptForm):
         return render_template("quizzes/attempt.html", **_page(ref), attempt=page)
-    return render_template("quizzes/result.html", **_page(ref), result=page)
+    standing, completed_at = learning.course_standing(get_session(), signed_in_user(), ref.course)
+    return render_template(
+        "quizzes/result.html",
+        **_page(ref),
+        result=page,
+        next_item=standing.item(standing.next_item),
+        # After the pass that completed the course: its certificate, or what that still needs.
+        panels=(
+            completed_course_panels(signed_in_user(), ref.course.id)
+            if page.passed and completed_at is not None
+            else []
+        ),
+    )
 
 
 @blueprint.get(f"{ATTEMPT_URL}/review")
