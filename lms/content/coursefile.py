@@ -22,6 +22,8 @@ class CourseHeader:
     prerequisites: tuple[tuple[str, Place], ...]
     sections: list[RawSection]
     outline_place: Place
+    order: tuple[int, Place] | None = None
+    """The course's place in the catalogue's recommended order, where ``order:`` says."""
 
 
 def read_header(node: Node, report: Report) -> CourseHeader | None:
@@ -31,7 +33,7 @@ def read_header(node: Node, report: Report) -> CourseHeader | None:
         node,
         "course",
         required=["id", "title", "languages", "outline"],
-        optional=["summary", "estimated_minutes", "prerequisites"],
+        optional=["summary", "estimated_minutes", "prerequisites", "order"],
     )
     if values is None:
         return None
@@ -50,6 +52,10 @@ def read_header(node: Node, report: Report) -> CourseHeader | None:
             prerequisite = reader.identifier(item, "prerequisite")
             if prerequisite is not None:
                 prerequisites.append((prerequisite, report.place_of(item)))
+    order = None
+    if "order" in values:
+        place = reader.integer(values["order"], "'order'", minimum=1)
+        order = (place, report.place_of(values["order"])) if place is not None else None
     outline_node = values.get("outline", node)
     return CourseHeader(
         course_id,
@@ -61,6 +67,7 @@ def read_header(node: Node, report: Report) -> CourseHeader | None:
         tuple(prerequisites),
         _read_sections(values.get("outline"), reader, languages),
         report.place_of(outline_node),
+        order,
     )
 
 

@@ -47,6 +47,7 @@ class CourseLoad:
     declared_id: str | None = None
     id_place: Place | None = None
     prerequisites: tuple[tuple[str, Place], ...] = ()
+    order: tuple[int, Place] | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def load_course(folder: Path, cache: LessonCache | None = None) -> CourseLoad:
         declared_id=header.course_id,
         id_place=header.id_place,
         prerequisites=header.prerequisites,
+        order=header.order,
     )
     lesson_files = _lesson_files(folder, header.languages[0])
     quiz_files = {
@@ -181,6 +183,7 @@ class _ItemReader:
             assets=frozenset(self.targets.used_assets),
             folder=folder,
             version=content_hash(self.files, folder),
+            order=header.order[0] if header.order is not None else None,
         )
 
     def _lesson(self, stem: str, reports: list[Report]) -> Lesson | None:

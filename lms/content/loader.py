@@ -91,7 +91,9 @@ def assemble(
             served[course.id] = course
     known = cross.declared if cross.complete else None
     definitions = _definitions(certificates, known, problems)
-    catalog = Catalog(root, MappingProxyType(served), MappingProxyType(definitions))
+    catalog = Catalog(
+        root, MappingProxyType(_recommended_order(served)), MappingProxyType(definitions)
+    )
     ordered = sorted(problems, key=lambda p: (str(p.path), p.line, p.column or 0))
     return ContentLoad(catalog, tuple(ordered))
 
@@ -125,6 +127,32 @@ class _CrossChecks:
                         load, place, f"unknown prerequisite '{prerequisite}': no course has this id"
                     )
         self._check_cycles()
+        self._check_order()
+
+    def _check_order(self) -> None:
+        """Warnings only: an order that is odd still serves every course."""
+        placed = {cid: load.order for cid, load in self.owners.items() if load.order}
+        first_with: dict[int, str] = {}
+        for course_id, (rank, place) in placed.items():
+            other = first_with.setdefault(rank, course_id)
+            if other != course_id:
+                self._warning(
+                    self.owners[course_id], place, f"order {rank} is also course '{other}'s"
+                )
+            for prerequisite, _where in self.owners[course_id].prerequisites:
+                before = placed.get(prerequisite)
+                if before is not None and before[0] > rank:
+                    self._warning(
+                        self.owners[course_id],
+                        place,
+                        f"order {rank} puts this course before its prerequisite "
+                        f"'{prerequisite}' (order {before[0]})",
+                    )
+
+    def _warning(self, load: CourseLoad, place: tuple[int, int | None], message: str) -> None:
+        report = Report(load.course_file)
+        report.warning(place, message)
+        self.problems.extend(report.problems)
 
     def _error(self, load: CourseLoad, place: tuple[int, int | None] | None, message: str) -> None:
         report = Report(load.course_file)
@@ -141,6 +169,12 @@ class _CrossChecks:
                 following = cycle[(index + 1) % len(cycle)]
                 place = next(pl for p, pl in load.prerequisites if p == following)
                 self._error(load, place, f"prerequisite cycle: {path}")
+
+
+def _recommended_order(courses: dict[str, Course]) -> dict[str, Course]:
+    """``courses`` (in folder order) sorted by their ``order``; those without one last."""
+    ranked = sorted(courses.values(), key=lambda c: (c.order is None, c.order or 0))
+    return {course.id: course for course in ranked}
 
 
 def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:

@@ -141,6 +141,8 @@ class Course:
     folder: Path
     version: str
     """SHA-256 of the course folder's files: changes whenever any file changes."""
+    order: int | None = None
+    """Its place in the catalogue's recommended order (``order:``); None: after those placed."""
 
     @property
     def default_language(self) -> str:
@@ -197,7 +199,7 @@ class Catalog:
 
     root: Path
     courses: Mapping[str, Course]
-    """By id, in catalogue order."""
+    """By id, in the recommended order: by ``order``, then those without one by folder name."""
     certificates: Mapping[str, CertificateDefinition]
 
     def course(self, course_id: str) -> Course | None:

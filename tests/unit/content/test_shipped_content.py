@@ -24,6 +24,16 @@ def test_shipped_content_has_no_error_and_no_warning(shipped: Catalog) -> None:
     assert set(shipped.courses) == set(COURSE_IDS)
 
 
+def test_the_catalogue_recommends_module_101_first(shipped: Catalog) -> None:
+    """The path the content brief recommends: the basics, then research, then the two others."""
+    assert list(shipped.courses) == [
+        "por-101",
+        "por-201",
+        "engagement-evaluation",
+        "quality-improvement",
+    ]
+
+
 @pytest.mark.parametrize("course_id", COURSE_IDS)
 def test_course_shape(shipped: Catalog, course_id: str) -> None:
     course = shipped.courses[course_id]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.unit.content.conftest import COURSE_YAML, QUIZ_YAML
+import pytest
+
+from lms.content import load_content
+from tests.unit.content.conftest import COURSE_YAML, QUIZ_YAML, MakeRoot
 
 Check = Callable[..., list[str]]
 
@@ -284,6 +287,64 @@ def test_prerequisite_cycle(check: Check) -> None:
 def test_a_course_that_requires_itself(check: Check) -> None:
     course = COURSE_YAML.replace("prerequisites: []", "prerequisites: [demo]")
     assert check({COURSE: course}) == [f"{COURSE}:6:17: error: prerequisite cycle: demo -> demo"]
+
+
+def _second_course(**changes: str) -> dict[str, str | bytes | None]:
+    """Files of a course ``other`` beside ``demo``; ``changes`` replace text in its course.yaml."""
+    other = COURSE_YAML.replace("id: demo", "id: other")
+    for old, new in changes.items():
+        other = other.replace(old, new)
+    return {
+        "courses/other/course.yaml": other,
+        "courses/other/welcome.md": "---\ntitle: W\n---\nHi\n",
+        "courses/other/welcome.fr.md": "---\ntitle: B\n---\nSalut\n",
+        "courses/other/final.quiz.yaml": QUIZ_YAML,
+    }
+
+
+def test_the_catalogue_follows_the_courses_order_not_their_folders(make_root: MakeRoot) -> None:
+    # "demo" comes first by folder name; order: puts "other" first.
+    root = make_root(
+        {
+            COURSE: COURSE_YAML.replace("prerequisites: []", "order: 2\nprerequisites: []"),
+            **_second_course(**{"prerequisites: []": "order: 1\nprerequisites: []"}),
+        }
+    )
+    load = load_content(root)
+    assert list(load.catalog.courses) == ["other", "demo"]
+    assert not load.problems
+
+
+def test_a_course_without_order_comes_after_those_placed(make_root: MakeRoot) -> None:
+    root = make_root(_second_course(**{"prerequisites: []": "order: 1\nprerequisites: []"}))
+    assert list(load_content(root).catalog.courses) == ["other", "demo"]
+
+
+@pytest.mark.parametrize(
+    ("order", "message"),
+    [
+        ("0", "'order' must be at least 1, not 0"),
+        ("first", "'order' must be a whole number, not text"),
+    ],
+)
+def test_a_bad_order_is_an_error_with_its_place(check: Check, order: str, message: str) -> None:
+    course = COURSE_YAML.replace("prerequisites: []", f"order: {order}\nprerequisites: []")
+    assert check({COURSE: course}) == [f"{COURSE}:6:8: error: {message}"]
+
+
+def test_an_order_shared_or_before_a_prerequisite_is_a_warning(check: Check) -> None:
+    files = {
+        COURSE: COURSE_YAML.replace("prerequisites: []", "order: 1\nprerequisites: []"),
+        **_second_course(**{"prerequisites: []": "order: 1\nprerequisites: [demo]"}),
+    }
+    assert check(files) == [
+        "courses/other/course.yaml:6:8: warning: order 1 is also course 'demo's",
+    ]
+    files[COURSE] = COURSE_YAML.replace("prerequisites: []", "order: 2\nprerequisites: []")
+    assert check(files) == [
+        "courses/other/course.yaml:6:8: warning: order 1 puts this course before its "
+        "prerequisite 'demo' (order 2)",
+    ]
 
 
 def test_certificate_requiring_an_unknown_course(check: Check) -> None:
