@@ -52,12 +52,18 @@ def _error_pages() -> dict[type[errors.DomainError], errors.ErrorPage]:
     return {CourseLocked: locked_page}
 
 
-def _panels() -> tuple[list[panels.DashboardPanel], list[panels.CompletedCoursePanel]]:
-    """What the features above learning add to its pages: the dashboard, and what a learner
-    who completed a course is told (the course page, the quiz result that completed it)."""
+def _panels() -> dict[str, Any]:
+    """What the features above learning add to its pages: the dashboard (their program at
+    the top, their certificates at the bottom), and what a learner who completed a course is
+    told (on the course page, and the result of the quiz that completed it)."""
     from lms.certificates import views as certificates
+    from lms.cohorts import views as cohorts
 
-    return [certificates.dashboard_panel], [certificates.completed_course_panel]
+    return {
+        "dashboard_top": [cohorts.program_panel],
+        "dashboard_bottom": [certificates.dashboard_panel],
+        "completed_course": [certificates.completed_course_panel],
+    }
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
@@ -102,7 +108,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     catalog.init_app(app, settings)
-    panels.init_app(app, *_panels())
+    panels.init_app(app, **_panels())
     # A feature's hooks (signing key, the receiver that issues certificates): imported here,
     # like the blueprints, so that features load with the app.
     from lms.certificates import issuing

@@ -23,6 +23,7 @@ from lms.config import current_settings
 from lms.content import Catalog, CertificateDefinition, Localized
 from lms.mail import external_url
 
+
 @dataclass(frozen=True)
 class Statement:
     """What one certificate states, frozen at issue: the input of its PDFs and its badge."""

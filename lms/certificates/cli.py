@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from lms.accounts import queries as accounts
 from lms.catalog import current_catalog
@@ -133,7 +132,9 @@ def issue_due() -> None:
     session = get_session()
     catalog = current_catalog()
     issued = 0
-    for user in accounts.users_by_id(session, learning.learners_with_a_completed_course(session)).values():
+    for user in accounts.users_by_id(
+        session, learning.learners_with_a_completed_course(session)
+    ).values():
         issued += len(issuing.issue_due_certificates(session, user, catalog))
         session.commit()  # one learner at a time: their mail leaves once theirs is saved
     wait_for_mail()

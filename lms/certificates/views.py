@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import io
+from typing import TYPE_CHECKING
 
 from flask import (
     Blueprint,
@@ -19,10 +18,10 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import login_required
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -37,6 +36,7 @@ from lms.db import get_session, run_in_transaction
 from lms.extensions import limiter
 from lms.i18n import current_language
 from lms.mail import external_url
+from lms.panels import render_panel
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -56,10 +56,8 @@ JWKS_MAX_AGE = 3600
 def dashboard_panel(user: User) -> Markup:
     """The learner's certificates, as the dashboard's panel (see ``lms.panels``)."""
     found = queries.certificates_of(get_session(), user)
-    entries = pages.entries(
-        found, current_language(), current_settings().certificate_renewal_days
-    )
-    return Markup(render_template("certificates/_dashboard.html", certificates=entries))
+    entries = pages.entries(found, current_language(), current_settings().certificate_renewal_days)
+    return render_panel("certificates/_dashboard.html", certificates=entries)
 
 
 def completed_course_panel(user: User, course_id: str) -> Markup:
@@ -67,11 +65,9 @@ def completed_course_panel(user: User, course_id: str) -> Markup:
     theirs, ready, or what each still needs (see ``lms.panels``)."""
     catalog, language = current_catalog(), current_language()
     found = services.prospects(get_session(), user, catalog, course_id)
-    return Markup(
-        render_template(
-            "certificates/_completed_course.html",
-            prospects=[pages.prospect_entry(p, catalog, language) for p in found],
-        )
+    return render_panel(
+        "certificates/_completed_course.html",
+        prospects=[pages.prospect_entry(p, catalog, language) for p in found],
     )
 
 

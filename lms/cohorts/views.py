@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from markupsafe import Markup
 
 from lms.accounts.access import STAFF_ROLES, restrict, signed_in_user
 from lms.accounts.categories import FrqSector
 from lms.catalog import current_catalog
-from lms.cohorts import dashboard, queries, services, wording
+from lms.cohorts import dashboard, pages, queries, services, wording
 from lms.cohorts.chart import completion_chart
 from lms.cohorts.dashboard import ReportQuery
 from lms.cohorts.forms import MAX_ROSTER_BYTES, CohortForm, RosterForm
@@ -22,9 +24,15 @@ from lms.config import current_settings
 from lms.db import get_session, run_in_transaction, utcnow
 from lms.forms import ConfirmForm
 from lms.i18n import current_language
+from lms.learning import queries as learning_queries
+from lms.learning import services as learning
 from lms.mail import send_mail, send_mail_soon
 from lms.pagination import page_numbers
+from lms.panels import render_panel
 from lms.periods import local_date
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
 
 blueprint = Blueprint("cohorts", __name__, url_prefix="/staff", template_folder="templates")
 restrict(blueprint, STAFF_ROLES)
@@ -37,6 +45,19 @@ for function in (
     wording.sector_label,
 ):
     blueprint.add_app_template_global(function)
+
+
+def program_panel(user: User) -> Markup:
+    """The programs (cohorts) ``user`` belongs to, atop their dashboard (see ``lms.panels``):
+    not a staff page, though this blueprint's pages are."""
+    session, catalog, language = get_session(), current_catalog(), current_language()
+    memberships = queries.memberships_of(session, user)
+    if not memberships:
+        return Markup()
+    progress = learning.progress_by_course(session, user, catalog)
+    completed = learning_queries.completed_courses(session, user, list(catalog.courses))
+    programs = [pages.program(m, catalog, language, completed, progress) for m in memberships]
+    return render_panel("cohorts/_program.html", programs=programs)
 
 
 @blueprint.get("/")

@@ -109,6 +109,26 @@ def catalog_entries(
     )
 
 
+@dataclass(frozen=True)
+class ProgramOffer:
+    """A certificate that several courses lead to (a program's), as the home page offers it."""
+
+    title: str
+    courses: tuple[CourseLink, ...]
+
+
+def program_offers(catalog: Catalog, language: str) -> tuple[ProgramOffer, ...]:
+    """The certificates of ``catalog`` that require several courses, in ``language``."""
+    return tuple(
+        ProgramOffer(
+            definition.title.get(language),
+            tuple(_course_link(catalog, course_id, language) for course_id in definition.requires),
+        )
+        for definition in catalog.certificates.values()
+        if len(definition.requires) > 1
+    )
+
+
 def outline(
     course: Course, language: str, progress: CourseProgress | None = None
 ) -> tuple[SectionEntry, ...]:

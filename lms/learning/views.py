@@ -66,7 +66,16 @@ def locked_page(error: services.CourseLocked) -> ResponseReturnValue:
 
 @blueprint.get("/")
 def index() -> ResponseReturnValue:
-    return redirect(url_for("learning.catalog"))
+    """The offer, to a visitor: the courses, for whom, the path, the program certificate. A
+    signed-in learner has it all on their dashboard."""
+    if current_user.is_authenticated:
+        return redirect(url_for("learning.dashboard"))
+    catalog, language = current_catalog(), current_language()
+    return render_template(
+        "learning/home.html",
+        entries=pages.catalog_entries(catalog, language),
+        programs=pages.program_offers(catalog, language),
+    )
 
 
 @blueprint.get("/courses")
@@ -156,4 +165,5 @@ def asset(course_id: str, path: str) -> ResponseReturnValue:
 def dashboard() -> ResponseReturnValue:
     user = signed_in_user()
     board = services.dashboard(get_session(), user, current_catalog(), current_language())
-    return render_template("learning/dashboard.html", board=board, panels=dashboard_panels(user))
+    top, bottom = dashboard_panels(user)
+    return render_template("learning/dashboard.html", board=board, top=top, bottom=bottom)

@@ -114,11 +114,14 @@ def test_learner_journey(
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Sign in"))
     journey.check("confirmed")
 
-    # Sign in: the catalogue follows.
+    # Sign in: the dashboard follows, which leads a newcomer to the catalogue.
     page.get_by_label(t("Email address")).fill(email)
     page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
     journey.button("Sign in")
     journey.flash("You are signed in.")
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Dashboard"))
+    journey.check("dashboard-empty")
+    page.get_by_role("link", name=t("Choose a course")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Courses"))
     journey.check("catalogue")
 

@@ -72,7 +72,11 @@ def test_keyboard_only(new_page: Callable[..., Page], live_server: LiveServer) -
     page.keyboard.press("Enter")
     expect(page.locator(".flashes")).to_contain_text(words("You are signed in."))
 
-    # A course's first lesson, opened and marked complete with Tab and Enter.
+    # From the dashboard to the catalogue, then a course's first lesson, opened and marked
+    # complete, with Tab and Enter.
+    choose = page.get_by_role("link", name=words("Choose a course"))
+    tab_to(page, choose)
+    page.keyboard.press("Enter")
     course = live_server.catalog().courses["partnership-essentials"]
     start = page.get_by_role("link", name=course.title.get("fr"))
     tab_to(page, start)

@@ -32,7 +32,11 @@ def test_main_pages_fit_a_phone(new_page: Callable[..., Page], live_server: Live
     server, words = live_server, Words(live_server.app, "fr")
     course = server.catalog().courses["partnership-essentials"]
     page = new_page(locale="fr-CA", **PHONE)
-    for name, path in [("sign-up", "/accounts/sign-up"), ("sign-in", "/accounts/sign-in")]:
+    for name, path in [
+        ("home", "/"),
+        ("sign-up", "/accounts/sign-up"),
+        ("sign-in", "/accounts/sign-in"),
+    ]:
         page.goto(f"{server.url}{path}")
         _fits(page, name)
     page.get_by_role("button", name=words("Sign in")).click()

@@ -111,7 +111,7 @@ def _sign_in_again(user: User) -> None:
 @reads_before_writing
 def sign_in() -> ResponseReturnValue:
     form = SignInForm()
-    home = url_for("learning.catalog")
+    home = url_for("learning.dashboard")  # where a learner's program and courses are
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), home))
     if request.method == "GET":

@@ -25,8 +25,8 @@ def test_sign_in_and_out(
 
     response = login(user.email, user.password)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/courses"
-    page = client.get("/courses").get_data(as_text=True)
+    assert response.headers["Location"] == "/dashboard"  # their program and courses
+    page = client.get("/dashboard").get_data(as_text=True)
     assert "Connexion réussie." in page
     assert "Se déconnecter" in page
 
@@ -67,7 +67,7 @@ def test_sign_in_returns_to_a_local_next_page_only(
     user = make_user()
     data = {"email": user.email, "password": user.password, "next": "https://evil.example/"}
     response = submit_form(client, "/accounts/sign-in", data)
-    assert response.headers["Location"] == "/courses"
+    assert response.headers["Location"] == "/dashboard"
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,6 @@ from lms.certificates.badges import load_signing_key
 from lms.cli import cli
 from lms.config import ConfigurationError
 from lms.db import database
-
 from tests.web.certificate_helpers import CERTIFICATE_CONTENT, PROGRAM, RENEWABLE
 from tests.web.conftest import MakeApp
 

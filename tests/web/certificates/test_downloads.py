@@ -23,7 +23,6 @@ from pypdf import PdfReader
 
 from lms.certificates.models import CertificateStatus
 from tests.support.databases import Databases
-
 from tests.web.certificate_helpers import (
     CERTIFICATE_CONTENT,
     NAME,

@@ -16,7 +16,6 @@ from lms.cli import cli
 from lms.db import get_session, utcnow
 from lms.learning.models import Enrolment, ItemCompletion
 from tests.support.smtp import Mailbox, links_in, path_of
-
 from tests.web.certificate_helpers import (
     CERTIFICATE_CONTENT,
     PART,

@@ -22,7 +22,6 @@ from lms.learning import services as learning
 from lms.mail import Mail
 from tests.support.databases import Databases
 from tests.support.smtp import Mailbox, links_in, path_of, text_of
-
 from tests.web.certificate_helpers import (
     CERTIFICATE_CONTENT,
     NAME,

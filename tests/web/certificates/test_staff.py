@@ -20,7 +20,6 @@ from lms.certificates import queries, services
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.db import database, get_session
 from tests.support.smtp import Mailbox
-
 from tests.web.certificate_helpers import (
     CERTIFICATE_CONTENT,
     RENEWABLE,
@@ -95,7 +94,9 @@ def test_revoking_is_refused_twice_without_a_reason_or_to_a_learner(app: Flask, 
         with pytest.raises(services.CertificateAlreadyRevoked):
             services.revoke_certificate(it.session, it.certificate, reason="Again.", actor=it.actor)
         with pytest.raises(services.CertificateRevokedCannotBeReissued):
-            services.reissue_certificate(it.session, it.certificate, actor=it.actor, catalog=current_catalog())
+            services.reissue_certificate(
+                it.session, it.certificate, actor=it.actor, catalog=current_catalog()
+            )
 
 
 def test_a_revocation_resting_on_a_stale_read_is_refused(app: Flask, code: str) -> None:
@@ -127,7 +128,9 @@ def test_reissuing_prints_the_current_name_under_a_new_code(
         learner.certificate_name = "Léa Tremblay"
         session.commit()
     with acting(app, code) as it:
-        replacement = services.reissue_certificate(it.session, it.certificate, actor=it.actor, catalog=current_catalog())
+        replacement = services.reissue_certificate(
+            it.session, it.certificate, actor=it.actor, catalog=current_catalog()
+        )
         assert replacement.code != code
         it.session.commit()
 
@@ -160,10 +163,14 @@ def test_reissuing_is_refused_for_a_superseded_certificate_or_a_gone_definition(
         gone = replace(current_catalog(), certificates={})
         with pytest.raises(services.CertificateDefinitionGone):
             services.reissue_certificate(it.session, it.certificate, actor=it.actor, catalog=gone)
-        services.reissue_certificate(it.session, it.certificate, actor=it.actor, catalog=current_catalog())
+        services.reissue_certificate(
+            it.session, it.certificate, actor=it.actor, catalog=current_catalog()
+        )
         it.session.commit()
         with pytest.raises(services.CertificateAlreadySuperseded):
-            services.reissue_certificate(it.session, it.certificate, actor=it.actor, catalog=current_catalog())
+            services.reissue_certificate(
+                it.session, it.certificate, actor=it.actor, catalog=current_catalog()
+            )
         with pytest.raises(services.CertificateAlreadySuperseded):
             services.revoke_certificate(it.session, it.certificate, reason="x", actor=it.actor)
 

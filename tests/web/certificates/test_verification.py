@@ -16,7 +16,6 @@ from lms.catalog import current_catalog
 from lms.certificates import queries, services
 from lms.certificates.models import Certificate
 from lms.db import get_session, utcnow
-
 from tests.web.certificate_helpers import (
     CERTIFICATE_CONTENT,
     NAME,
@@ -100,7 +99,9 @@ def act_as_staff(app: Flask, code: str, action: str) -> str | None:
                 session, found, reason="Plagiarised quiz answers.", actor=actor
             )
         else:
-            replacement = services.reissue_certificate(session, found, actor=actor, catalog=current_catalog())
+            replacement = services.reissue_certificate(
+                session, found, actor=actor, catalog=current_catalog()
+            )
         new_code = replacement.code if replacement is not None else None
         session.commit()
         return new_code

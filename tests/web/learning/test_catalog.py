@@ -15,7 +15,8 @@ from werkzeug.test import TestResponse
 from lms.accounts.models import User
 from lms.catalog import catalog_store
 from lms.db import get_session
-from tests.web.conftest import FIXTURE_CONTENT, MakeApp
+from tests.web.certificate_helpers import CERTIFICATE_CONTENT
+from tests.web.conftest import FIXTURE_CONTENT, MadeUser, MakeApp
 from tests.web.helpers import submit_form
 
 TITLE_FR = "L’essentiel du partenariat patient"
@@ -28,10 +29,35 @@ def html_lang(response: TestResponse) -> str:
     return found.group(1)
 
 
-def test_root_redirects_to_the_catalogue(client: FlaskClient) -> None:
+def test_the_home_page_presents_the_offer_to_a_visitor(make_app: MakeApp) -> None:
+    client = make_app(content_dir=CERTIFICATE_CONTENT).test_client()
+
+    response = client.get("/", headers={"Accept-Language": "en"})
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert response.content_type == "text/html; charset=utf-8"
+    assert '<a class="button" href="/accounts/sign-up">Create my account</a>' in page
+    assert "For whom" in page
+    path = page[page.index("The recommended path") : page.index("A program certificate")]
+    assert '<a href="/courses/renewable">Partnership refresher</a>' in path
+    assert '<a href="/courses/program-part">Program part two</a>' in path
+    # The certificate that several courses lead to: the FRQ fellows' program.
+    program = page[page.index("A program certificate for FRQ fellows") :]
+    assert "“Complementary training in patient-oriented research”" in program
+    assert '<li><a href="/courses/renewable">Partnership refresher</a></li>' in program
+    assert 'href="/verify"' in page
+
+
+def test_the_home_page_sends_a_signed_in_learner_to_their_dashboard(
+    client: FlaskClient, make_user: Callable[..., MadeUser], login: Callable[..., TestResponse]
+) -> None:
+    login(make_user().email)
+
     response = client.get("/")
+
     assert response.status_code == 302
-    assert response.headers["Location"] == "/courses"
+    assert response.headers["Location"] == "/dashboard"
 
 
 def test_catalogue_is_in_french_by_default(client: FlaskClient) -> None:
