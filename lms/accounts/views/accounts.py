@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask import session as flask_session
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -47,6 +48,8 @@ blueprint = Blueprint("accounts", __name__, template_folder="../templates")
 SIGN_IN_PER_IP = "20 per minute"
 SIGN_IN_FAILURES_PER_EMAIL = "5 per 15 minutes"
 SIGN_UP_PER_IP = "30 per hour"
+MAILED_TO = "mailed_to"
+"""The session key of the address a sign-up's mail went to, which "check your email" names."""
 PASSWORD_CHANGE_FAILURES_PER_USER = "5 per 15 minutes"  # noqa: S105 (a rate, not a secret)
 """Wrong current passwords: a session left open must not let someone guess the password."""
 
@@ -183,6 +186,8 @@ def sign_up() -> ResponseReturnValue:
         if mail is not None:
             send_mail_soon(mail)
         # The same answer, as fast, whether the address was new or not (see services.sign_up).
+        # The address goes along in the session, never in the URL, which logs would keep.
+        flask_session[MAILED_TO] = form.email.data or ""
         return redirect(url_for("accounts.check_email"))
     status = 400 if form.errors else 200
     return render_template("accounts/sign_up.html", form=form), status
@@ -200,7 +205,7 @@ def _sign_up_in(form: SignUpForm, language: str) -> ResponseReturnValue:
 
 @blueprint.get("/accounts/sign-up/check-email")
 def check_email() -> ResponseReturnValue:
-    return render_template("accounts/check_email.html")
+    return render_template("accounts/check_email.html", address=flask_session.get(MAILED_TO))
 
 
 def _render_profile(

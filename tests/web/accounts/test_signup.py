@@ -223,9 +223,11 @@ def test_a_taken_email_gets_the_same_answer_and_its_owner_a_note(
         new.headers["Location"],
     )
     assert taken.get_data() == new.get_data()
-    # The pages differ only by each browser's own CSRF token.
-    assert without_tokens(client.get(taken.headers["Location"])) == without_tokens(
-        other.get(new.headers["Location"])
+    # The pages differ only by each browser's own CSRF token, and the address each one typed.
+    taken_page = without_tokens(client.get(taken.headers["Location"]))
+    new_page = without_tokens(other.get(new.headers["Location"]))
+    assert taken_page.replace("Taken@example.org", "ADDRESS") == new_page.replace(
+        "new@example.org", "ADDRESS"
     )
     assert user_count(app) == 2
     assert stored_user(app, "taken@example.org").certificate_name is None
@@ -442,3 +444,15 @@ def test_switching_language_is_not_counted_as_a_sign_up(client: FlaskClient) -> 
     for _ in range(35):  # more than the 30 sign-ups an address may try in an hour
         response = post_form(client, "/accounts/sign-up", sign_up_data(switch_language="en"))
         assert response.status_code == 200
+
+
+def test_check_your_email_names_the_address_the_link_went_to(client: FlaskClient) -> None:
+    response = sign_up(client, "grace@example.org")
+
+    assert "grace@example.org" not in response.headers["Location"]  # URLs end up in logs
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Un message est en route vers grace@example.org" in page
+    assert 'href="/accounts/sign-up"' in page
+
+    elsewhere = client.application.test_client().get("/accounts/sign-up/check-email")
+    assert "grace@example.org" not in elsewhere.get_data(as_text=True)
