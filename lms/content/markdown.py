@@ -31,6 +31,7 @@ _CALLOUT_LABELS = {
 }
 _ENDONYMS = {"en": "English", "fr": "Français"}
 _VIDEO_FALLBACK = {"en": "Download the video", "fr": "Télécharger la vidéo"}
+_TABLE_LABEL = {"en": "Table {number}", "fr": "Tableau {number}"}
 _CONTAINER_LINE = re.compile(r"^ {0,3}:{3,}\s*(\S+)")
 
 
@@ -65,14 +66,43 @@ def _render_video(
     )
 
 
+def _render_table(
+    self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    """A table inside a region that scrolls sideways on a narrow screen, so that its words
+    wrap at spaces only; focusable and named, so that a keyboard can scroll it too."""
+    if tokens[idx].nesting == -1:
+        return "</table>\n</div>\n"
+    env["tables"] = env.get("tables", 0) + 1
+    label = _TABLE_LABEL.get(env.get("language", "en"), _TABLE_LABEL["en"])
+    name = escapeHtml(label.format(number=env["tables"]))
+    return f'<div class="table-scroll" role="region" tabindex="0" aria-label="{name}">\n<table>\n'
+
+
+def _render_image(
+    self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    """A figure that opens full size on a tap or click: on a phone it shrinks to the column,
+    and its own page lets the reader zoom into it. Inside an author's link, it stays theirs."""
+    image = str(self.image(tokens, idx, options, env))
+    opened = sum(t.nesting for t in tokens[:idx] if t.type in ("link_open", "link_close"))
+    if opened > 0:
+        return image
+    src = escapeHtml(str(tokens[idx].attrGet("src")))
+    return f'<a class="figure-link" href="{src}">{image}</a>'
+
+
 def _build_parser() -> MarkdownIt:
     # html=False: raw HTML in a lesson is shown as text, never passed through.
     md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
     footnote_plugin(md)
-    anchors_plugin(md, min_level=1, max_level=3)
+    anchors_plugin(md, min_level=1, max_level=6)
     for name in CALLOUTS:
         container_plugin(md, name=name, render=_callout_renderer(name))
     md.add_render_rule("video", _render_video)
+    md.add_render_rule("image", _render_image)
+    md.add_render_rule("table_open", _render_table)
+    md.add_render_rule("table_close", _render_table)
     return md
 
 
@@ -104,13 +134,9 @@ class MarkdownRenderer:
         lines = text.splitlines()
         _check_callouts(lines, report, first_line)
         tokens = _PARSER.parse(text, env)
+        _nest_headings(tokens)
         for token in tokens:
-            if token.type == "heading_open":
-                # The page's title is the h1: lesson headings start one level below it.
-                token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
-            elif token.type == "heading_close":
-                token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
-            elif token.children:
+            if token.children:
                 start, end = token.map or (0, len(lines))
                 place = _LinePlaces(lines, start, end, first_line)
                 self._rewrite_links(token.children, report, place.find)
@@ -216,3 +242,22 @@ def _check_callouts(lines: list[str], report: Report, first_line: int) -> None:
                 (first_line + index, match.start(1) + 1),
                 f"unknown call-out '{match.group(1)}' (use {', '.join(CALLOUTS)})",
             )
+
+
+def _nest_headings(tokens: list[Token]) -> None:
+    """Set each heading's level under the page's h1 (the lesson's title), skipping none.
+
+    Authors start a lesson's sections at ``#`` or at ``##`` alike: the highest level written
+    becomes h2, and a heading never goes more than one level below the one before it, so
+    that screen readers' outline of the page has no holes.
+    """
+    written = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    if not written:
+        return
+    shift, previous = 2 - min(written), 1
+    for token in tokens:
+        if token.type == "heading_open":
+            level = min(int(token.tag[1]) + shift, previous + 1, 6)
+            token.tag, previous = f"h{level}", level
+        elif token.type == "heading_close":
+            token.tag = f"h{previous}"

@@ -79,7 +79,30 @@ def test_shipped_lessons_fit_a_phone(serve: Serve, new_page: Callable[..., Page]
     sign_in(page, server, words, "telephone@example.org")
     page.goto(f"{server.url}/courses/{course.id}")
     _fits(page, "shipped-por-101")
+    tables = 0
     for item in course.items():
         if item.kind is ItemKind.LESSON:
             page.goto(f"{server.url}/courses/{course.id}/{item.key}")
             _fits(page, f"shipped-por-101-{item.key}")
+            tables += _tables_keep_words_whole(page)
+    assert tables, "POR 101 has tables: this test must see some"
+
+
+def _tables_keep_words_whole(page: Page) -> int:
+    """Each table's cells wrap at spaces only, never inside a word; a table wider than the
+    phone scrolls within its named region instead. The number of tables on the page."""
+    regions = page.locator(".lesson-body .table-scroll")
+    for region in regions.all():
+        assert region.get_attribute("tabindex") == "0"
+        assert region.get_attribute("aria-label")
+        styles = region.locator("td").first.evaluate(
+            "cell => [getComputedStyle(cell).overflowWrap, getComputedStyle(cell).hyphens]"
+        )
+        assert styles == ["normal", "manual"]
+        # A word no wider than the region always fits whole: no cell is narrower than its
+        # longest word (scrollWidth would exceed clientWidth if a word overflowed its cell).
+        overflowing = region.locator("td, th").evaluate_all(
+            "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1).length"
+        )
+        assert overflowing == 0
+    return regions.count()

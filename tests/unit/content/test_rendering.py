@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lms.content import ItemKind, QuestionType, ShowAnswers, load_content
@@ -31,6 +32,16 @@ def test_javascript_links_are_not_rendered_as_links(make_root: MakeRoot) -> None
     assert 'href="javascript' not in html
 
 
+def test_sections_written_at_two_hashes_are_h2_and_no_level_is_skipped(
+    make_root: MakeRoot,
+) -> None:
+    html = lesson_html(make_root, "## Care\n\ntext\n\n#### Detail\n\n### Aside\n\n## Research\n")
+    headings = re.findall(r"<(h[1-6]) id=\"([a-z-]+)\">", html)
+    # The highest written level is h2, under the page's h1; #### right after ## becomes h3.
+    assert headings == [("h2", "care"), ("h3", "detail"), ("h3", "aside"), ("h2", "research")]
+    assert "<h4" not in html
+
+
 def test_call_outs_tables_footnotes_and_anchors(make_root: MakeRoot) -> None:
     body = (
         "# Partnership levels\n\n"
@@ -44,6 +55,8 @@ def test_call_outs_tables_footnotes_and_anchors(make_root: MakeRoot) -> None:
     assert '<aside class="callout callout-warning">' in html
     assert '<p class="callout-label">Warning</p>' in html
     assert "<strong>tokenism</strong>" in html
+    # Inside a named region the keyboard can scroll, so that cells wrap at spaces only.
+    assert '<div class="table-scroll" role="region" tabindex="0" aria-label="Table 1">' in html
     assert "<table>" in html
     assert "<td>Consultation</td>" in html
     assert 'class="footnotes"' in html
@@ -65,6 +78,18 @@ def test_local_images_point_at_served_assets(make_root: MakeRoot) -> None:
         {"courses/demo/media/continuum.en.svg": svg},
     )
     assert '<img src="assets/media/continuum.en.svg" alt="The continuum"' in html
+
+
+def test_a_figure_opens_full_size_unless_the_author_linked_it(make_root: MakeRoot) -> None:
+    svg = "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    html = lesson_html(
+        make_root,
+        "![Figure](media/f.svg)\n\n[![Linked](media/f.svg)](https://example.org)\n",
+        {"courses/demo/media/f.svg": svg},
+    )
+    assert '<a class="figure-link" href="assets/media/f.svg"><img src="assets/media/f.svg"' in html
+    assert '<a href="https://example.org"><img src="assets/media/f.svg" alt="Linked"' in html
+    assert html.count("figure-link") == 1
 
 
 def test_links_between_lessons_point_at_the_item(make_root: MakeRoot) -> None:
