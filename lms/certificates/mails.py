@@ -55,3 +55,19 @@ def expiring_mail(user: User, certificate: Certificate) -> Mail:
         title=title,
         certificates_link=external_url("certificates.index"),
     )
+
+
+def revoked_mail(user: User, certificate: Certificate) -> Mail:
+    """Tells the learner staff revoked a certificate of theirs, and the reason they gave."""
+    language = language_or_default(user.language)
+    title = Localized.of(certificate.title).get(language)
+    return render_mail(
+        f"{TEMPLATES}/revoked",
+        to=user.email,
+        language=language,
+        subject=_l("Your certificate was revoked: %(title)s", title=title),
+        user=user,
+        certificate=certificate,
+        title=title,
+        certificates_link=external_url("certificates.index"),
+    )

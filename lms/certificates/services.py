@@ -188,6 +188,7 @@ def revoke_certificate(
         revoked_reason=text,
         revoked_by_id=actor.id,
     )
+    outbox.send_after_commit(session, mails.revoked_mail(certificate.user, certificate))
     audit.record(
         session,
         actor,

@@ -49,6 +49,7 @@ def _certificate() -> Certificate:
         title={"en": "Patient partnership basics", "fr": "Les bases du partenariat patient"},
         issued_at=datetime(2026, 12, 1, tzinfo=UTC),
         expires_at=datetime(2029, 12, 1, tzinfo=UTC),
+        revoked_reason="Identity fraud.",
     )
 
 
@@ -67,6 +68,7 @@ MAILS: dict[str, Callable[[str], Mail]] = {
     "certificate expiring": lambda lang: certificate_mails.expiring_mail(
         _user(lang), _certificate()
     ),
+    "certificate revoked": lambda lang: certificate_mails.revoked_mail(_user(lang), _certificate()),
     "reminder": lambda lang: reminder_mail(
         to="ana@example.org",
         language=lang,

@@ -19,6 +19,7 @@ from lms.catalog import current_catalog
 from lms.certificates import queries, services
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.db import database, get_session
+from lms.mail import wait_for_mail
 from tests.support.smtp import Mailbox
 from tests.web.certificate_helpers import (
     CERTIFICATE_CONTENT,
@@ -78,6 +79,26 @@ def test_revoking_records_who_when_and_why(app: Flask, code: str) -> None:
     assert revoked.revoked_reason == "Identity fraud."
     assert revoked.revoked_at is not None
     assert revoked.revoked_by_id == staff_id
+
+
+def test_revoking_mails_the_learner_the_reason_in_their_language(
+    app: Flask, code: str, mailbox: Mailbox
+) -> None:
+    with app.app_context():
+        session = get_session()
+        user_by_email(session, "lea@example.org").language = "fr"
+        session.commit()
+    with acting(app, code) as it:
+        services.revoke_certificate(it.session, it.certificate, reason="Fraude.", actor=it.actor)
+        assert len(mailbox.to("lea@example.org")) == 1  # only the issue's: not before commit
+        it.session.commit()
+    wait_for_mail()
+
+    _issued, revoked = mailbox.to("lea@example.org")
+    assert revoked["Subject"] == "Votre attestation a été révoquée : Rappel sur le partenariat"
+    text = revoked.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "La raison donnée :\r\nFraude." in text
+    assert code in text
 
 
 def test_revoking_is_refused_twice_without_a_reason_or_to_a_learner(app: Flask, code: str) -> None:
