@@ -11,6 +11,7 @@ from lms.certificates.artifacts import local_day, pdf_languages, verify_url
 from lms.certificates.models import Certificate
 from lms.certificates.renewal import Renewal, renewal_of, renewal_opens_at
 from lms.certificates.services import Prospect, Standing, standing_of
+from lms.certificates.sharing import linkedin_url
 from lms.content import SUPPORTED_LANGUAGES, Catalog
 from lms.db import utcnow
 from lms.learning.pages import CourseLink, catalog_entry
@@ -48,6 +49,10 @@ class CertificateEntry:
     pdf_languages: tuple[str, ...]
     renewal: Renewal | None
     renewal_opens_at: datetime | None
+    verify_url: str
+    """The public page that proves it: the address to share."""
+    linkedin_url: str
+    """LinkedIn's form to add it to the holder's profile."""
 
     @property
     def downloadable(self) -> bool:
@@ -58,10 +63,11 @@ def entries(
     certificates: Sequence[Certificate],
     language: str,
     renewal_days: int,
+    zone: tzinfo,
     now: datetime | None = None,
 ) -> list[CertificateEntry]:
     """``certificates`` (one learner's) as their list shows them, in ``language``; renewal
-    opens ``renewal_days`` before expiry."""
+    opens ``renewal_days`` before expiry; months (for LinkedIn) are counted in ``zone``."""
     moment = now or utcnow()
     latest: dict[str, int] = {}
     for certificate in certificates:
@@ -83,6 +89,15 @@ def entries(
                 c, latest=latest[c.definition_id] == c.sequence, days=renewal_days, now=moment
             ),
             renewal_opens_at=renewal_opens_at(c, renewal_days),
+            verify_url=verify_url(c.code),
+            linkedin_url=linkedin_url(
+                title=text_in(c.title, language).value,
+                issuer=text_in(c.issuer.get("name") or {}, language).value,
+                issued_on=local_day(c.issued_at, zone),
+                expires_on=local_day(c.expires_at, zone) if c.expires_at else None,
+                verify_url=verify_url(c.code),
+                code=c.code,
+            ),
         )
         for c in certificates
     ]
@@ -114,6 +129,18 @@ class Verification:
     documents: tuple[Document, ...]
     withdrawn_on: date | None = None
     """When the holder withdrew it (deleting their account): ``holder_name`` is then empty."""
+
+    @property
+    def linkedin_url(self) -> str:
+        """LinkedIn's form to add this certificate to its holder's profile."""
+        return linkedin_url(
+            title=self.title.value,
+            issuer=self.issuer_name.value,
+            issued_on=self.issued_on,
+            expires_on=self.expires_on,
+            verify_url=self.url,
+            code=self.code,
+        )
 
 
 def verification(

@@ -56,7 +56,10 @@ JWKS_MAX_AGE = 3600
 def dashboard_panel(user: User) -> Markup:
     """The learner's certificates, as the dashboard's panel (see ``lms.panels``)."""
     found = queries.certificates_of(get_session(), user)
-    entries = pages.entries(found, current_language(), current_settings().certificate_renewal_days)
+    settings = current_settings()
+    entries = pages.entries(
+        found, current_language(), settings.certificate_renewal_days, settings.zone
+    )
     return render_panel("certificates/_dashboard.html", certificates=entries)
 
 
@@ -82,6 +85,7 @@ def index() -> ResponseReturnValue:
             queries.certificates_of(session, user),
             language,
             current_settings().certificate_renewal_days,
+            current_settings().zone,
         ),
         due=[pages.text_in(d.title.values, language) for d in due],
         name_missing=not (user.certificate_name or "").strip(),

@@ -3,6 +3,7 @@ revoked and superseded, in French and in English, each checked with axe."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -64,3 +65,10 @@ def test_the_verification_page_of_each_standing(
     page.locator(f"a[href$='/verify/{valid}']").first.click()
     expect(page).to_have_url(f"{server.url}/verify/{valid}")
     expect(page.locator("html")).to_have_attribute("lang", words.language)
+    # A valid certificate's link is copied with one button, and the page says so.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    page.get_by_role("button", name=words("Copy the link")).click()
+    expect(page.get_by_role("status")).to_have_text(words("Link copied."))
+    assert page.evaluate("navigator.clipboard.readText()") == f"{server.url}/verify/{valid}"
+    linkedin = page.get_by_role("link", name=re.compile(words("Add to my LinkedIn profile")))
+    expect(linkedin).to_have_attribute("href", re.compile(rf"certId={valid}"))

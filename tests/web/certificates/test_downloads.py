@@ -72,6 +72,8 @@ def test_the_list_shows_each_certificate_with_its_downloads(client: FlaskClient,
     assert f'href="/certificates/{code}.pdf?lang=fr"' in page
     assert f'href="/certificates/{code}.pdf?lang=en"' in page
     assert f'href="/certificates/{code}/badge.jwt"' in page
+    assert f'/verify/{code}" readonly>' in page  # the link to share, to copy
+    assert "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in page
     assert "You can renew it from" in page  # it expires: when to renew is said
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert code in dashboard

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -116,6 +119,14 @@ def test_a_valid_certificate(client: FlaskClient, certificate: Certificate) -> N
     for pdf in certificate.pdfs:
         assert pdf.sha256 in page
     assert f'href="/verify/{certificate.code}.json"' in page
+    # Ways to share it: its address to copy, and LinkedIn's form filled in with its facts.
+    assert f'value="{BASE_URL}/verify/{certificate.code}" readonly' in page
+    linkedin = re.search(r'href="(https://www\.linkedin\.com/profile/add\?[^"]+)"', page)
+    assert linkedin
+    fields = parse_qs(urlsplit(html.unescape(linkedin.group(1))).query)
+    assert fields["certId"] == [certificate.code]
+    assert fields["certUrl"] == [f"{BASE_URL}/verify/{certificate.code}"]
+    assert fields["issueYear"] == [local_date(certificate.issued_at)[:4]]
 
     facts = json_of(client, certificate.code)
     assert set(facts) == JSON_KEYS
@@ -174,6 +185,7 @@ def test_a_revoked_certificate_says_when_and_why(
     page = page_of(client, certificate.code)
     assert "This certificate was revoked on" in page
     assert "Plagiarised quiz answers." in page
+    assert "linkedin.com" not in page  # nothing to share of a revoked certificate
     facts = json_of(client, certificate.code)
     assert facts["status"] == "revoked"
     assert facts["revocation_reason"] == "Plagiarised quiz answers."
