@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
+from .conftest import Serve
 from .helpers import LiveServer, Words, answer_quiz, check_accessibility, create_learner, sign_in
 
 COURSE = "partnership-essentials"
@@ -89,3 +90,33 @@ def test_switching_language_mid_attempt_keeps_the_answers(
     expect(page.get_by_label("From the start", exact=True)).to_be_checked()
     check_accessibility(page, "attempt-after-language-switch")
     expect(page.get_by_role("button", name=english("Submit my answers"))).to_be_visible()
+
+
+def test_out_of_attempts_pages_offer_a_next_step(
+    new_page: Callable[..., Page], serve: Serve
+) -> None:
+    server = serve(contact_email="formation@parcours.example.org")
+    words = Words(server.app, "en")
+    quiz = server.catalog().courses[COURSE].quizzes["final"]
+    assert quiz.max_attempts is not None
+    page = new_page(locale="en-CA")
+    _start(page, server, words, "stuck@example.org")
+    for attempt in range(1, quiz.max_attempts + 1):
+        if attempt > 1:
+            page.get_by_role("button", name=words("Try again")).click()
+        answer_quiz(page, quiz, "en", words, correct=False)
+        page.get_by_role("button", name=words("Submit my answers")).click()
+        page.get_by_role("button", name=words("Submit for grading")).click()
+        expect(page.locator(".quiz-score .verdict")).to_have_text(words("Not passed"))
+
+    help_link = page.get_by_role("link", name="formation@parcours.example.org")
+    expect(help_link).to_have_attribute("href", "mailto:formation@parcours.example.org")
+    check_accessibility(page, "out-of-attempts-result")
+    for path, name in (
+        (QUIZ, "quiz"),
+        (f"/courses/{COURSE}", "course"),
+        ("/dashboard", "dashboard"),
+    ):
+        page.goto(f"{server.url}{path}")
+        expect(page.get_by_role("link", name="formation@parcours.example.org")).to_be_visible()
+        check_accessibility(page, f"out-of-attempts-{name}")
