@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from lms.audit import services as audit
 from lms.audit.actions import AuditAction
-from lms.certificates import issuing, mails, outbox, queries
+from lms.certificates import badge_image, issuing, mails, outbox, queries
 from lms.certificates.codes import new_code
 from lms.certificates.models import Certificate, CertificatePdf, CertificateStatus
-from lms.content import Catalog, CertificateDefinition
+from lms.content import Catalog, CertificateDefinition, Localized
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.learning import queries as learning
@@ -153,6 +153,15 @@ def badge_of(certificate: Certificate) -> str:
     if certificate.badge_jwt is None:
         raise CertificateNotFound
     return certificate.badge_jwt
+
+
+def badge_image_of(certificate: Certificate, language: str) -> bytes:
+    """The Open Badge as a PNG with its credential baked in; its words in ``language`` where
+    the certificate has them (a bilingual one: the language asked)."""
+    token = badge_of(certificate)
+    title = Localized.of(certificate.title).get(language)
+    issuer = Localized.of(certificate.issuer.get("name") or {}).get(language)
+    return badge_image.bake(badge_image.badge_png(title, issuer), token)
 
 
 def _require_downloadable(certificate: Certificate) -> None:

@@ -144,6 +144,15 @@ def badge(code: str) -> ResponseReturnValue:
     )
 
 
+@blueprint.get("/certificates/<code>/badge.png")
+@login_required
+def badge_image(code: str) -> ResponseReturnValue:
+    """The Open Badge as an image, its credential baked in: what badge wallets import."""
+    certificate = services.own_certificate(get_session(), signed_in_user(), code)
+    png = services.badge_image_of(certificate, current_language())
+    return _download(png, "image/png", f"{certificate.code}-badge.png", etag=artifacts.sha256(png))
+
+
 def _download(content: bytes, mimetype: str, filename: str, *, etag: str) -> Response:
     response = send_file(
         io.BytesIO(content),

@@ -50,6 +50,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     # A certificate's files are its owner's alone: 404 (not 403) so as not to confirm it exists.
     ("certificates.pdf", "GET"): "302S 200 404 404 404",
     ("certificates.badge", "GET"): "302S 200 404 404 404",
+    ("certificates.badge_image", "GET"): "302S 200 404 404 404",
     ("certificates.renew", "POST"): "302S 409 404 404 404",
     ("certificates.claim", "POST"): "302S 303 303 303 303",
     ("learning.catalog", "GET"): "200 200 200 200 200",
@@ -172,6 +173,7 @@ NOT_HTML = {
     "learning.asset": "image/svg+xml; charset=utf-8",
     "certificates.pdf": "application/pdf",
     "certificates.badge": "application/jwt",
+    "certificates.badge_image": "image/png",
     "certificates.verify_json": "application/json",
     "certificates.issuer": "application/json",
     "certificates.achievement": "application/json",

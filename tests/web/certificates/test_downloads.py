@@ -19,6 +19,7 @@ from joserfc import jwt
 from joserfc.errors import BadSignatureError
 from joserfc.jwk import GuestProtocol, KeySet, RSAKey
 from openbadgeslib.ob3 import OB3VerificationError, OB3Verifier
+from PIL import Image
 from pypdf import PdfReader
 
 from lms.certificates.models import CertificateStatus
@@ -176,7 +177,8 @@ def test_another_learner_gets_404_and_a_visitor_must_sign_in(
     add_learner(app, "mallory@example.org", name="Mallory")
     other = app.test_client()
     sign_in(other, "mallory@example.org")
-    for path in (f"/certificates/{code}.pdf", f"/certificates/{code}/badge.jwt"):
+    downloads = ("{}.pdf", "{}/badge.jwt", "{}/badge.png")
+    for path in (f"/certificates/{kind.format(code)}" for kind in downloads):
         assert other.get(path).status_code == 404
         assert app.test_client().get(path).status_code == 302  # to the sign-in page
     assert other.get("/certificates/PRC-0000-0000-0000-0000.pdf").status_code == 404
@@ -280,3 +282,34 @@ def test_the_stored_hash_is_the_downloads_hash(app: Flask, client: FlaskClient, 
     for pdf in only_certificate(app).pdfs:
         data = client.get(f"/certificates/{code}.pdf?lang={pdf.language}").data
         assert hashlib.sha256(data).hexdigest() == pdf.sha256
+
+
+def test_the_baked_badge_image_carries_the_credential_that_verifies(
+    client: FlaskClient, code: str
+) -> None:
+    response = client.get(f"/certificates/{code}/badge.png")
+
+    assert response.status_code == 200
+    assert response.content_type == "image/png"
+    assert response.headers["Content-Disposition"] == f"attachment; filename={code}-badge.png"
+    assert "private" in response.headers["Cache-Control"]
+    with Image.open(io.BytesIO(response.get_data())) as image:
+        token = image.text["openbadgecredential"]  # the OB 3.0 baking keyword
+    assert token == client.get(f"/certificates/{code}/badge.jwt").get_data(as_text=True)
+    keys = KeySet.import_key_set(client.get("/.well-known/jwks.json").get_json())
+    kid = token_header(token)["kid"]
+    assert kid.startswith(f"{BASE_URL}/.well-known/jwks.json#")
+    key = keys.get_by_kid(kid.partition("#")[2])
+    assert isinstance(key, RSAKey)
+    claims = jwt.decode(token, key, algorithms=["RS256"]).claims
+    assert claims["jti"] == f"{BASE_URL}/verify/{code}"
+    with pytest.raises(BadSignatureError):
+        jwt.decode(tampered(token), key, algorithms=["RS256"])
+
+
+def token_header(token: str) -> dict[str, str]:
+    header = token.split(".", 1)[0]
+    decoded: dict[str, str] = json.loads(
+        base64.urlsafe_b64decode(header + "=" * (-len(header) % 4))
+    )
+    return decoded
