@@ -53,9 +53,10 @@ def _error_pages() -> dict[type[errors.DomainError], errors.ErrorPage]:
 
 
 def _panels() -> dict[str, Any]:
-    """What the features above learning add to its pages: the dashboard (their program at
-    the top, their certificates at the bottom), and what a learner who completed a course is
-    told (on the course page, and the result of the quiz that completed it)."""
+    """What the features above learning add to its pages and the profile's: the dashboard
+    (their program at the top, their certificates at the bottom), what a learner who completed
+    a course is told (on the course page, and the result of the quiz that completed it), and
+    what a new name on the profile means for certificates already issued."""
     from lms.certificates import views as certificates
     from lms.cohorts import views as cohorts
 
@@ -63,6 +64,7 @@ def _panels() -> dict[str, Any]:
         "dashboard_top": [cohorts.program_panel],
         "dashboard_bottom": [certificates.dashboard_panel],
         "completed_course": [certificates.completed_course_panel],
+        "profile": [certificates.profile_panel],
     }
 
 

@@ -80,6 +80,10 @@ class Certificate(Base):
     holder_withdrawn_at: Mapped[datetime | None]
     """When the holder deleted their account: the name is blanked and the PDFs deleted, and
     the verification page says the holder withdrew it (lms.privacy)."""
+    reissue_requested_at: Mapped[datetime | None]
+    """When the holder asked staff to reissue it in their current name: asked once."""
+    reissue_requested_name: Mapped[str | None] = mapped_column(String(200))
+    """The name they asked for, as their profile gave it then."""
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     superseded_by: Mapped[Certificate | None] = relationship(remote_side=[id])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -153,6 +154,56 @@ def badge_of(certificate: Certificate) -> str:
     if certificate.badge_jwt is None:
         raise CertificateNotFound
     return certificate.badge_jwt
+
+
+class ReissueNotNeeded(DomainError):
+    status_code = 409
+    message = lazy_gettext(
+        "This certificate already prints the name in your profile: there is nothing to reissue."
+    )
+
+
+class ReissueAlreadyRequested(DomainError):
+    status_code = 409
+    message = lazy_gettext(
+        "You have already asked for this certificate to be reissued: the program’s team has "
+        "your request."
+    )
+
+
+def names_out_of_date(certificates: Sequence[Certificate], user: User) -> list[Certificate]:
+    """The active ones of ``user``'s ``certificates`` that print another name than the one
+    their profile gives now: those they may ask staff to reissue."""
+    name = (user.certificate_name or "").strip()
+    return [
+        c
+        for c in certificates
+        if name
+        and c.certificate_name != name
+        and c.status is CertificateStatus.ACTIVE
+        and c.holder_withdrawn_at is None
+    ]
+
+
+def request_reissue(session: Session, user: User, certificate: Certificate) -> None:
+    """Record ``user``'s request that staff reissue ``certificate`` (theirs) in their current
+    name, once: staff see it on the learner's record. Raises ``ReissueNotNeeded`` and
+    ``ReissueAlreadyRequested`` (also for a second click at the same instant)."""
+    if certificate not in names_out_of_date([certificate], user):
+        raise ReissueNotNeeded
+    result = session.execute(
+        update(Certificate)
+        .where(Certificate.id == certificate.id, Certificate.reissue_requested_at.is_(None))
+        .values(
+            reissue_requested_at=utcnow(),
+            reissue_requested_name=(user.certificate_name or "").strip(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    # An UPDATE's result is a CursorResult, which alone has a row count; the stubs say Result.
+    if cast("CursorResult[Any]", result).rowcount != 1:
+        raise ReissueAlreadyRequested
+    session.refresh(certificate)
 
 
 def badge_image_of(certificate: Certificate, language: str) -> bytes:

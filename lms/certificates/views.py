@@ -34,6 +34,7 @@ from lms.certificates.keys import signing_key
 from lms.config import current_settings
 from lms.db import get_session, run_in_transaction
 from lms.extensions import limiter
+from lms.forms import ConfirmForm
 from lms.i18n import current_language
 from lms.mail import external_url
 from lms.panels import render_panel
@@ -72,6 +73,41 @@ def completed_course_panel(user: User, course_id: str) -> Markup:
         "certificates/_completed_course.html",
         prospects=[pages.prospect_entry(p, catalog, language) for p in found],
     )
+
+
+def profile_panel(user: User) -> Markup:
+    """On ``user``'s profile: the certificates that print another name than the profile's,
+    which keep it, and the way to ask staff for a reissue (see ``lms.panels``)."""
+    found = services.names_out_of_date(queries.certificates_of(get_session(), user), user)
+    if not found:
+        return Markup()
+    language = current_language()
+    return render_panel(
+        "certificates/_profile.html",
+        certificates=[(c, pages.text_in(c.title, language)) for c in found],
+        form=ConfirmForm(),
+    )
+
+
+@blueprint.post("/certificates/<code>/reissue-request")
+@login_required
+def request_reissue(code: str) -> ResponseReturnValue:
+    """The holder asks staff to reissue a certificate in the name their profile gives now."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        run_in_transaction(
+            lambda session: services.request_reissue(
+                session, signed_in_user(), services.own_certificate(session, signed_in_user(), code)
+            )
+        )
+    except (services.ReissueAlreadyRequested, services.ReissueNotNeeded) as error:
+        flash(str(error.message), "info")
+    else:
+        flash(
+            _("Your request is sent: the program’s team will reissue the certificate."), "success"
+        )
+    return redirect(url_for("accounts.profile"), 303)
 
 
 @blueprint.get("/certificates")

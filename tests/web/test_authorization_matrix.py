@@ -51,6 +51,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("certificates.pdf", "GET"): "302S 200 404 404 404",
     ("certificates.badge", "GET"): "302S 200 404 404 404",
     ("certificates.badge_image", "GET"): "302S 200 404 404 404",
+    ("certificates.request_reissue", "POST"): "302S 303 404 404 404",
     ("certificates.renew", "POST"): "302S 409 404 404 404",
     ("certificates.claim", "POST"): "302S 303 303 303 303",
     ("learning.catalog", "GET"): "200 200 200 200 200",

@@ -40,6 +40,7 @@ from lms.db import get_session, reads_before_writing, run_in_transaction
 from lms.extensions import limiter, login_manager
 from lms.i18n import current_language, remember_language, switch_requested
 from lms.mail import send_mail, send_mail_soon
+from lms.panels import profile_panels
 
 blueprint = Blueprint("accounts", __name__, template_folder="../templates")
 
@@ -216,6 +217,7 @@ def _render_profile(
         user=signed_in_user(),
         form=profile_form,
         password_form=password_form,
+        panels=profile_panels(signed_in_user()),
     )
     return page, status
 
