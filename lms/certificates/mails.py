@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -43,29 +44,36 @@ def issued_mail(user: User, certificate: Certificate, *, reissued: bool = False)
 
 def expiring_mail(user: User, certificate: Certificate) -> Mail:
     """Tells the learner a certificate expires soon, and how to renew it."""
-    language = language_or_default(user.language)
-    title = Localized.of(certificate.title).get(language)
-    return render_mail(
-        f"{TEMPLATES}/expiring",
-        to=user.email,
-        language=language,
-        subject=_l("Your certificate expires soon: %(title)s", title=title),
-        user=user,
-        certificate=certificate,
-        title=title,
-        certificates_link=external_url("certificates.index"),
+    return _notice(
+        "expiring",
+        user,
+        certificate,
+        lambda title: _l("Your certificate expires soon: %(title)s", title=title),
     )
 
 
 def revoked_mail(user: User, certificate: Certificate) -> Mail:
     """Tells the learner staff revoked a certificate of theirs, and the reason they gave."""
+    return _notice(
+        "revoked",
+        user,
+        certificate,
+        lambda title: _l("Your certificate was revoked: %(title)s", title=title),
+    )
+
+
+def _notice(
+    template: str, user: User, certificate: Certificate, subject: Callable[[str], str]
+) -> Mail:
+    """A mail about ``certificate`` in its holder's language, linking to their certificates;
+    ``subject`` gets the certificate's title in that language."""
     language = language_or_default(user.language)
     title = Localized.of(certificate.title).get(language)
     return render_mail(
-        f"{TEMPLATES}/revoked",
+        f"{TEMPLATES}/{template}",
         to=user.email,
         language=language,
-        subject=_l("Your certificate was revoked: %(title)s", title=title),
+        subject=subject(title),
         user=user,
         certificate=certificate,
         title=title,

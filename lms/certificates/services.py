@@ -375,9 +375,15 @@ def prospects(session: Session, user: User, catalog: Catalog, course_id: str) ->
     """Each certificate of ``catalog`` requiring ``course_id``, as ``user`` stands toward it:
     what a learner who completes the course is told (their certificate, or what it still needs)."""
     completed = learning.completed_enrolments(session, user)
+    # One query for all of them, not one per definition: the latest of each, by sequence.
+    latest_of: dict[str, Certificate] = {}
+    for certificate in queries.certificates_of(session, user):
+        known = latest_of.get(certificate.definition_id)
+        if known is None or certificate.sequence > known.sequence:
+            latest_of[certificate.definition_id] = certificate
     found = []
     for definition in catalog.certificates_requiring(course_id):
-        latest = queries.latest_certificate(session, user.id, definition.id)
+        latest = latest_of.get(definition.id)
         valid = latest is not None and standing_of(latest) is Standing.VALID
         found.append(
             Prospect(
