@@ -17,6 +17,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from lms.content.figures import check_figure
 from lms.content.yamlnodes import Place, Report, language_name
 
 CALLOUTS = ("note", "tip", "warning")
@@ -127,6 +128,7 @@ class MarkdownRenderer:
         self.targets = targets
         self._folder = targets.folder.resolve()
         self._resolved: dict[str, tuple[str, str | None]] = {}
+        self._figures: dict[str, str | None] = {}
 
     def block(self, text: str, language: str, report: Report, first_line: int) -> str:
         """A lesson body; ``first_line`` is the file line where ``text`` starts (from 1)."""
@@ -167,6 +169,8 @@ class MarkdownRenderer:
             child.attrSet(attribute, new_url)
             if child.type == "image" and path.lower().endswith(VIDEO_SUFFIXES):
                 self._make_video(child, path, report, locate(path))
+            elif child.type == "image" and path.lower().endswith(".svg"):
+                self._check_figure(path, report, locate(path))
 
     def _resolve(self, path: str, fragment: str, report: Report, where: Place) -> str | None:
         if path not in self._resolved:
@@ -192,6 +196,15 @@ class MarkdownRenderer:
         if relative.endswith((".md", ".yaml", ".yml")):
             return "", f"link to '{path}', which is not a lesson of the outline"
         return ASSET_PREFIX + quote(relative), None
+
+    def _check_figure(self, path: str, report: Report, where: Place) -> None:
+        """Each use of a figure is warned about where it stands, as a bad link is; the file
+        itself is read once per course."""
+        if path not in self._figures:
+            self._figures[path] = check_figure(self._folder / posixpath.normpath(path))
+        problem = self._figures[path]
+        if problem is not None:
+            report.warning(where, f"figure '{path}': {problem}")
 
     def _make_video(self, token: Token, path: str, report: Report, where: Place) -> None:
         stem = posixpath.splitext(posixpath.normpath(path))[0]
