@@ -18,7 +18,7 @@ from lms.certificates.badges import (
     subject_id_for,
 )
 from lms.certificates.keys import signing_key
-from lms.certificates.pdf import CertificateDocument, Mode, render_certificate_pdf
+from lms.certificates.pdf import CertificateDocument, Mode, format_hours, render_certificate_pdf
 from lms.config import current_settings
 from lms.content import Catalog, CertificateDefinition, Localized
 from lms.mail import external_url
@@ -39,6 +39,8 @@ class Statement:
     expires_at: datetime | None
     language: str
     """``fr``, ``en`` or ``bilingual``: the certificate's own language (``Mode``)."""
+    duration_minutes: int | None = None
+    """The learning time attested, as frozen at issue (None before it was recorded)."""
 
 
 def local_day(moment: datetime, zone: tzinfo) -> date:
@@ -83,6 +85,7 @@ def render_pdfs(statement: Statement, definition: CertificateDefinition) -> dict
             mode=Mode(language),
             signatories=definition.signatories,
             logo=definition.logo,
+            duration_minutes=statement.duration_minutes,
         )
         rendered[language] = render_certificate_pdf(document)
     return rendered
@@ -129,11 +132,27 @@ def sign_badge(
     return issue_badge(badge, signing_key(), jwks_url=external_url("certificates.jwks"))
 
 
-def criteria_text(catalog: Catalog, requires: tuple[str, ...], language: str) -> str:
-    """What earns the certificate, in ``language``: the courses to complete, by title."""
+def duration_minutes(catalog: Catalog, requires: tuple[str, ...]) -> int:
+    """The learning time of the courses ``requires`` names: their authors' estimates, summed."""
+    courses = (catalog.course(course_id) for course_id in requires)
+    return sum(course.estimated_minutes for course in courses if course is not None)
+
+
+def criteria_text(
+    catalog: Catalog, requires: tuple[str, ...], language: str, minutes: int | None = None
+) -> str:
+    """What earns the certificate, in ``language``: the courses to complete, by title, and
+    the learning time they take (``minutes``, as frozen at issue; the catalogue's if None)."""
     titles = []
     for course_id in requires:
         course = catalog.course(course_id)
         titles.append(course.title.get(language, course.default_language) if course else course_id)
+    hours = format_hours(
+        duration_minutes(catalog, requires) if minutes is None else minutes, language
+    )
     with force_locale(language):
-        return gettext("Complete the following courses: %(courses)s.", courses="; ".join(titles))
+        return gettext(
+            "Complete the following courses (%(hours)s of learning in all): %(courses)s.",
+            hours=hours,
+            courses="; ".join(titles),
+        )

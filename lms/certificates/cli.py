@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from lms.accounts import queries as accounts
 from lms.catalog import current_catalog
 from lms.certificates import issuing, renewal
-from lms.certificates.artifacts import local_day
+from lms.certificates.artifacts import duration_minutes, local_day
 from lms.certificates.badges import KEY_SIZE, generate_signing_key
 from lms.certificates.keys import DEVELOPMENT_KEY_FILE
 from lms.certificates.pdf import document_for, mode_for, render_certificate_pdf
@@ -87,6 +87,7 @@ def preview(definition_id: str, name: str, lang: str | None, output: Path) -> No
         # Built by hand: with no app there is no URL map, and this is /verify/<code>.
         verify_url=f"{settings.base_url}/verify/{PREVIEW_CODE}",
         mode=mode_for(definition, lang or settings.default_language),
+        duration_minutes=duration_minutes(catalog, definition.requires),
     )
     output.write_bytes(render_certificate_pdf(document))
     click.echo(f"Wrote {output} ({document.mode.value}).")

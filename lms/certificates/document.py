@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from babel.dates import format_date
+from babel.units import format_unit
 
 from lms.content.model import CertificateDefinition, Localized, Signatory
 
@@ -45,6 +47,9 @@ class CertificateDocument:
     mode: Mode
     signatories: tuple[Signatory, ...]
     logo: Path | None
+    duration_minutes: int | None = None
+    """The learning time the certificate attests (its courses' estimated minutes); None on
+    certificates issued before it was recorded, which print none."""
     fonts_dir: Path = FONTS_DIR
 
 
@@ -64,6 +69,7 @@ def document_for(
     code: str,
     verify_url: str,
     mode: Mode,
+    duration_minutes: int | None = None,
     fonts_dir: Path = FONTS_DIR,
 ) -> CertificateDocument:
     """The document for one learner's certificate of ``definition``."""
@@ -79,6 +85,7 @@ def document_for(
         mode=mode,
         signatories=definition.signatories,
         logo=definition.logo,
+        duration_minutes=duration_minutes,
         fonts_dir=fonts_dir,
     )
 
@@ -89,3 +96,13 @@ def format_day(day: date, language: str) -> str:
     if language == "fr" and day.day == 1:
         text = "1er" + text[1:]  # French writes the first of the month as an ordinal
     return text
+
+
+def format_hours(minutes: int, language: str) -> str:
+    """A learning time in hours, to the nearest half hour: ``6,5 heures``, ``1.5 hours``.
+
+    Half hours, because the minutes are authors' estimates: "6.25 hours" would claim a
+    precision they do not have. Never below half an hour, so a short course is not "0 hours".
+    """
+    hours = max(1, math.floor(minutes / 30 + 0.5)) / 2
+    return format_unit(hours, "duration-hour", length="long", locale=_LOCALES[language])

@@ -123,6 +123,7 @@ def _issue(
             course_id: completed[course_id].completed_version for course_id in definition.requires
         },
         language=Mode.BILINGUAL.value if definition.bilingual else learner_language,
+        duration_minutes=artifacts.duration_minutes(catalog, definition.requires),
         issued_at=now,
         expires_at=(
             now + timedelta(days=definition.valid_for_days) if definition.valid_for_days else None
@@ -160,6 +161,7 @@ def statement_of(certificate: Certificate) -> Statement:
         issued_at=certificate.issued_at,
         expires_at=certificate.expires_at,
         language=certificate.language,
+        duration_minutes=certificate.duration_minutes,
     )
 
 
@@ -177,7 +179,9 @@ def make_artifacts(
         statement,
         email=user.email,
         language=language,
-        criteria=artifacts.criteria_text(catalog, definition.requires, language),
+        criteria=artifacts.criteria_text(
+            catalog, definition.requires, language, certificate.duration_minutes
+        ),
     )
 
 

@@ -59,6 +59,9 @@ class Certificate(Base):
     """Course id -> content version completed."""
     language: Mapped[str] = mapped_column(String(LANGUAGE_LENGTH))
     """What the learner was issued in: their language (``fr``, ``en``) or ``bilingual``."""
+    duration_minutes: Mapped[int | None]
+    """The learning time it attests: its courses' estimated minutes at issue, printed on it
+    and stated in its badge. None on certificates issued before it was recorded."""
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None]
     status: Mapped[CertificateStatus] = mapped_column(

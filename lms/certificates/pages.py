@@ -8,6 +8,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from lms.certificates.artifacts import local_day, pdf_languages, verify_url
+from lms.certificates.document import format_hours
 from lms.certificates.models import Certificate
 from lms.certificates.renewal import Renewal, renewal_of, renewal_opens_at
 from lms.certificates.services import Prospect, Standing, standing_of
@@ -129,6 +130,9 @@ class Verification:
     documents: tuple[Document, ...]
     withdrawn_on: date | None = None
     """When the holder withdrew it (deleting their account): ``holder_name`` is then empty."""
+    duration_minutes: int | None = None
+    learning_time: str | None = None
+    """``duration_minutes`` as the certificate prints it, in the page's language."""
 
     @property
     def linkedin_url(self) -> str:
@@ -169,6 +173,12 @@ def verification(
             () if withdrawn else tuple(Document(p.language, p.sha256) for p in certificate.pdfs)
         ),
         withdrawn_on=local_day(withdrawn, zone) if withdrawn else None,
+        duration_minutes=certificate.duration_minutes,
+        learning_time=(
+            format_hours(certificate.duration_minutes, language)
+            if certificate.duration_minutes is not None
+            else None
+        ),
     )
 
 
@@ -202,6 +212,7 @@ def verification_json(
         ),
         "documents": [{"language": d.language, "sha256": d.sha256} for d in facts.documents],
         "withdrawn_on": day(facts.withdrawn_on),
+        "duration_minutes": facts.duration_minutes,
     }
 
 

@@ -17,6 +17,7 @@ from lms.certificates.document import (
     Mode,
     document_for,
     format_day,
+    format_hours,
     mode_for,
 )
 from lms.certificates.pdf_layout import PAGE_HEIGHT, PAGE_WIDTH, draw_page
@@ -29,6 +30,7 @@ __all__ = [
     "Mode",
     "document_for",
     "format_day",
+    "format_hours",
     "mode_for",
     "render_certificate_pdf",
 ]
@@ -108,5 +110,6 @@ def _normalized(document: CertificateDocument) -> CertificateDocument:
             Signatory(nfc(s.name), loc(s.title), s.signature) for s in document.signatories
         ),
         logo=document.logo,
+        duration_minutes=document.duration_minutes,
         fonts_dir=document.fonts_dir,
     )

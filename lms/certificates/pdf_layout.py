@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from lms.certificates.document import CertificateDocument, format_day
+from lms.certificates.document import CertificateDocument, format_day, format_hours
 from lms.certificates.typesetting import Fitted, Fonts, fit, width, wrap_url
 from lms.content.model import Signatory
 
@@ -22,6 +22,7 @@ LABELS: dict[str, dict[str, str]] = {
         "awarded": "Ce certificat est décerné à",
         "issued": "Délivré par {issuer} le {date}",
         "until": ", valide jusqu’au {date}",
+        "duration": "Durée de la formation\u00a0: {hours}",
         "code": "Code de vérification",
         "verify": "Vérifier en ligne",
     },
@@ -30,6 +31,7 @@ LABELS: dict[str, dict[str, str]] = {
         "awarded": "This certificate is awarded to",
         "issued": "Issued by {issuer} on {date}",
         "until": ", valid until {date}",
+        "duration": "Learning time: {hours}",
         "code": "Verification code",
         "verify": "Verify online",
     },
@@ -209,7 +211,10 @@ def _issued_line(doc: CertificateDocument, language: str) -> str:
     )
     if doc.expires_on is not None:
         line += labels["until"].format(date=format_day(doc.expires_on, language))
-    return line + "."
+    if doc.duration_minutes is None:
+        return line + "."
+    hours = format_hours(doc.duration_minutes, language)
+    return labels["duration"].format(hours=hours) + "  ·  " + line + "."
 
 
 def _draw_verification(canvas: Canvas, doc: CertificateDocument, fonts: Fonts) -> None:

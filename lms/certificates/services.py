@@ -295,6 +295,7 @@ def reissue_certificate(
         issuer=dict(certificate.issuer),
         course_versions=dict(certificate.course_versions),
         language=certificate.language,
+        duration_minutes=certificate.duration_minutes,
         issued_at=certificate.issued_at,
         expires_at=certificate.expires_at,
         status=CertificateStatus.ACTIVE,

@@ -22,6 +22,7 @@ from lms.certificates.pdf import (
     Mode,
     document_for,
     format_day,
+    format_hours,
     mode_for,
     render_certificate_pdf,
 )
@@ -162,6 +163,37 @@ def test_dates_follow_the_locale_and_expiry_is_printed(make_document: MakeDocume
     assert "valide jusqu’au 1er novembre 2029" in text
     assert "Issued by Quebec SPOR SUPPORT Unit on November 21, 2026" in text
     assert "valid until November 1, 2029" in text
+
+
+def test_the_learning_time_is_printed_in_each_language(make_document: MakeDocument) -> None:
+    text = pypdf_text(
+        render_certificate_pdf(make_document(mode=Mode.BILINGUAL, duration_minutes=390))
+    )
+    assert "Durée de la formation : 6,5 heures" in text.replace("\u00a0", " ")
+    assert "Learning time: 6.5 hours" in text
+
+
+def test_a_certificate_issued_without_a_recorded_time_prints_none(
+    make_document: MakeDocument,
+) -> None:
+    text = pypdf_text(render_certificate_pdf(make_document(mode=Mode.BILINGUAL)))
+    assert "Durée" not in text
+    assert "Learning time" not in text
+
+
+@pytest.mark.parametrize(
+    ("minutes", "french", "english"),
+    [
+        (10, "0,5 heure", "0.5 hours"),
+        (60, "1 heure", "1 hour"),
+        (75, "1,5 heure", "1.5 hours"),
+        (135, "2,5 heures", "2.5 hours"),
+        (390, "6,5 heures", "6.5 hours"),
+    ],
+)
+def test_format_hours_rounds_to_the_half_hour(minutes: int, french: str, english: str) -> None:
+    assert format_hours(minutes, "fr").replace("\u00a0", " ") == french
+    assert format_hours(minutes, "en").replace("\u00a0", " ") == english
 
 
 def test_format_day() -> None:

@@ -131,6 +131,48 @@ def test_the_pdf_prints_the_name_and_the_code(client: FlaskClient, code: str) ->
     assert code in text
 
 
+def test_the_learning_time_is_frozen_at_issue_and_stated_everywhere(
+    make_app: MakeApp, app: Flask, client: FlaskClient, content: Path, databases: Databases
+) -> None:
+    # The course takes 10 minutes; the author raises it to 150 once the certificate exists.
+    user_id = add_learner(app, language="en")
+    complete_course(app, user_id, RENEWABLE)
+    certificate = only_certificate(app)
+    assert certificate.duration_minutes == 10
+    course = content / "courses" / RENEWABLE / "course.yaml"
+    course.write_text(
+        course.read_text(encoding="utf-8").replace(
+            "estimated_minutes: 10", "estimated_minutes: 150"
+        ),
+        encoding="utf-8",
+    )
+    later = make_app(
+        content_dir=content,
+        base_url=BASE_URL,
+        database_url=databases.url("app0"),
+        with_schema=False,
+    ).test_client()
+    sign_in(later, "lea@example.org")
+    code = certificate.code
+
+    for language, printed in (
+        ("en", "Learning time: 0.5 hours"),
+        ("fr", "Durée de la formation : 0,5 heure"),
+    ):
+        pdf = later.get(f"/certificates/{code}.pdf?lang={language}").data
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        assert printed in " ".join(text.replace("\u00a0", " ").split())
+    page = later.get(f"/verify/{code}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<dt>Learning time</dt>" in page
+    assert "<dd>0.5 hours</dd>" in page
+    assert later.get(f"/verify/{code}.json").get_json()["duration_minutes"] == 10
+    token = later.get(f"/certificates/{code}/badge.jwt").get_data(as_text=True)
+    (key,) = KeySet.import_key_set(later.get("/.well-known/jwks.json").get_json()).keys
+    claims = jwt.decode(token, key, algorithms=["RS256"]).claims
+    narrative = claims["credentialSubject"]["achievement"]["criteria"]["narrative"]
+    assert "(0.5 hours of learning in all)" in narrative
+
+
 def needs(*tools: str) -> pytest.MarkDecorator:
     missing = [tool for tool in tools if shutil.which(tool) is None]
     return pytest.mark.skipif(

@@ -45,6 +45,7 @@ JSON_KEYS = {
     "superseded_by",
     "documents",
     "withdrawn_on",
+    "duration_minutes",
 }
 
 
