@@ -1,4 +1,5 @@
-"""Form pieces every feature uses: whitespace stripping, days, periods, confirmations."""
+"""Form pieces every feature uses: whitespace stripping, days, whole numbers, periods,
+confirmations."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SubmitField
+from wtforms import DateField, IntegerField, SubmitField
 from wtforms.validators import Optional, StopValidation
 
 
@@ -23,6 +24,16 @@ class DayField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(str(_l("Enter a date such as 2026-09-30."))) from None
+
+
+class WholeNumberField(IntegerField):
+    """A whole number, with our own message when what was typed is not one."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(_l("Enter a whole number, such as 2."))) from None
 
 
 class ConfirmForm(FlaskForm):

@@ -10,10 +10,11 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 
 # WTForms 3.3 deprecates (value, label) tuples; types-WTForms does not know SelectChoice yet.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from lms.admin.pages import ROLE_LABELS
-from lms.forms import PeriodForm, strip
+from lms.forms import PeriodForm, WholeNumberField, strip
+from lms.quizzes.grants import MAX_EXTRA, REASON_MAX_LENGTH
 
 
 class RoleForm(FlaskForm):
@@ -43,3 +44,23 @@ class AuditFilterForm(PeriodForm):
         self.action.choices = [SelectChoice("", _l("Any action"))] + [
             SelectChoice(value, label) for value, label in labels.items()
         ]
+
+
+class GrantAttemptsForm(FlaskForm):
+    extra = WholeNumberField(
+        _l("Attempts to add"),
+        default=1,
+        validators=[
+            InputRequired(_l("Give a whole number of attempts.")),
+            NumberRange(min=1, max=MAX_EXTRA, message=_l("Give from %(min)d to %(max)d attempts.")),
+        ],
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Give the reason: it is kept in the audit trail.")),
+            Length(max=REASON_MAX_LENGTH, message=_l("A reason has at most %(max)d characters.")),
+        ],
+    )
+    submit = SubmitField(_l("Grant the attempts"))

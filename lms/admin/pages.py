@@ -35,6 +35,7 @@ ACTION_LABELS = {
     AuditAction.REMINDER_SEND: _l("Reminders sent"),
     AuditAction.CERTIFICATE_REVOKE: _l("Certificate revoked"),
     AuditAction.CERTIFICATE_REISSUE: _l("Certificate reissued"),
+    AuditAction.QUIZ_ATTEMPTS_GRANT: _l("Quiz attempts granted"),
     AuditAction.ACCOUNT_DELETE: _l("Account deleted"),
     AuditAction.PRIVACY_PURGE: _l("Inactive accounts deleted"),
 }
@@ -118,8 +119,19 @@ class AttemptLine:
 
 
 @dataclass(frozen=True)
+class BlockedQuiz:
+    """A quiz the learner failed as often as it allows: staff may grant more attempts."""
+
+    course_id: str
+    quiz: str
+    course_title: Localized
+    quiz_title: Localized
+
+
+@dataclass(frozen=True)
 class LearnerRecord:
     profile: Profile
     memberships: tuple[CohortMembership, ...]
     courses: tuple[CourseLine, ...]
     attempts: tuple[AttemptLine, ...]
+    blocked: tuple[BlockedQuiz, ...] = ()

@@ -10,14 +10,21 @@ from sqlalchemy.orm import Session
 from lms.accounts import links
 from lms.accounts import services as accounts
 from lms.accounts.categories import Role
-from lms.admin.pages import AttemptLine, CourseLine, ItemLine, LearnerRecord, Profile
+from lms.admin.pages import (
+    AttemptLine,
+    BlockedQuiz,
+    CourseLine,
+    ItemLine,
+    LearnerRecord,
+    Profile,
+)
 from lms.audit import services as audit
 from lms.audit.actions import AuditAction
 from lms.cohorts import queries as cohorts
 from lms.content import Catalog, ItemKind, Localized
 from lms.learning import queries as learning
 from lms.mail import Mail
-from lms.quizzes import grading
+from lms.quizzes import grading, limits
 from lms.quizzes import queries as quizzes
 
 if TYPE_CHECKING:
@@ -73,6 +80,17 @@ def learner_record(session: Session, user: User, catalog: Catalog) -> LearnerRec
         memberships=tuple(cohorts.memberships_of(session, user)),
         courses=_courses(session, user, catalog),
         attempts=_attempts(session, user, catalog),
+        blocked=_blocked(session, user, catalog),
+    )
+
+
+def _blocked(session: Session, user: User, catalog: Catalog) -> tuple[BlockedQuiz, ...]:
+    found = limits.out_of_attempts(session, user, list(catalog.courses.values()))
+    return tuple(
+        BlockedQuiz(course.id, item.stem, course.title, course.quizzes[item.stem].title)
+        for course in catalog.courses.values()
+        for item in course.items()
+        if item.key in found.get(course.id, ())
     )
 
 

@@ -14,6 +14,8 @@ class AuditAction(enum.StrEnum):
     REMINDER_SEND = "reminder.send"
     CERTIFICATE_REVOKE = "certificate.revoke"
     CERTIFICATE_REISSUE = "certificate.reissue"
+    QUIZ_ATTEMPTS_GRANT = "quiz.attempts_grant"
+    """Staff let a learner who used every attempt at a quiz try it again."""
     ACCOUNT_DELETE = "account.delete"
     """A person deleted their own account (lms.privacy); no address is recorded."""
     PRIVACY_PURGE = "privacy.purge"

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from lms.accounts.models import User
 
 
+def allowed_attempts(max_attempts: int | None, granted: int) -> int | None:
+    """How many attempts a learner may start: the quiz's limit plus what staff granted them;
+    None when the quiz has no limit."""
+    return None if max_attempts is None else max_attempts + granted
+
+
 def is_out_of_attempts(
     max_attempts: int | None, started: int, *, unfinished: bool, passed: bool
 ) -> bool:
@@ -48,7 +54,7 @@ def out_of_attempts(
             if item.kind is ItemKind.QUIZ
             and (tally := tallies.get((course.id, item.stem))) is not None
             and is_out_of_attempts(
-                course.quizzes[item.stem].max_attempts,
+                allowed_attempts(course.quizzes[item.stem].max_attempts, tally.granted),
                 tally.started,
                 unfinished=tally.unfinished,
                 passed=tally.passed,

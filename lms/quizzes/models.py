@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import COURSE_ID_LENGTH, STEM_LENGTH, VERSION_LENGTH, Base, utcnow
@@ -46,3 +46,23 @@ class QuizAttempt(Base):
     submitted_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class AttemptGrant(Base):
+    """Attempts staff added, beyond the quiz's ``max_attempts``, for one learner and quiz.
+
+    Rows are only ever added: the learner may make the quiz's attempts plus the sum of
+    ``extra`` over their grants, and each grant keeps who gave it and why.
+    """
+
+    __tablename__ = "quiz_attempt_grants"
+    __table_args__ = (CheckConstraint("extra >= 1", name="extra_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[str] = mapped_column(String(COURSE_ID_LENGTH))
+    quiz: Mapped[str] = mapped_column(String(STEM_LENGTH))
+    extra: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.privacy import iso
-from lms.quizzes.models import QuizAttempt
+from lms.quizzes.models import AttemptGrant, QuizAttempt
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -42,7 +42,9 @@ def learner_data(session: Session, user: User) -> list[dict[str, Any]]:
 def erase_learner(session: Session, user: User) -> int:
     """Delete ``user``'s attempts: free-text answers and reflections are personal data.
 
-    A passed quiz stays counted, in learning's item completions. Returns how many went.
+    A passed quiz stays counted, in learning's item completions. Attempts staff granted go
+    too: their reasons are free text about the person. Returns how many attempts went.
     """
+    session.execute(delete(AttemptGrant).where(AttemptGrant.user_id == user.id))
     result = session.execute(delete(QuizAttempt).where(QuizAttempt.user_id == user.id))
     return int(getattr(result, "rowcount", 0) or 0)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.quizzes.item_analysis import SubmittedAttempt
-from lms.quizzes.models import QuizAttempt
+from lms.quizzes.models import AttemptGrant, QuizAttempt
 from lms.quizzes.snapshot import snapshot_from_json
 
 if TYPE_CHECKING:
@@ -86,6 +86,8 @@ class AttemptTally:
     """Attempts begun, submitted or not (numbers are consecutive from 1)."""
     unfinished: bool
     passed: bool
+    granted: int = 0
+    """Attempts staff added beyond the quiz's limit."""
 
 
 def attempt_tallies(
@@ -105,7 +107,22 @@ def attempt_tallies(
         .where(QuizAttempt.user_id == user.id, QuizAttempt.course_id.in_(course_ids))
         .group_by(QuizAttempt.course_id, QuizAttempt.quiz)
     )
+    granted = granted_attempts(session, user, course_ids)
     return {
-        (course_id, quiz): AttemptTally(started, unfinished > 0, passed > 0)
+        (course_id, quiz): AttemptTally(
+            started, unfinished > 0, passed > 0, granted.get((course_id, quiz), 0)
+        )
         for course_id, quiz, started, unfinished, passed in rows
     }
+
+
+def granted_attempts(
+    session: Session, user: User, course_ids: Collection[str]
+) -> dict[tuple[str, str], int]:
+    """Attempts staff added for ``user`` at each quiz of these courses, by (course id, stem)."""
+    rows = session.execute(
+        select(AttemptGrant.course_id, AttemptGrant.quiz, func.sum(AttemptGrant.extra))
+        .where(AttemptGrant.user_id == user.id, AttemptGrant.course_id.in_(course_ids))
+        .group_by(AttemptGrant.course_id, AttemptGrant.quiz)
+    )
+    return {(course_id, quiz): int(extra) for course_id, quiz, extra in rows}

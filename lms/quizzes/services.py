@@ -193,7 +193,7 @@ def overview(session: Session, user: User, ref: QuizRef) -> QuizOverview:
         pass_mark=ref.quiz.pass_mark,
         questions_asked=min(graded, ref.quiz.draw) if ref.quiz.draw is not None else graded,
         reflections=len(ref.quiz.questions) - graded,
-        max_attempts=ref.quiz.max_attempts,
+        max_attempts=_allowed(session, user, ref),
         attempts=tuple(_summary(a) for a in attempts),
         in_progress=next((a.number for a in attempts if a.submitted_at is None), None),
         passed=any(a.passed for a in attempts),
@@ -216,7 +216,8 @@ def start_attempt(
     if unfinished is not None:
         return unfinished
     used = max((a.number for a in attempts), default=0)
-    if ref.quiz.max_attempts is not None and used >= ref.quiz.max_attempts:
+    allowed = _allowed(session, user, ref)
+    if allowed is not None and used >= allowed:
         raise AttemptLimitReached
     questions = draw_questions(ref.quiz, rng or random.SystemRandom())
     attempt = QuizAttempt(
@@ -306,6 +307,16 @@ def attempt_page(
         questions=build_result_questions(questions, answers, regraded, disclosure, shown),
         language=shown,
         overview=learner,
+    )
+
+
+def _allowed(session: Session, user: User, ref: QuizRef) -> int | None:
+    """The attempts ``user`` may start at the quiz: its limit and what staff granted them."""
+    if ref.quiz.max_attempts is None:
+        return None  # Unlimited: grants change nothing, and need not be read.
+    granted = queries.granted_attempts(session, user, [ref.course.id])
+    return limits.allowed_attempts(
+        ref.quiz.max_attempts, granted.get((ref.course.id, ref.quiz.stem), 0)
     )
 
 

@@ -53,6 +53,7 @@ class World:
             "token": "not-a-real-token",
             "path": "missing.png",
             "filename": "css/parcours.css",
+            "quiz": "check",
         }
 
     def client_as(self, role: str) -> tuple[FlaskClient, str]:

@@ -83,6 +83,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("learners.record", "GET"): "302S 403 403 200 200",
     ("learners.reissue", "POST"): "302S 403 403 302 302",
     ("learners.revoke", "POST"): "302S 403 403 400 400",
+    ("learners.grant_attempts", "POST"): "302S 403 403 400 400",
     ("learners.resend_invitation", "POST"): "302S 403 403 409 409",
     ("quiz_analysis.index", "GET"): "302S 403 403 200 200",
     ("quiz_analysis.analysis", "GET"): "302S 403 403 200 200",

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms.accounts import queries as accounts
 from lms.accounts.access import STAFF_ROLES, restrict, signed_in_user
 from lms.accounts.forms import AFFILIATION_LABELS, FRQ_SECTOR_LABELS, RESEARCH_ROLE_LABELS
 from lms.accounts.services import find_user
 from lms.admin import services
-from lms.admin.forms import RevokeForm
+from lms.admin.forms import GrantAttemptsForm, RevokeForm
 from lms.admin.pages import ROLE_LABELS
 from lms.catalog import current_catalog
 from lms.certificates import queries as certificate_queries
@@ -25,6 +26,7 @@ from lms.forms import ConfirmForm
 from lms.i18n import LANGUAGE_NAMES
 from lms.mail import send_mail
 from lms.pagination import page_argument
+from lms.quizzes import grants
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -49,6 +51,8 @@ def _render_record(
     revoke_form: RevokeForm | None = None,
     revoking: str | None = None,
     status: int = 200,
+    grant_form: GrantAttemptsForm | None = None,
+    granting: str | None = None,
 ) -> ResponseReturnValue:
     session = get_session()
     record = services.learner_record(session, user, current_catalog())
@@ -59,6 +63,8 @@ def _render_record(
         standing_of=certificates.standing_of,
         revoke_form=revoke_form or RevokeForm(formdata=None),
         revoking=revoking,
+        grant_form=grant_form or GrantAttemptsForm(formdata=None),
+        granting=granting,
         role_labels=ROLE_LABELS,
         research_role_labels=RESEARCH_ROLE_LABELS,
         affiliation_labels=AFFILIATION_LABELS,
@@ -137,6 +143,37 @@ def reissue(user_id: int, code: str) -> ResponseReturnValue:
             "The certificate %(old)s is replaced by %(new)s, which the learner receives by mail.",
             old=certificate.code,
             new=replacement.code,
+        ),
+        "success",
+    )
+    return redirect(url_for("learners.record", user_id=user.id))
+
+
+@blueprint.post("/<int:user_id>/quizzes/<course_id>/<quiz>/grant")
+def grant_attempts(user_id: int, course_id: str, quiz: str) -> ResponseReturnValue:
+    session = get_session()
+    user = find_user(session, user_id)
+    course = current_catalog().course(course_id)
+    if course is None or quiz not in course.quizzes:
+        abort(404)
+    form = GrantAttemptsForm()
+    if not form.validate_on_submit():
+        return _render_record(user, status=400, grant_form=form, granting=f"{course_id}/{quiz}")
+    grants.grant_attempts(
+        session,
+        user,
+        course,
+        quiz,
+        extra=form.extra.data or 0,
+        reason=form.reason.data or "",
+        actor=signed_in_user(),
+    )
+    session.commit()
+    flash(
+        ngettext(
+            "%(num)d more attempt granted: the learner can take the quiz again now.",
+            "%(num)d more attempts granted: the learner can take the quiz again now.",
+            form.extra.data or 0,
         ),
         "success",
     )
