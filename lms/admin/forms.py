@@ -36,6 +36,18 @@ class RevokeForm(FlaskForm):
     submit = SubmitField(_l("Revoke the certificate"))
 
 
+class ReissueForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason for reissuing"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Give the reason: the learner reads it in the mail.")),
+            Length(max=1000, message=_l("A reason has at most %(max)d characters.")),
+        ],
+    )
+    submit = SubmitField(_l("Reissue the certificate"))
+
+
 class AuditFilterForm(PeriodForm):
     actor = StringField(_l("Done by (email contains)"), filters=[strip])
     action = SelectField(_l("Action"), default="")

@@ -19,8 +19,11 @@ if TYPE_CHECKING:
 TEMPLATES = "certificates/email"
 
 
-def issued_mail(user: User, certificate: Certificate, *, reissued: bool = False) -> Mail:
-    """Tells the learner a certificate is theirs: where to download it, how others check it."""
+def issued_mail(
+    user: User, certificate: Certificate, *, reissued: bool = False, reason: str | None = None
+) -> Mail:
+    """Tells the learner a certificate is theirs: where to download it, how others check it;
+    for a reissue, that it replaces the previous one, and why (``reason``, staff's words)."""
     language = language_or_default(user.language)
     title = Localized.of(certificate.title).get(language)
     subject = (
@@ -37,6 +40,7 @@ def issued_mail(user: User, certificate: Certificate, *, reissued: bool = False)
         certificate=certificate,
         title=title,
         reissued=reissued,
+        reason=reason,
         certificates_link=external_url("certificates.index"),
         verify_link=verify_url(certificate.code),
     )

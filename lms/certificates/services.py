@@ -260,15 +260,20 @@ def revoke_certificate(
 
 
 def reissue_certificate(
-    session: Session, certificate: Certificate, *, actor: User, catalog: Catalog
+    session: Session,
+    certificate: Certificate,
+    *,
+    actor: User,
+    catalog: Catalog,
+    reason: str | None = None,
 ) -> Certificate:
     """Replace ``certificate`` by a new one printed with the learner's current name.
 
     The new certificate has a new code, fresh PDFs and badge; it states what the old one
     did (title, statement, issuer, course versions, issue and expiry dates), since what was
     achieved has not changed. The old one becomes superseded, its verification page
-    pointing to the new one. The learner is mailed once the caller commits. Recorded in the
-    audit trail.
+    pointing to the new one. The learner is mailed once the caller commits, with ``reason``
+    (staff's words) when given. Recorded in the audit trail.
     Raises ``StaffOnly``,
     ``CertificateRevokedCannotBeReissued``, ``CertificateAlreadySuperseded`` and
     ``CertificateDefinitionGone``.
@@ -306,7 +311,10 @@ def reissue_certificate(
     issuing.make_artifacts(replacement, definition, catalog, user)
     _insert_with_next_sequence(session, replacement)
     certificate.superseded_by = replacement
-    outbox.send_after_commit(session, mails.issued_mail(user, replacement, reissued=True))
+    text = (reason or "").strip()[:REASON_MAX_LENGTH] or None
+    outbox.send_after_commit(
+        session, mails.issued_mail(user, replacement, reissued=True, reason=text)
+    )
     audit.record(
         session,
         actor,
@@ -314,6 +322,7 @@ def reissue_certificate(
         f"certificate:{certificate.code}",
         user=user.id,
         replacement=replacement.code,
+        **({"reason": text} if text else {}),
     )
     return replacement
 

@@ -14,7 +14,7 @@ from lms.accounts.access import STAFF_ROLES, restrict, signed_in_user
 from lms.accounts.forms import AFFILIATION_LABELS, FRQ_SECTOR_LABELS, RESEARCH_ROLE_LABELS
 from lms.accounts.services import find_user
 from lms.admin import services
-from lms.admin.forms import GrantAttemptsForm, RevokeForm
+from lms.admin.forms import GrantAttemptsForm, ReissueForm, RevokeForm
 from lms.admin.pages import ROLE_LABELS
 from lms.catalog import current_catalog
 from lms.certificates import queries as certificate_queries
@@ -23,7 +23,7 @@ from lms.config import current_settings
 from lms.db import get_session
 from lms.errors import DomainError
 from lms.forms import ConfirmForm
-from lms.i18n import LANGUAGE_NAMES
+from lms.i18n import LANGUAGE_NAMES, language_or_default
 from lms.mail import send_mail
 from lms.pagination import page_argument
 from lms.quizzes import grants
@@ -122,18 +122,49 @@ def revoke(user_id: int, code: str) -> ResponseReturnValue:
     return redirect(url_for("learners.record", user_id=user.id))
 
 
+def _render_reissue(
+    user: User, certificate: Certificate, form: ReissueForm, status: int = 200
+) -> ResponseReturnValue:
+    page = render_template(
+        "admin/reissue.html",
+        profile=user,
+        certificate=certificate,
+        new_name=(user.certificate_name or "").strip() or certificate.certificate_name,
+        mail_language=_("English") if language_or_default(user.language) == "en" else _("French"),
+        form=form,
+    )
+    return page, status
+
+
+@blueprint.get("/<int:user_id>/certificates/<code>/reissue")
+def confirm_reissue(user_id: int, code: str) -> ResponseReturnValue:
+    """What reissuing will do, and the reason to give, before anything is done."""
+    user = find_user(get_session(), user_id)
+    certificate = _certificate_of(user, code)
+    if certificate.status != "active":
+        flash(_("This certificate can no longer be reissued."), "error")
+        return redirect(url_for("learners.record", user_id=user.id))
+    return _render_reissue(user, certificate, ReissueForm(formdata=None))
+
+
 @blueprint.post("/<int:user_id>/certificates/<code>/reissue")
 def reissue(user_id: int, code: str) -> ResponseReturnValue:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     session = get_session()
     user = find_user(session, user_id)
     certificate = _certificate_of(user, code)
+    form = ReissueForm()
+    if not form.validate_on_submit():
+        return _render_reissue(user, certificate, form, 400)
     try:
         replacement = certificates.reissue_certificate(
-            session, certificate, actor=signed_in_user(), catalog=current_catalog()
+            session,
+            certificate,
+            actor=signed_in_user(),
+            catalog=current_catalog(),
+            reason=form.reason.data,
         )
     except DomainError as error:
+        # Already reissued (a second click, or a colleague a moment before): nothing more.
         session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for("learners.record", user_id=user.id))

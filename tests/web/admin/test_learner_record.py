@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 
 from lms.accounts.categories import Role
 from lms.certificates.models import CertificateStatus
+from tests.support.smtp import Mailbox, html_of, text_of
 from tests.web.account_helpers import post_form
 from tests.web.certificate_helpers import certificates_in
 from tests.web.conftest import MakeApp
@@ -107,7 +108,10 @@ def test_staff_reissue_then_revoke_a_certificate_and_both_are_audited(
     assert first.code in staff_client.get(record_page).get_data(as_text=True)
 
     reissued = post_form(
-        staff_client, f"{record_page}/certificates/{first.code}/reissue", {}, record_page
+        staff_client,
+        f"{record_page}/certificates/{first.code}/reissue",
+        {"reason": "Name changed"},
+        f"{record_page}/certificates/{first.code}/reissue",
     )
 
     assert reissued.status_code == 302
@@ -117,6 +121,7 @@ def test_staff_reissue_then_revoke_a_certificate_and_both_are_audited(
     [event] = [e for e in audit_events(app) if e.action == "certificate.reissue"]
     assert event.target == f"certificate:{old.code}"
     assert event.details["replacement"] == new.code
+    assert event.details["reason"] == "Name changed"
 
     refused = post_form(
         staff_client, f"{record_page}/certificates/{new.code}/revoke", {"reason": ""}, record_page
@@ -140,6 +145,50 @@ def test_staff_reissue_then_revoke_a_certificate_and_both_are_audited(
     assert "Revoked on" in page
 
 
+def test_reissuing_says_what_will_happen_asks_a_reason_acts_once_and_mails_it(
+    make_app: MakeApp, mailbox: Mailbox
+) -> None:
+    app = staff_app(make_app, **mailbox.settings)
+    lea = add_user(app, "lea@example.org", name="Léa Tremblay")
+    record(app, lea, BASICS, "welcome", "partners")
+    own = app.test_client()
+    sign_in(own, "lea@example.org")
+    take(own, ANSWERS, quiz=QUIZ)
+    record(app, lea, PRACTICE, "apply")
+    add_user(app, "sam@example.org", role=Role.STAFF)
+    staff = app.test_client()
+    sign_in(staff, "sam@example.org")
+    [first] = certificates_in(app)
+    record_page = f"/staff/learners/{lea}"
+    confirm = f"{record_page}/certificates/{first.code}/reissue"
+    assert f'href="{confirm}"' in staff.get(record_page).get_data(as_text=True)
+
+    page = staff.get(confirm).get_data(as_text=True)
+    assert "What will happen" in page
+    assert f"The code {first.code} stops being valid" in page
+    assert "lea@example.org" in page
+    assert len(certificates_in(app)) == 1  # nothing is done by looking
+
+    refused = post_form(staff, confirm, {"reason": "   "}, confirm)
+    assert refused.status_code == 400
+    assert "Give the reason" in refused.get_data(as_text=True)
+    assert len(certificates_in(app)) == 1
+
+    before = len(mailbox.to("lea@example.org"))
+    token_page = confirm
+    done = post_form(staff, confirm, {"reason": "Your name changed on 1 December."}, token_page)
+    again = post_form(staff, confirm, {"reason": "Your name changed on 1 December."}, record_page)
+    assert done.status_code == 302
+    assert again.status_code == 302  # a second click: told it is done, nothing more
+    assert len(certificates_in(app)) == 2
+    assert len([e for e in audit_events(app) if e.action == "certificate.reissue"]) == 1
+    mails = mailbox.to("lea@example.org")[before:]
+    assert len(mails) == 1
+    assert "Your name changed on 1 December." in text_of(mails[0])
+    assert "Your name changed on 1 December." in html_of(mails[0])
+    assert confirm not in staff.get(record_page).get_data(as_text=True)
+
+
 def test_a_certificate_of_someone_else_is_not_found(
     app: Flask, staff_client: FlaskClient, learner: int
 ) -> None:
@@ -149,7 +198,7 @@ def test_a_certificate_of_someone_else_is_not_found(
     response = post_form(
         staff_client,
         f"/staff/learners/{other}/certificates/{certificates[0].code}/reissue",
-        {},
+        {"reason": "Name changed"},
         f"/staff/learners/{learner}",
     )
 
