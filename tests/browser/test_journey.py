@@ -1,16 +1,24 @@
 """A learner's whole journey in the browser, in French and in English, every page checked by axe.
 
 Sign up (a mistake first), confirm from the mail a real SMTP server received, sign in, open a
-course, read and complete each lesson, fail the quiz, pass it, and see the course complete.
+course, read and complete each lesson, fail the quiz, pass it, see the course complete and the
+certificate ready, download it, open the verification page its QR code leads to, copy its
+link, and read back the credential baked in its badge.
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from joserfc import jwt
+from joserfc.jwk import KeySet
+from PIL import Image
 from playwright.sync_api import Locator, Page, expect
+from pypdf import PdfReader
 
 from lms.accounts.categories import Affiliation, FrqSector, ResearchRole
 from lms.accounts.forms import AFFILIATION_LABELS, FRQ_SECTOR_LABELS, RESEARCH_ROLE_LABELS
@@ -51,9 +59,26 @@ class Journey:
         expect(self.page.locator(".flashes")).to_contain_text(self.words(message, **values))
 
 
+def qr_code_of(pdf: Path, folder: Path) -> str:
+    """What the QR code printed on the PDF's page says, read from the page as an image."""
+    image = folder / "page"
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", pdf, image], check=True)
+    decoded = subprocess.run(
+        ["zbarimg", "--raw", "-q", image.with_suffix(".png")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return decoded.stdout.strip()
+
+
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_learner_journey(
-    serve: Serve, mailbox: Mailbox, new_page: Callable[..., Page], language: str
+    serve: Serve,
+    mailbox: Mailbox,
+    new_page: Callable[..., Page],
+    language: str,
+    tmp_path: Path,
 ) -> None:
     server = serve(**mailbox.settings)
     catalog = server.catalog()
@@ -187,6 +212,40 @@ def test_learner_journey(
     expect(page.locator(".course-status.state-done")).to_contain_text(completed_on)
     expect(page.locator(".progress-value")).to_have_text(re.compile(r"^100\s?%$"))
     journey.check("course-complete")
+
+    # The certificate just issued: ready, downloaded, verified where its QR code leads,
+    # its link copied, its baked badge read back and checked against the published keys.
+    ready = page.get_by_role("region", name=t("Your certificate is ready"))
+    ready.get_by_role("link", name=t("See and download my certificate")).click()
+    journey.check("certificates")
+    (definition,) = (d for d in catalog.certificates.values() if COURSE_ID in d.requires)
+    with page.expect_download() as pdf_download:
+        page.get_by_role("link", name=re.compile(r"PDF")).first.click()
+    pdf_path = pdf_download.value.path()
+    assert "Léa Tremblay-Côté" in " ".join(PdfReader(pdf_path).pages[0].extract_text().split())
+    qr_url = qr_code_of(pdf_path, tmp_path)
+    assert qr_url.startswith(f"{server.url}/verify/")
+    code = qr_url.rsplit("/", 1)[1]
+
+    with page.expect_download() as badge_download:
+        page.get_by_role("link", name=t("Download the Open Badge (image)")).click()
+    with Image.open(badge_download.value.path()) as image:
+        token = image.text["openbadgecredential"]
+    keys = KeySet.import_key_set(page.request.get(f"{server.url}/.well-known/jwks.json").json())
+    claims = jwt.decode(token, keys.keys[0], algorithms=["RS256"]).claims
+    assert claims["jti"] == qr_url
+    assert claims["credentialSubject"]["achievement"]["name"] == definition.title.get(language)
+
+    response = page.goto(qr_url)  # what a phone opens from the QR code
+    assert response is not None
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    expect(page.locator("body")).to_contain_text(code)
+    journey.check("verification")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    journey.button("Copy the link")
+    expect(page.get_by_role("status")).to_have_text(t("Link copied."))
+    assert page.evaluate("navigator.clipboard.readText()") == qr_url
+    page.goto(f"{server.url}/courses/{COURSE_ID}")
 
     site_nav = page.get_by_role("navigation", name=t("Main menu"))
     site_nav.get_by_role("link", name=t("Dashboard")).click()
