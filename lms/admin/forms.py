@@ -50,6 +50,7 @@ class ReissueForm(FlaskForm):
 
 class AuditFilterForm(PeriodForm):
     actor = StringField(_l("Done by (email contains)"), filters=[strip])
+    person = StringField(_l("About the person (email contains)"), filters=[strip])
     action = SelectField(_l("Action"), default="")
 
     def set_actions(self, labels: Mapping[str, str]) -> None:

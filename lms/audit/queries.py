@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, cast, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from lms.accounts import queries as accounts
@@ -26,6 +26,9 @@ _S = TypeVar("_S", bound=Select[Any])
 class AuditFilter:
     actor: str = ""
     """Part of the actor's email address; empty for everyone."""
+    person: str = ""
+    """Part of the email address of the person acted on (a learner, an account); empty for
+    everyone."""
     action: AuditAction | None = None
     since: datetime | None = None
     until: datetime | None = None
@@ -62,6 +65,17 @@ def _filtered(query: _S, filters: AuditFilter) -> _S:
     if filters.actor.strip():
         query = query.where(
             AuditEvent.actor_id.in_(accounts.ids_with_email_containing(filters.actor))
+        )
+    if filters.person.strip():
+        people = accounts.ids_with_email_containing(filters.person).subquery()
+        # Events name their person in the target (``user:6``) or, when they act on a
+        # certificate or a quiz, in ``details.user``.
+        targets = select(literal("user:") + cast(people.c.id, String))
+        query = query.where(
+            or_(
+                AuditEvent.target.in_(targets),
+                AuditEvent.details["user"].as_integer().in_(select(people.c.id)),
+            )
         )
     if filters.action is not None:
         query = query.where(AuditEvent.action == filters.action.value)

@@ -3,6 +3,7 @@ feature for its part over the whole cohort at once."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -39,6 +40,14 @@ def cohort_summaries(session: Session) -> list[CohortSummary]:
         .order_by(Cohort.due_date.is_(None), Cohort.due_date, Cohort.name)
     )
     return [CohortSummary(cohort, count) for cohort, count in rows]
+
+
+def cohort_names(session: Session, cohort_ids: Collection[int]) -> dict[int, str]:
+    """The names of the cohorts of ``cohort_ids`` that exist, by id: one query."""
+    if not cohort_ids:
+        return {}
+    query = select(Cohort.id, Cohort.name).where(Cohort.id.in_(cohort_ids))
+    return {row.id: row.name for row in session.execute(query)}
 
 
 def memberships_by_email(session: Session, cohort: Cohort) -> dict[str, CohortMembership]:

@@ -1,5 +1,6 @@
 """Reissuing a certificate as staff meet it: a page that says what will happen and asks the
-reason, an error when it is missing, then one reissue, each step checked with axe."""
+reason, an error when it is missing, then one reissue, read back in the audit trail; each
+step checked with axe."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def test_staff_confirm_a_reissue_with_a_reason(
 ) -> None:
     server = serve(content_dir=CERTIFICATE_CONTENT)
     app, words = server.app, Words(server.app, language)
-    add_learner(app, "sam@example.org", name="Sam", role=Role.STAFF, language=language)
+    add_learner(app, "sam@example.org", name="Sam", role=Role.ADMIN, language=language)
     lea = add_learner(app, "lea@example.org")
     complete_course(app, lea, RENEWABLE)
     code = only_certificate(app).code
@@ -53,3 +54,11 @@ def test_staff_confirm_a_reissue_with_a_reason(
     expect(page.locator(".flash-success")).to_be_visible()
     check_accessibility(page, f"reissue-done-{language}")
     assert len(certificates_in(app)) == 2
+
+    # The audit trail names what was done, to whom, and why, in words.
+    page.goto(f"{server.url}/admin/audit")
+    row = page.get_by_role("row").filter(has_text=words("Certificate reissued"))
+    expect(row).to_contain_text(words("Certificate %(code)s", code=code))
+    expect(row).to_contain_text("Léa Tremblay-Côté (lea@example.org)")
+    expect(row).to_contain_text("Nom changé / name changed")
+    check_accessibility(page, f"audit-trail-{language}")

@@ -11,10 +11,12 @@ from lms.accounts.access import ADMIN_ROLES, restrict, signed_in_user
 from lms.accounts.categories import Role
 from lms.accounts.services import find_user
 from lms.admin import services
+from lms.admin.audit_lines import audit_lines
 from lms.admin.forms import AuditFilterForm, RoleForm
 from lms.admin.pages import ACTION_LABELS, ROLE_LABELS
 from lms.audit import queries as audit
 from lms.audit.actions import AuditAction
+from lms.catalog import current_catalog
 from lms.config import current_settings
 from lms.db import get_session
 from lms.pagination import page_argument
@@ -77,19 +79,18 @@ def audit_trail() -> ResponseReturnValue:
     since, until = Period(form.start.data, form.end.data).bounds(current_settings().zone)
     filters = audit.AuditFilter(
         actor=(form.actor.data or "")[:254],
+        person=(form.person.data or "")[:254],
         action=next((a for a in AuditAction if a.value == form.action.data), None),
         since=since,
         until=until,
     )
-    found = (
-        audit.find_events(get_session(), filters, page=page_argument(request.args))
-        if valid
-        else None
-    )
+    session = get_session()
+    found = audit.find_events(session, filters, page=page_argument(request.args)) if valid else None
     page = render_template(
         "admin/audit.html",
         form=form,
         found=found,
+        lines=audit_lines(session, found.events, current_catalog()) if found else (),
         action_labels=ACTION_LABELS,
         args={name: value for name, value in request.args.items() if name != "page"},
     )

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from lms.accounts.categories import Role
+from lms.accounts.models import User
 from lms.audit import services as audit
 from lms.audit.actions import AuditAction
 from lms.audit.models import AuditEvent, AuditRecordImmutable
@@ -55,6 +56,39 @@ def listed(page: str) -> list[str]:
     return re.findall(r"</th>\s*<td>[^<]*</td>\s*<td>([^<]+)</td>", page)
 
 
+def test_the_trail_names_people_and_cohorts_and_says_filters_in_words(
+    app: Flask, admin_client: FlaskClient, trail: None
+) -> None:
+    page = admin_client.get("/admin/audit").get_data(as_text=True)
+
+    assert "user:" not in page
+    assert "cohort:" not in page
+    assert ">Cohort FRQ 2026</a>" in page
+    assert ">Cohort Second</a>" in page
+    assert "lea@example.org</a>" in page  # the account whose role changed, linked
+    assert "Previous role: Learner" in page
+    assert "New role: Staff" in page
+    assert "Filters: none: every member" in page
+    assert "filters: {}" not in page
+
+    with app.app_context():
+        session = get_session()
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "role.change")).one()
+        # The account goes: the trail keeps the event and says the account is gone.
+        user = session.get(User, int(event.target.split(":")[1]))
+        assert user is not None
+        user.deleted_at = datetime.now(UTC)
+        session.commit()
+    page = admin_client.get("/admin/audit").get_data(as_text=True)
+    assert "<td>a deleted account</td>" in page
+
+
+def test_the_trail_filters_by_the_person_acted_on(admin_client: FlaskClient, trail: None) -> None:
+    page = admin_client.get("/admin/audit?person=LEA@").get_data(as_text=True)
+    assert listed(page) == ["Role changed"]
+    assert listed(admin_client.get("/admin/audit?person=nobody").get_data(as_text=True)) == []
+
+
 def test_admins_read_the_whole_trail_latest_first(admin_client: FlaskClient, trail: None) -> None:
     page = admin_client.get("/admin/audit").get_data(as_text=True)
 
@@ -62,7 +96,7 @@ def test_admins_read_the_whole_trail_latest_first(admin_client: FlaskClient, tra
     assert "4 records." in page
     assert "root@example.org" in page
     assert "The command line" in page
-    assert "recipients: 2" in page
+    assert "Recipients: 2" in page
     assert '<caption id="audit-caption">' in page
 
 

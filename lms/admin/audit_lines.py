@@ -1,0 +1,188 @@
+"""The audit trail in words: who did what to whom, with names where rows hold ids.
+
+Events keep ids (``user:6``, ``cohort:1``) because names change and accounts go; the page
+names them as they are now, in one query per kind of id, whatever the page's length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from lms.accounts import queries as accounts
+from lms.accounts.categories import Role
+from lms.admin.pages import ACTION_LABELS, ROLE_LABELS
+from lms.audit.actions import AuditAction
+from lms.cohorts import queries as cohorts
+from lms.content import Catalog
+from lms.i18n import current_language
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
+    from lms.audit.models import AuditEvent
+
+DETAIL_LABELS = {
+    "user": _l("Learner"),
+    "email": _l("Email"),
+    "reason": _l("Reason"),
+    "replacement": _l("Replacement certificate"),
+    "extra": _l("Attempts added"),
+    "previous": _l("Previous role"),
+    "role": _l("New role"),
+    "resent": _l("Sent again"),
+    "name": _l("Name"),
+    "certificate": _l("Certificate"),
+    "due_date": _l("Due date"),
+    "added": _l("Members added"),
+    "updated": _l("Members updated"),
+    "linked": _l("Members linked to an account"),
+    "invited": _l("Invitations sent"),
+    "recipients": _l("Recipients"),
+    "format": _l("Format"),
+    "filters": _l("Filters"),
+    "rows": _l("Rows"),
+    "years": _l("Years without activity"),
+    "deleted": _l("Accounts deleted"),
+    "skipped": _l("Accounts kept"),
+}
+FILTER_LABELS = {
+    "status": _l("status"),
+    "sector": _l("FRQ sector"),
+    "q": _l("search"),
+    "sort": _l("sorted by"),
+    "dir": _l("order"),
+}
+HIDDEN_DETAILS = frozenset({"via", "user_ids"})
+"""``via`` shows as the actor; ``user_ids`` are the deleted accounts ``deleted`` counts."""
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str
+    endpoint: str | None = None
+    """Where the page links it, with ``values``; None: no page to go to."""
+    values: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    created_at: datetime
+    actor: str
+    action: str
+    target: Target
+    details: tuple[tuple[str, str], ...]
+    """(label, value) in words."""
+
+
+def audit_lines(
+    session: Session, events: Iterable[AuditEvent], catalog: Catalog
+) -> tuple[AuditLine, ...]:
+    """The events as staff read them, names resolved in one query per kind of id."""
+    events = tuple(events)
+    user_ids = {_id_in(e.target, "user") for e in events} | {
+        e.details["user"] for e in events if isinstance(e.details.get("user"), int)
+    }
+    people = accounts.users_by_id(session, {i for i in user_ids if i is not None})
+    cohort_names = cohorts.cohort_names(
+        session, {i for e in events if (i := _id_in(e.target, "cohort")) is not None}
+    )
+    return tuple(
+        AuditLine(
+            created_at=event.created_at,
+            actor=_actor(event),
+            action=_action(event.action),
+            target=_target(event.target, people, cohort_names, catalog),
+            details=tuple(
+                (str(DETAIL_LABELS.get(key, key)), _value(key, value, people))
+                for key, value in sorted(event.details.items())
+                if key not in HIDDEN_DETAILS
+            ),
+        )
+        for event in events
+    )
+
+
+def person_name(user: User | None) -> str:
+    """An account as the trail names it: the name for certificates, else the address."""
+    if user is None or user.deleted_at is not None:
+        return _("a deleted account")
+    name = (user.certificate_name or "").strip()
+    return f"{name} ({user.email})" if name else user.email
+
+
+def _action(action: str) -> str:
+    known = next((a for a in AuditAction if a.value == action), None)
+    return str(ACTION_LABELS[known]) if known in ACTION_LABELS else action
+
+
+def _actor(event: AuditEvent) -> str:
+    if event.details.get("via") == "cli":
+        return _("The command line")
+    if event.actor is None or event.actor.deleted_at is not None:
+        return _("A deleted account")
+    return event.actor.email
+
+
+def _id_in(target: str, kind: str) -> int | None:
+    prefix, _sep, rest = target.partition(":")
+    return int(rest) if prefix == kind and rest.isdigit() else None
+
+
+def _target(
+    target: str, people: Mapping[int, User], cohort_names: Mapping[int, str], catalog: Catalog
+) -> Target:
+    kind, _sep, rest = target.partition(":")
+    if (user_id := _id_in(target, "user")) is not None:
+        user = people.get(user_id)
+        if user is None or user.deleted_at is not None:
+            return Target(person_name(None))
+        return Target(person_name(user), "learners.record", (("user_id", user_id),))
+    if (cohort_id := _id_in(target, "cohort")) is not None:
+        if cohort_id not in cohort_names:
+            return Target(_("a deleted cohort"))
+        return Target(
+            _("Cohort %(name)s", name=cohort_names[cohort_id]),
+            "cohorts.cohort",
+            (("cohort_id", cohort_id),),
+        )
+    if kind == "certificate":
+        return Target(
+            _("Certificate %(code)s", code=rest), "certificates.verify", (("code", rest),)
+        )
+    if kind == "quiz":
+        course_id, _slash, stem = rest.partition("/")
+        course = catalog.course(course_id)
+        if course is not None and stem in course.quizzes:
+            quiz = course.quizzes[stem].title
+            return Target(
+                f"{quiz.get(current_language())} – {course.title.get(current_language())}"
+            )
+    return Target(target)
+
+
+def _value(key: str, value: Any, people: Mapping[int, User]) -> str:
+    if key == "user" and isinstance(value, int):
+        return person_name(people.get(value))
+    role = next((r for r in Role if r.value == value), None)
+    if key in ("role", "previous") and role is not None:
+        return str(ROLE_LABELS[role])
+    if key == "filters" and isinstance(value, Mapping):
+        return _filters_in_words(value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return "—" if value is None else str(value)
+
+
+def _filters_in_words(filters: Mapping[str, Any]) -> str:
+    shown = {k: v for k, v in filters.items() if k not in ("page", "per_page")}
+    if not shown:
+        return _("none: every member")
+    return "; ".join(f"{FILTER_LABELS.get(k, k)}: {v}" for k, v in sorted(shown.items()))
