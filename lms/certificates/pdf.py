@@ -107,7 +107,8 @@ def _normalized(document: CertificateDocument) -> CertificateDocument:
         verify_url=document.verify_url.strip(),
         mode=Mode(document.mode),
         signatories=tuple(
-            Signatory(nfc(s.name), loc(s.title), s.signature) for s in document.signatories
+            Signatory(nfc(s.name) if s.name else None, loc(s.title), s.signature)
+            for s in document.signatories
         ),
         logo=document.logo,
         duration_minutes=document.duration_minutes,

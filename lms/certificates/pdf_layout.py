@@ -297,7 +297,8 @@ def _fit_signatories(
     scale = 1.0
     while True:
         names = fit(
-            tuple(s.name for s in signatories),
+            # A role-only signatory sets no name line: its title sits under the rule.
+            tuple(s.name or "" for s in signatories),
             fonts.bold,
             max_size=10 * scale,
             min_size=6 * scale,

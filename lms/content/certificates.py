@@ -121,12 +121,18 @@ class _CertificateReader:
             return ()
         signatories = []
         for item in self.reader.sequence(node, "'signatories'") or []:
-            values = self.reader.mapping(
-                item, "signatory", required=["name"], optional=["title", "signature"]
-            )
-            if not values or "name" not in values:
+            # A role alone ("Scientific direction") signs until a deployment names the person.
+            values = self.reader.mapping(item, "signatory", optional=["name", "title", "signature"])
+            if not values:
                 continue
-            name = self.reader.text(values["name"], "signatory 'name'")
+            if "name" not in values and "title" not in values:
+                self.report.error(item, "a signatory needs a 'name', a 'title' or both")
+                continue
+            name = None
+            if "name" in values:
+                name = self.reader.text(values["name"], "signatory 'name'")
+                if name is None:
+                    continue
             title = None
             if "title" in values:
                 title = self.reader.localized(
@@ -135,8 +141,7 @@ class _CertificateReader:
             signature = None
             if "signature" in values:
                 signature = self._asset(values["signature"], "'signature'")
-            if name is not None:
-                signatories.append(Signatory(name, title or Localized.plain(""), signature))
+            signatories.append(Signatory(name, title or Localized.plain(""), signature))
         return tuple(signatories)
 
     def _asset(self, node: Node, what: str) -> Path | None:

@@ -172,7 +172,8 @@ class Issuer:
 
 @dataclass(frozen=True)
 class Signatory:
-    name: str
+    name: str | None
+    """The person; None signs by role alone (the title), the name left to a deployment."""
     title: Localized
     signature: Path | None
 

@@ -26,7 +26,7 @@ from lms.certificates.pdf import (
     mode_for,
     render_certificate_pdf,
 )
-from lms.content.model import CertificateDefinition, Issuer, Localized
+from lms.content.model import CertificateDefinition, Issuer, Localized, Signatory
 from tests.unit.certificates.conftest import (
     CODE,
     LOGO,
@@ -334,3 +334,17 @@ def test_document_for_takes_the_definition_texts_and_mode_for_the_language() -> 
     assert document.issuer_name.get("en") == "Parcours"
     assert document.logo == LOGO
     assert TITLE.get("en") in pypdf_text(render_certificate_pdf(document))
+
+
+def test_a_signatory_with_only_a_role_prints_the_role_alone(make_document: MakeDocument) -> None:
+    role = Localized.of(
+        {
+            "fr": "Direction scientifique – Renforcement des capacités",
+            "en": "Scientific direction – Capacity building",
+        }
+    )
+    document = make_document(mode=Mode.BILINGUAL, signatories=(Signatory(None, role, None),))
+    text = pypdf_text(render_certificate_pdf(document))
+    assert "Direction scientifique – Renforcement des capacités" in text
+    assert "Scientific direction – Capacity building" in text
+    assert "Marie-Ève Tremblay" not in text

@@ -378,6 +378,30 @@ def test_certificate_signature_image_must_exist(check: Check) -> None:
     ]
 
 
+def test_a_signatory_may_sign_by_role_alone(make_root: MakeRoot) -> None:
+    cert = (
+        "id: demo\ntitle: Demo\nrequires: [demo]\nstatement: done\n"
+        "issuer: {name: Parcours, url: 'https://example.org'}\nsignatories:\n"
+        "  - {title: {en: Scientific direction, fr: Direction scientifique}}\n"
+    )
+    load = load_content(make_root({"certificates/demo.yaml": cert}))
+    assert not load.has_errors
+    (signatory,) = load.catalog.certificates["demo"].signatories
+    assert signatory.name is None
+    assert signatory.title.get("fr") == "Direction scientifique"
+
+
+def test_a_signatory_needs_a_name_or_a_title(check: Check) -> None:
+    cert = (
+        "id: demo\ntitle: Demo\nrequires: [demo]\nstatement: done\n"
+        "issuer: {name: Parcours, url: 'https://example.org'}\nsignatories:\n"
+        "  - {signature: assets/sig.png}\n"
+    )
+    assert check({"certificates/demo.yaml": cert}) == [
+        "certificates/demo.yaml:7:5: error: a signatory needs a 'name', a 'title' or both"
+    ]
+
+
 def test_certificate_missing_translation(check: Check) -> None:
     cert = (
         "id: demo\ntitle: {en: Demo}\nrequires: [demo]\nstatement: done\n"
