@@ -119,17 +119,21 @@ def courses_check(root: Path | None) -> None:
     """Check every course and certificate under ROOT (default: the configured content root).
 
     Prints each problem as ``path:line[:column]: severity: message`` and exits 1 if any is
-    an error.
+    an error. Placeholder text in a certificate definition ("à configurer", "example.org")
+    is an error when LMS_ENV is production, a warning otherwise.
     """
     # No app here: loading it would read (and log) the same content a second time.
-    content_root = root if root is not None else load_settings().content_dir
+    settings = load_settings()
+    content_root = root if root is not None else settings.content_dir
     if not content_root.is_dir():
         raise click.ClickException(f"{content_root} is not a folder.")
     loaded = load_content(Path(content_root))
-    for problem in sorted(loaded.problems):
+    # Placeholder text only stops a production server; elsewhere it is a reminder.
+    problems = loaded.problems_in(production=settings.is_production)
+    for problem in sorted(problems):
         click.echo(problem.format())
-    errors = sum(1 for p in loaded.problems if p.is_error)
-    warnings = len(loaded.problems) - errors
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
     click.echo(
         f"{len(loaded.catalog.courses)} course(s), {len(loaded.catalog.certificates)} "
         f"certificate(s) checked: {errors} error(s), {warnings} warning(s).",

@@ -15,6 +15,7 @@ from lms.content.model import (
     Localized,
     Signatory,
 )
+from lms.content.placeholders import Placeholder, certificate_placeholders
 from lms.content.problems import Problem
 from lms.content.yamlnodes import Node, Place, Reader, Report, compose
 
@@ -32,6 +33,8 @@ class CertificateLoad:
     declared_id: str | None
     id_place: Place | None
     requires: tuple[tuple[str, Place], ...]
+    placeholders: tuple[Placeholder, ...] = ()
+    """Placeholder text in printed fields: not a problem until the checker's environment says."""
 
 
 class _CertificateReader:
@@ -86,6 +89,7 @@ class _CertificateReader:
             cert_id,
             self.report.place_of(values["id"]) if "id" in values else None,
             requires,
+            certificate_placeholders(values, self.report, cert_id),
         )
 
     def _requires(self, node: Node | None) -> tuple[tuple[str, Place], ...]:

@@ -12,6 +12,7 @@ from lms.content.certificates import CertificateLoad, load_certificate
 from lms.content.courses import COURSE_FILE, CourseLoad, load_course
 from lms.content.files import Fingerprint, fingerprint, walk_files
 from lms.content.model import Catalog, CertificateDefinition, Course
+from lms.content.placeholders import Placeholder
 from lms.content.problems import Problem
 from lms.content.yamlnodes import Report
 
@@ -25,6 +26,8 @@ class ContentLoad:
 
     catalog: Catalog
     problems: tuple[Problem, ...]
+    placeholders: tuple[Placeholder, ...] = ()
+    """Placeholder text in certificate definitions; ``problems_in`` rates it."""
 
     @property
     def has_errors(self) -> bool:
@@ -33,6 +36,11 @@ class ContentLoad:
     @property
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.is_error)
+
+    def problems_in(self, *, production: bool) -> tuple[Problem, ...]:
+        """Every problem, placeholders included at the severity the environment gives them."""
+        found = self.problems + tuple(p.problem(production=production) for p in self.placeholders)
+        return tuple(sorted(found, key=lambda p: (str(p.path), p.line, p.column or 0)))
 
 
 def load_content(root: Path) -> ContentLoad:
@@ -95,7 +103,8 @@ def assemble(
         root, MappingProxyType(_recommended_order(served)), MappingProxyType(definitions)
     )
     ordered = sorted(problems, key=lambda p: (str(p.path), p.line, p.column or 0))
-    return ContentLoad(catalog, tuple(ordered))
+    placeholders = tuple(p for load in certificates for p in load.placeholders)
+    return ContentLoad(catalog, tuple(ordered), placeholders)
 
 
 class _CrossChecks:

@@ -188,3 +188,24 @@ def test_courses_check_defaults_to_the_configured_content_root(
 
     assert result.exit_code == 1, result.output
     assert f"{COURSE}/course.yaml:1" in result.stdout
+
+
+def test_courses_check_rates_placeholder_text_by_the_environment(
+    app: Flask, content_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    definition = content_copy / "certificates" / "partnership-essentials.yaml"
+    definition.write_text(
+        definition.read_text(encoding="utf-8").replace('"Parcours"', '"Organisme à configurer"'),
+        encoding="utf-8",
+    )
+    place = r"^certificates/partnership-essentials\.yaml:5:\d+: {}: placeholder text 'a configurer'"
+
+    result = app.test_cli_runner().invoke(cli, ["courses", "check", str(content_copy)])
+    assert result.exit_code == 0, result.output
+    assert re.search(place.format("warning"), result.stdout, re.M)
+
+    monkeypatch.setenv("LMS_ENV", "production")
+    monkeypatch.setenv("LMS_SECRET_KEY", "a-production-secret-for-this-test")
+    result = app.test_cli_runner().invoke(cli, ["courses", "check", str(content_copy)])
+    assert result.exit_code == 1, result.output
+    assert re.search(place.format("error"), result.stdout, re.M)
