@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Flask, current_app, request
 
-from lms.config import Settings
+from lms.config import Settings, current_settings
 from lms.content import Catalog, CatalogStore
+from lms.content.placeholders import Placeholder
 
 EXTENSION_KEY = "lms.catalog"
 
@@ -30,6 +33,22 @@ def catalog_store(app: Flask | None = None) -> CatalogStore:
 def current_catalog() -> Catalog:
     """The catalogue as it stands for this request."""
     return catalog_store().catalog
+
+
+def held_back_certificates() -> Mapping[str, Placeholder]:
+    """Definitions production issues nothing from, each with the first placeholder found.
+
+    Placeholder text ("à configurer") must not print on a real certificate; the learners'
+    completions stay, and ``lms certificates issue-due`` issues once the file is fixed.
+    Empty outside production, where placeholders are warnings only.
+    """
+    if not current_settings().is_production:
+        return {}
+    held: dict[str, Placeholder] = {}
+    for placeholder in catalog_store().content.placeholders:
+        if placeholder.definition_id is not None:
+            held.setdefault(placeholder.definition_id, placeholder)
+    return held
 
 
 def _refresh() -> None:

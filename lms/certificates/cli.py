@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from lms.accounts import queries as accounts
-from lms.catalog import current_catalog
+from lms.catalog import current_catalog, held_back_certificates
 from lms.certificates import issuing, renewal
 from lms.certificates.artifacts import duration_minutes, local_day
 from lms.certificates.badges import KEY_SIZE, generate_signing_key
@@ -131,12 +131,18 @@ def issue_due() -> None:
     since added their name, or an issue that failed: it is safe to run at any time.
     """
     session = get_session()
-    catalog = current_catalog()
+    catalog, held_back = current_catalog(), held_back_certificates()
+    for definition_id, placeholder in held_back.items():
+        click.echo(
+            f"Not issuing '{definition_id}': {placeholder.path}:{placeholder.line} has "
+            f"placeholder text '{placeholder.phrase}'.",
+            err=True,
+        )
     issued = 0
     for user in accounts.users_by_id(
         session, learning.learners_with_a_completed_course(session)
     ).values():
-        issued += len(issuing.issue_due_certificates(session, user, catalog))
+        issued += len(issuing.issue_due_certificates(session, user, catalog, held_back=held_back))
         session.commit()  # one learner at a time: their mail leaves once theirs is saved
     wait_for_mail()
     click.echo(f"{issued} certificate(s) issued.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lms.catalog import current_catalog
+from lms.catalog import current_catalog, held_back_certificates
 from lms.certificates import artifacts, keys, mails, outbox, queries
 from lms.certificates.artifacts import Statement
 from lms.certificates.codes import new_code
@@ -32,7 +32,12 @@ logger = logging.getLogger(__name__)
 
 
 def issue_due_certificates(
-    session: Session, user: User, catalog: Catalog, *, course_id: str | None = None
+    session: Session,
+    user: User,
+    catalog: Catalog,
+    *,
+    course_id: str | None = None,
+    held_back: Collection[str] = (),
 ) -> list[Certificate]:
     """Issue each certificate of ``catalog`` that ``user`` has become due; the new ones.
 
@@ -41,7 +46,8 @@ def issue_due_certificates(
     learner has none of it yet, or has renewed the latest one (``renewal``) and completed
     every course again since. The unique (user, definition, sequence) settles two requests
     issuing at once: the second one's insert fails, and it issues nothing. Nothing is issued
-    while the learner's name for certificates is empty: it would be printed blank.
+    while the learner's name for certificates is empty: it would be printed blank, nor
+    from the ``held_back`` definitions (placeholder text in production): it would print too.
     The learner is mailed once the caller commits.
     """
     if not (user.certificate_name or "").strip():
@@ -54,6 +60,8 @@ def issue_due_certificates(
     completed = learning.completed_enrolments(session, user)
     issued = []
     for definition in definitions:
+        if definition.id in held_back:
+            continue
         sequence = _due_sequence(session, user, definition, completed)
         if sequence is not None:
             certificate = _issue(session, user, catalog, definition, sequence, completed)
@@ -62,17 +70,21 @@ def issue_due_certificates(
     return issued
 
 
-def due_definitions(session: Session, user: User, catalog: Catalog) -> list[CertificateDefinition]:
+def due_definitions(
+    session: Session, user: User, catalog: Catalog, *, held_back: Collection[str] = ()
+) -> list[CertificateDefinition]:
     """The definitions whose certificate ``user`` has earned but not received.
 
     Those of a learner with no name for certificates, or whose issue failed: the learner's
-    list offers to issue them (``issue_due_certificates``).
+    list offers to issue them (``issue_due_certificates``); not the ``held_back`` ones,
+    which no claim would issue until staff fix them.
     """
     completed = learning.completed_enrolments(session, user)
     return [
         definition
         for definition in catalog.certificates.values()
-        if _due_sequence(session, user, definition, completed) is not None
+        if definition.id not in held_back
+        and _due_sequence(session, user, definition, completed) is not None
     ]
 
 
@@ -188,7 +200,8 @@ def make_artifacts(
 def _on_course_completed(session: Session, **values: Any) -> None:
     user: User = values["user"]
     course: Course = values["course"]
-    issue_due_certificates(session, user, current_catalog(), course_id=course.id)
+    catalog, held_back = current_catalog(), held_back_certificates()
+    issue_due_certificates(session, user, catalog, course_id=course.id, held_back=held_back)
 
 
 def init_app(app: Flask, settings: Settings) -> None:

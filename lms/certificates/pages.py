@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -14,6 +15,7 @@ from lms.certificates.renewal import Renewal, renewal_of, renewal_opens_at
 from lms.certificates.services import Prospect, Standing, standing_of
 from lms.certificates.sharing import linkedin_url
 from lms.content import SUPPORTED_LANGUAGES, Catalog
+from lms.content.placeholders import Placeholder
 from lms.db import utcnow
 from lms.learning.pages import CourseLink, catalog_entry
 
@@ -244,3 +246,27 @@ def prospect_entry(prospect: Prospect, catalog: Catalog, language: str) -> Prosp
         missing_courses=tuple(CourseLink(e.course_id, e.title, e.language) for e in missing),
         name_missing=prospect.name_missing,
     )
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """A definition production issues nothing from, for the staff pages' banner."""
+
+    definition_id: str
+    title: Text
+    file: str
+    """As seen from the content root, where staff edit it."""
+    line: int
+    phrase: str
+
+
+def held_back(
+    placeholders: Mapping[str, Placeholder], catalog: Catalog, language: str
+) -> list[HeldBack]:
+    entries = []
+    for definition_id, placeholder in sorted(placeholders.items()):
+        definition = catalog.certificates.get(definition_id)
+        title = text_in(definition.title.values, language) if definition else Text("", None)
+        file = os.path.relpath(placeholder.path, catalog.root)
+        entries.append(HeldBack(definition_id, title, file, placeholder.line, placeholder.phrase))
+    return entries

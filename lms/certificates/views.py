@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from lms.accounts.access import signed_in_user
-from lms.catalog import current_catalog
+from lms.catalog import current_catalog, held_back_certificates
 from lms.certificates import artifacts, badges, issuing, pages, queries, renewal, services
 from lms.certificates.codes import normalize_code
 from lms.certificates.forms import ClaimForm, RenewForm, VerifyForm
@@ -110,11 +110,19 @@ def request_reissue(code: str) -> ResponseReturnValue:
     return redirect(url_for("accounts.profile"), 303)
 
 
+@blueprint.app_template_global()
+def held_back_certificates_banner() -> list[pages.HeldBack]:
+    """What the staff pages' banner names: definitions production issues nothing from."""
+    # Called by staff/base.html only, so learners' pages and mails never pay for it.
+    return pages.held_back(held_back_certificates(), current_catalog(), current_language())
+
+
 @blueprint.get("/certificates")
 @login_required
 def index() -> ResponseReturnValue:
     session, user, language = get_session(), signed_in_user(), current_language()
-    due = issuing.due_definitions(session, user, current_catalog())
+    held_back = held_back_certificates()
+    due = issuing.due_definitions(session, user, current_catalog(), held_back=held_back)
     return render_template(
         "certificates/index.html",
         entries=pages.entries(
@@ -136,9 +144,11 @@ def claim() -> ResponseReturnValue:
     """Issue the certificates the learner has earned but not received (e.g. no name then)."""
     if not ClaimForm().validate_on_submit():
         abort(400)
-    catalog = current_catalog()
+    catalog, held_back = current_catalog(), held_back_certificates()
     issued = run_in_transaction(
-        lambda session: issuing.issue_due_certificates(session, signed_in_user(), catalog)
+        lambda session: issuing.issue_due_certificates(
+            session, signed_in_user(), catalog, held_back=held_back
+        )
     )
     if issued:
         count = len(issued)
