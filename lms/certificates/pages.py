@@ -257,7 +257,8 @@ class HeldBack:
     file: str
     """As seen from the content root, where staff edit it."""
     line: int
-    phrase: str
+    text: str
+    """The value holding the placeholder, as written (shortened when long)."""
 
 
 def held_back(
@@ -268,5 +269,5 @@ def held_back(
         definition = catalog.certificates.get(definition_id)
         title = text_in(definition.title.values, language) if definition else Text("", None)
         file = os.path.relpath(placeholder.path, catalog.root)
-        entries.append(HeldBack(definition_id, title, file, placeholder.line, placeholder.phrase))
+        entries.append(HeldBack(definition_id, title, file, placeholder.line, placeholder.excerpt))
     return entries

@@ -60,9 +60,14 @@ class Placeholder:
         return Problem(self.path, self.line, self.column, severity, self.message)
 
     @property
+    def excerpt(self) -> str:
+        """The value holding the placeholder, shortened to fit a line."""
+        return _shorten(self.text)
+
+    @property
     def message(self) -> str:
         return (
-            f"placeholder text '{self.phrase}' (\"{_shorten(self.text)}\"): production "
+            f"placeholder text '{self.phrase}' (\"{self.excerpt}\"): production "
             "issues no certificate from this definition until it is replaced"
         )
 

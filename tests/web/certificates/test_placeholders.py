@@ -87,8 +87,8 @@ def test_production_holds_back_a_definition_with_a_placeholder_until_it_is_fixed
     page = staff_page(app)
     assert "Certificates not issued: placeholder text in their definition" in page
     assert (
-        "Patient partnership essentials (partnership-essentials): “a configurer” in "
-        f"{DEFINITION}, line 5"
+        "Patient partnership essentials (partnership-essentials): "
+        f"“Organisme émetteur à configurer” in {DEFINITION}, line 5"
     ) in page
     assert "<code>lms certificates issue-due</code>" in page
     result = app.test_cli_runner().invoke(cli, ["certificates", "issue-due"])
