@@ -108,3 +108,14 @@ def test_certificates(shipped: Catalog) -> None:
     for certificate in certificates.values():
         assert certificate.logo is not None
         assert (certificate.logo.parent / "LICENSE.md").is_file()
+
+
+def test_shipped_certificates_name_their_issuer_and_hold_no_placeholder() -> None:
+    load = load_content(PROJECT)
+    assert [p.format(PROJECT) for p in load.problems_in(production=True)] == []
+    for definition in load.catalog.certificates.values():
+        assert definition.issuer.url == "https://ssaquebec.ca"
+        assert definition.issuer.name.get("fr").startswith("Unité de soutien SSA Québec")
+        assert definition.signatories, definition.id
+        # Signed by role: a deployment adds the person's name (see each file's header).
+        assert all(s.name is None and s.title.get("en") for s in definition.signatories)
