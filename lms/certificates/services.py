@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -89,6 +89,14 @@ class CertificateDefinitionGone(DomainError):
     message = lazy_gettext(
         "This certificate's definition is no longer in the catalogue, so it cannot be "
         "printed again."
+    )
+
+
+class CertificateDefinitionHeldBack(DomainError):
+    status_code = 409
+    message = lazy_gettext(
+        "This certificate's definition holds placeholder text, so it cannot be printed "
+        "again until the file is fixed."
     )
 
 
@@ -266,6 +274,7 @@ def reissue_certificate(
     actor: User,
     catalog: Catalog,
     reason: str | None = None,
+    held_back: Collection[str] = (),
 ) -> Certificate:
     """Replace ``certificate`` by a new one printed with the learner's current name.
 
@@ -275,8 +284,9 @@ def reissue_certificate(
     pointing to the new one. The learner is mailed once the caller commits, with ``reason``
     (staff's words) when given. Recorded in the audit trail.
     Raises ``StaffOnly``,
-    ``CertificateRevokedCannotBeReissued``, ``CertificateAlreadySuperseded`` and
-    ``CertificateDefinitionGone``.
+    ``CertificateRevokedCannotBeReissued``, ``CertificateAlreadySuperseded``,
+    ``CertificateDefinitionGone`` and ``CertificateDefinitionHeldBack`` (placeholder text
+    in production: the new PDF would print its signatories).
     """
     _require_staff(actor)
     if certificate.status is CertificateStatus.REVOKED:
@@ -285,6 +295,8 @@ def reissue_certificate(
     definition = catalog.certificates.get(certificate.definition_id)
     if definition is None:
         raise CertificateDefinitionGone
+    if definition.id in held_back:
+        raise CertificateDefinitionHeldBack
     # First, so that of two reissues at the same instant only one goes on to make a new one.
     _change_if_active(
         session, certificate, status=CertificateStatus.SUPERSEDED, superseded_at=utcnow()

@@ -16,7 +16,7 @@ from lms.accounts.services import find_user
 from lms.admin import services
 from lms.admin.forms import GrantAttemptsForm, ReissueForm, RevokeForm
 from lms.admin.pages import ROLE_LABELS
-from lms.catalog import current_catalog
+from lms.catalog import current_catalog, held_back_certificates
 from lms.certificates import queries as certificate_queries
 from lms.certificates import services as certificates
 from lms.config import current_settings
@@ -162,6 +162,7 @@ def reissue(user_id: int, code: str) -> ResponseReturnValue:
             actor=signed_in_user(),
             catalog=current_catalog(),
             reason=form.reason.data,
+            held_back=held_back_certificates(),
         )
     except DomainError as error:
         # Already reissued (a second click, or a colleague a moment before): nothing more.

@@ -8,10 +8,16 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from lms.accounts.categories import Role
+from lms.accounts.models import User
+from lms.catalog import current_catalog, held_back_certificates
+from lms.certificates import services
 from lms.certificates.badges import generate_signing_key
+from lms.certificates.models import Certificate
 from lms.cli import cli
+from lms.db import get_session
 from tests.support.apps import FIXTURE_CONTENT
 from tests.support.smtp import Mailbox
 from tests.web.certificate_helpers import add_learner, certificates_in, complete_course
@@ -116,3 +122,32 @@ def test_outside_production_a_placeholder_issues_as_before(
 
     assert [c.definition_id for c in certificates_in(app)] == [COURSE]
     assert "placeholder text" not in staff_page(app)
+
+
+def test_production_reissues_nothing_from_a_definition_with_a_placeholder(
+    production: MakeApp, content: Path
+) -> None:
+    replace_in(content / DEFINITION, PLACEHOLDER, REAL)
+    app = production()
+    learner = add_learner(app, "lea@example.org")
+    add_learner(app, "staff@example.org", name="Staff", role=Role.STAFF)
+    complete_course(app, learner, COURSE)
+    (issued,) = certificates_in(app)
+    replace_in(content / DEFINITION, REAL, PLACEHOLDER)
+    restarted = production()
+
+    with restarted.app_context():
+        session = get_session()
+        staff = session.scalars(select(User).where(User.email == "staff@example.org")).one()
+        certificate = session.get(Certificate, issued.id)
+        assert certificate is not None
+        with pytest.raises(services.CertificateDefinitionHeldBack):
+            services.reissue_certificate(
+                session,
+                certificate,
+                actor=staff,
+                catalog=current_catalog(),
+                held_back=held_back_certificates(),
+            )
+        session.rollback()
+    assert len(certificates_in(restarted)) == 1
