@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from lms.content.model import SUPPORTED_LANGUAGES, Localized
 from lms.content.yamlnodes import Node, Place, Reader, Report
 
+SHORT_TITLE_LENGTH = 30
+"""A longer ``short_title`` still works, but crowds the tables it was meant to fit."""
+
 RawSection = tuple[Localized | None, list[tuple[str, Node]]]
 """A section's title (None when invalid) and its items' texts with their nodes."""
 
@@ -16,6 +19,8 @@ class CourseHeader:
     course_id: str | None
     id_place: Place | None
     title: Localized | None
+    short_title: Localized | None
+    """``short_title:`` as written; None when absent (the title stands in) or invalid."""
     summary: Localized
     languages: tuple[str, ...]
     estimated_minutes: int | None
@@ -33,13 +38,16 @@ def read_header(node: Node, report: Report) -> CourseHeader | None:
         node,
         "course",
         required=["id", "title", "languages", "outline"],
-        optional=["summary", "estimated_minutes", "prerequisites", "order"],
+        optional=["short_title", "summary", "estimated_minutes", "prerequisites", "order"],
     )
     if values is None:
         return None
     languages = _read_languages(values.get("languages"), reader) or SUPPORTED_LANGUAGES
     course_id = reader.identifier(values["id"], "course 'id'") if "id" in values else None
     title = reader.localized(values["title"], "'title'", languages) if "title" in values else None
+    short_title = None
+    if "short_title" in values:
+        short_title = _read_short_title(values["short_title"], reader, languages)
     summary = Localized.plain("")
     if "summary" in values:
         summary = reader.localized(values["summary"], "'summary'", languages) or summary
@@ -61,6 +69,7 @@ def read_header(node: Node, report: Report) -> CourseHeader | None:
         course_id,
         report.place_of(values["id"]) if "id" in values else None,
         title,
+        short_title,
         summary,
         languages,
         minutes,
@@ -69,6 +78,18 @@ def read_header(node: Node, report: Report) -> CourseHeader | None:
         report.place_of(outline_node),
         order,
     )
+
+
+def _read_short_title(node: Node, reader: Reader, languages: tuple[str, ...]) -> Localized | None:
+    short_title = reader.localized(node, "'short_title'", languages)
+    for text in short_title.values.values() if short_title is not None else ():
+        if len(text) > SHORT_TITLE_LENGTH:
+            reader.report.warning(
+                node,
+                f"'short_title' '{text}' is longer than {SHORT_TITLE_LENGTH} characters: "
+                "tables will be wide",
+            )
+    return short_title
 
 
 def _read_languages(node: Node | None, reader: Reader) -> tuple[str, ...] | None:

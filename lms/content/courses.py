@@ -173,6 +173,7 @@ class _ItemReader:
         return Course(
             id=self.course_id,
             title=self.title,
+            short_title=header.short_title or self.title,
             summary=header.summary,
             languages=header.languages,
             estimated_minutes=minutes,

@@ -127,6 +127,8 @@ class Quiz:
 class Course:
     id: str
     title: Localized
+    short_title: Localized
+    """The label of tables' columns (``short_title:``); the title when the file gives none."""
     summary: Localized
     languages: tuple[str, ...]
     estimated_minutes: int

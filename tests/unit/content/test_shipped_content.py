@@ -35,6 +35,15 @@ def test_the_catalogue_recommends_module_101_first(shipped: Catalog) -> None:
 
 
 @pytest.mark.parametrize("course_id", COURSE_IDS)
+def test_each_course_has_a_short_label_in_both_languages(shipped: Catalog, course_id: str) -> None:
+    """The staff's cohort matrix heads its columns with these, to fit a laptop's screen."""
+    course = shipped.courses[course_id]
+    for language in ("fr", "en"):
+        short = course.short_title.values[language]
+        assert len(short) <= 22 < len(course.title.get(language)), (short, language)
+
+
+@pytest.mark.parametrize("course_id", COURSE_IDS)
 def test_course_shape(shipped: Catalog, course_id: str) -> None:
     course = shipped.courses[course_id]
     assert course.languages == ("en", "fr")

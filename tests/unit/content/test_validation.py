@@ -347,6 +347,41 @@ def test_an_order_shared_or_before_a_prerequisite_is_a_warning(check: Check) -> 
     ]
 
 
+def _with_short_title(value: str) -> str:
+    return COURSE_YAML.replace("prerequisites: []", f"short_title: {value}\nprerequisites: []")
+
+
+def test_a_short_title_is_localized_and_defaults_to_the_title(make_root: MakeRoot) -> None:
+    root = make_root({COURSE: _with_short_title('{en: "Demo", fr: "Démo"}'), **_second_course()})
+    load = load_content(root)
+
+    assert not load.problems
+    demo, other = load.catalog.courses["demo"], load.catalog.courses["other"]
+    assert (demo.short_title.get("fr"), demo.short_title.get("en")) == ("Démo", "Demo")
+    assert demo.title.get("fr") == "Cours démo"
+    assert other.short_title == other.title
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("[Demo]", "error: 'short_title' must be text, not a list"),
+        ("{en: Demo}", "error: 'short_title' has no French text ('fr')"),
+        ("{en: Demo, fr: ''}", "error: 'short_title' (French) must not be empty"),
+        (
+            "A short title that is not short at all",
+            "warning: 'short_title' 'A short title that is not short at all' is longer than "
+            "30 characters: tables will be wide",
+        ),
+    ],
+)
+def test_a_bad_short_title_is_reported_at_its_line(check: Check, value: str, message: str) -> None:
+    [problem] = check({COURSE: _with_short_title(value)})
+
+    assert problem.startswith(f"{COURSE}:6:")
+    assert problem.endswith(message)
+
+
 def test_certificate_requiring_an_unknown_course(check: Check) -> None:
     cert = (
         "id: demo\ntitle: Demo\nrequires: [demo, por-404]\nstatement: done\n"
