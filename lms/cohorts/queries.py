@@ -83,6 +83,9 @@ def recently_reminded(session: Session, since: datetime) -> set[str]:
 class CourseColumn:
     id: str
     title: Localized
+    short_title: Localized
+    """What the matrix's header and the exports' column names show (the title in full is
+    the header's accessible name)."""
     items: int
     in_catalog: bool
     """False once the course left the catalogue: its column still shows what was recorded."""
@@ -109,9 +112,11 @@ def required_courses(catalog: Catalog, certificate_id: str | None) -> tuple[Cour
     for course_id in definition.requires:
         course = catalog.course(course_id)
         if course is None:
-            columns.append(CourseColumn(course_id, Localized.plain(course_id), 0, False))
+            gone = Localized.plain(course_id)
+            columns.append(CourseColumn(course_id, gone, gone, 0, False))
         else:
-            columns.append(CourseColumn(course_id, course.title, len(list(course.items())), True))
+            items = len(list(course.items()))
+            columns.append(CourseColumn(course_id, course.title, course.short_title, items, True))
     return tuple(columns)
 
 

@@ -94,7 +94,8 @@ def problem_text(problem: RosterProblem) -> str:
 def report_table(data: CohortReport, query: ReportQuery, language: str, zone: tzinfo) -> Table:
     """The dashboard's rows (with its filters and order, every page) as an export's table.
 
-    The header is in the current locale; course titles in ``language``; days in ``zone``.
+    The header is in the current locale; course titles in ``language``, short ones, as
+    the dashboard's matrix heads its columns; days in ``zone``.
     """
 
     def day(moment: datetime | None) -> date | None:
@@ -114,7 +115,7 @@ def report_table(data: CohortReport, query: ReportQuery, language: str, zone: tz
         _("Certificate issued on"),
     ]
     for course in data.courses:
-        title = course.title.get(language)
+        title = course.short_title.get(language)
         header += [
             _("%(course)s: status", course=title),
             _("%(course)s: progress (%%)", course=title),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from flask import Flask
@@ -102,7 +103,7 @@ def test_statuses_and_totals(app: Flask, staff_client: FlaskClient, cohort: int)
     assert "Overdue" in rene
     assert "Partnership basics" in page
     assert "Partnership in practice" in page
-    assert '<table class="data-table">' in page
+    assert '<table class="data-table matrix">' in page
     assert 'role="region" aria-labelledby="members-caption" tabindex="0"' in page
 
 
@@ -171,6 +172,81 @@ def test_an_empty_filter_result_says_so(staff_client: FlaskClient, cohort: int) 
 
     assert "No member matches these filters." in page
     assert rows_of(page) == []
+
+
+class _HeaderNames(HTMLParser):
+    """The members' table's column headers as (what is seen, the accessible name): the
+    name is the text outside aria-hidden parts, or the aria-label; what is seen leaves out
+    the visually hidden parts too. As browsers compute them, simplified to this markup."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headers: list[tuple[str, str]] = []
+        self._in_matrix = self._in_head = False
+        self._open: list[tuple[bool, bool]] = []  # (aria-hidden, visually hidden) per element
+        self._seen: list[str] | None = None
+        self._heard: list[str] = []
+        self._label: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self._in_matrix = self._in_matrix or "matrix" in (found.get("class") or "").split()
+        self._in_head = self._in_head or (self._in_matrix and tag == "thead")
+        if self._in_head and tag == "th":
+            self._seen, self._heard, self._label, self._open = [], [], found.get("aria-label"), []
+        elif self._seen is not None:
+            self._open.append(
+                (
+                    found.get("aria-hidden") == "true",
+                    "visually-hidden" in (found.get("class") or ""),
+                )
+            )
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "thead":
+            self._in_matrix = self._in_head = False
+        elif tag == "th" and self._seen is not None:
+            heard = self._label or " ".join("".join(self._heard).split())
+            self.headers.append((" ".join("".join(self._seen).split()), heard))
+            self._seen = None
+        elif self._seen is not None and self._open:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._seen is None:
+            return
+        if not any(hidden for hidden, _ in self._open):
+            self._heard.append(data)
+            if not any(invisible for _, invisible in self._open):
+                self._seen.append(data)
+        elif not any(invisible for _, invisible in self._open):
+            self._seen.append(data)
+
+
+def matrix_headers(page: str) -> list[tuple[str, str]]:
+    parser = _HeaderNames()
+    parser.feed(page)
+    return parser.headers
+
+
+@pytest.mark.parametrize(
+    ("language", "short", "full"),
+    [("en", "Basics", "Partnership basics"), ("fr", "Les bases", "Les bases du partenariat")],
+)
+def test_course_columns_show_their_short_label_and_are_named_by_their_title(
+    app: Flask, client: FlaskClient, cohort: int, language: str, short: str, full: str
+) -> None:
+    add_user(app, "lea@example.org", role=Role.STAFF, language=language)
+    sign_in(client, "lea@example.org")
+
+    page = client.get(f"/staff/cohorts/{cohort}").get_data(as_text=True)
+
+    headers = matrix_headers(page)
+    assert (short, full) in headers
+    # A course without a short label shows and is named by its title.
+    practice = "Partnership in practice" if language == "en" else "Le partenariat en pratique"
+    assert (practice, practice) in headers
+    assert len(headers) == 8
 
 
 def test_the_chart_is_an_svg_with_text_labels(
