@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from lms.catalog import current_catalog
 from lms.cohorts import services
 from lms.cohorts.dashboard import ReportQuery
+from lms.cohorts.exports import CsvDialect
 from lms.cohorts.models import Cohort
 from lms.cohorts.roster import parse_roster
 from lms.cohorts.wording import problem_text
@@ -120,6 +121,12 @@ report = AppGroup("report", help="Write reports, e.g. for scheduled jobs.")
 @click.option("--status", help="Only members in this status (e.g. overdue, completed).")
 @click.option("--sector", help="Only members of this FRQ sector (health, society_culture...).")
 @LANGUAGE_OPTION
+@click.option(
+    "--csv-dialect",
+    type=click.Choice([d.value for d in CsvDialect]),
+    help="CSV for Excel in French (fr: semicolons, decimal commas) or in English (en: commas, "
+    "decimal points). Default: the language of the headers, as the download does.",
+)
 def report_cohort(
     reference: str,
     kind: str,
@@ -127,6 +134,7 @@ def report_cohort(
     status: str | None,
     sector: str | None,
     language: str | None,
+    csv_dialect: str | None,
 ) -> None:
     """Write COHORT's dashboard (every member) as CSV or XLSX, the same as its download."""
     cohort = _cohort(reference)
@@ -142,6 +150,7 @@ def report_cohort(
             query,
             kind=kind,
             language=chosen,
+            csv_dialect=CsvDialect(csv_dialect) if csv_dialect else CsvDialect.for_language(chosen),
             zone=current_settings().zone,
             now=utcnow(),
             actor=None,

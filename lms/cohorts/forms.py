@@ -1,4 +1,4 @@
-"""Cohorts' forms: a new cohort, a roster upload."""
+"""Cohorts' forms: a new cohort, a roster upload, the CSV download's convention."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from wtforms import FileField, SelectField, StringField, SubmitField
 
 # WTForms 3.3 deprecates (value, label) tuples; types-WTForms does not know SelectChoice yet.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
-from wtforms.validators import InputRequired, Length, Optional, StopValidation
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, StopValidation
 
+from lms.cohorts.exports import CsvDialect
 from lms.forms import DayField, strip
 
 MAX_ROSTER_BYTES = 5 * 1024 * 1024
@@ -40,3 +41,32 @@ class CohortForm(FlaskForm):
 class RosterForm(FlaskForm):
     roster = FileField(_l("Roster file (CSV or XLSX)"))
     submit = SubmitField(_l("Check and import"))
+
+
+CSV_DIALECT_LABELS = {
+    CsvDialect.FR: _l("CSV for Excel in French (semicolons)"),
+    CsvDialect.EN: _l("CSV for Excel in English (commas)"),
+}
+
+
+class ExportForm(FlaskForm):
+    """The CSV download's convention, read from its link; absent, the interface language's."""
+
+    class Meta:
+        csrf = False  # A GET that changes nothing: its links must work when shared.
+
+    dialect = SelectField(
+        _l("Spreadsheet convention"),
+        choices=[SelectChoice(d.value, label) for d, label in CSV_DIALECT_LABELS.items()],
+        validate_choice=False,
+        validators=[
+            Optional(),
+            # Never shown: the view answers a bad value with UnknownCsvDialect's page.
+            AnyOf([d.value for d in CsvDialect]),
+        ],
+    )
+
+    def chosen_dialect(self, language: str) -> CsvDialect:
+        """The convention asked for (the form validated), else ``language``'s."""
+        data = self.dialect.data
+        return CsvDialect(data) if data else CsvDialect.for_language(language)

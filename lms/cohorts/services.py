@@ -22,6 +22,7 @@ from lms.audit import services as audit
 from lms.audit.actions import AuditAction
 from lms.cohorts import exports, mails, queries, reminders, wording
 from lms.cohorts.dashboard import ReportQuery
+from lms.cohorts.exports import CsvDialect
 from lms.cohorts.models import Cohort, CohortMembership, Reminder
 from lms.cohorts.reminders import PlannedReminder
 from lms.cohorts.roster import Roster, RosterRow
@@ -52,6 +53,13 @@ class CertificateNotFound(DomainError):
 
 class RosterNotValid(DomainError):
     message = lazy_gettext("The roster has errors: nothing was imported.")
+
+
+class UnknownCsvDialect(DomainError):
+    message = lazy_gettext(
+        "This download link asks for an unknown CSV convention. Download the file again "
+        "from the cohort’s page."
+    )
 
 
 @dataclass(frozen=True)
@@ -303,18 +311,20 @@ def export_report(
     *,
     kind: str,
     language: str,
+    csv_dialect: CsvDialect,
     zone: tzinfo,
     now: datetime,
     actor: User | None,
 ) -> Export:
     """``cohort``'s dashboard with ``query``'s filters and order (every page) as a ``kind``
-    file (csv or xlsx), headers in the current locale and course titles in ``language``;
-    recorded in the audit trail. The page's download and ``lms report cohort`` both call it.
+    file (csv, in ``csv_dialect``'s convention, or xlsx), headers in the current locale and
+    course titles in ``language``; recorded in the audit trail. The page's download and
+    ``lms report cohort`` both call it.
     """
     day = local_date(now, zone)
     data = queries.cohort_report(session, cohort, catalog, on=day)
     table = wording.report_table(data, query, language, zone)
-    content = exports.to_csv(table) if kind == "csv" else exports.to_xlsx(table)
+    content = exports.to_csv(table, csv_dialect) if kind == "csv" else exports.to_xlsx(table)
     audit.record(
         session,
         actor,

@@ -17,7 +17,14 @@ from lms.catalog import current_catalog
 from lms.cohorts import dashboard, pages, queries, services, wording
 from lms.cohorts.chart import completion_chart
 from lms.cohorts.dashboard import ReportQuery
-from lms.cohorts.forms import MAX_ROSTER_BYTES, CohortForm, RosterForm
+from lms.cohorts.exports import CsvDialect
+from lms.cohorts.forms import (
+    CSV_DIALECT_LABELS,
+    MAX_ROSTER_BYTES,
+    CohortForm,
+    ExportForm,
+    RosterForm,
+)
 from lms.cohorts.pages import ROSTER_COLUMN_LABELS
 from lms.cohorts.roster import REQUIRED_COLUMNS, RosterProblem, parse_roster, sector_names
 from lms.config import current_settings
@@ -182,15 +189,27 @@ def cohort(cohort_id: int) -> ResponseReturnValue:
         sectors=list(FrqSector),
         statuses=list(dashboard.StatusFilter),
         sort_keys=dashboard.SortKey,
+        # The download's link is in the interface language's convention; this one, the other.
+        other_csv=_other_dialect(current_language()),
+        csv_labels=CSV_DIALECT_LABELS,
         window_days=current_settings().reminder_window_days,
         interval_days=current_settings().reminder_interval_days,
     )
+
+
+def _other_dialect(language: str) -> CsvDialect:
+    default = CsvDialect.for_language(language)
+    return next(dialect for dialect in CsvDialect if dialect is not default)
 
 
 @blueprint.get("/cohorts/<int:cohort_id>/export.<kind>")
 def export(cohort_id: int, kind: str) -> ResponseReturnValue:
     if kind not in services.EXPORT_TYPES:
         abort(404)
+    form = ExportForm(request.args)
+    if not form.validate():
+        raise services.UnknownCsvDialect
+    language = current_language()
     # A download is a page that writes: its audit event.
     made = run_in_transaction(
         lambda session: services.export_report(
@@ -199,7 +218,8 @@ def export(cohort_id: int, kind: str) -> ResponseReturnValue:
             services.find_cohort(session, cohort_id),
             ReportQuery.from_args(request.args),
             kind=kind,
-            language=current_language(),
+            language=language,
+            csv_dialect=form.chosen_dialect(language),
             zone=current_settings().zone,
             now=utcnow(),
             actor=signed_in_user(),

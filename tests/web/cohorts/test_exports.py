@@ -1,5 +1,5 @@
-"""The dashboard as CSV (with a byte-order mark) and XLSX: same columns, same filters, audited;
-and the same from `lms report cohort`."""
+"""The dashboard as CSV (with a byte-order mark, in the reader's convention) and XLSX: same
+columns, same filters, audited; and the same from `lms report cohort`."""
 
 from __future__ import annotations
 
@@ -57,9 +57,9 @@ def staff_client(app: Flask, client: FlaskClient) -> FlaskClient:
     return client
 
 
-def csv_rows(data: bytes) -> list[list[str]]:
+def csv_rows(data: bytes, delimiter: str = ",") -> list[list[str]]:
     assert data.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
 
 
 def xlsx_rows(data: bytes) -> list[list[object]]:
@@ -141,6 +141,72 @@ def test_an_unknown_export_format_is_404(staff_client: FlaskClient, cohort: int)
     assert staff_client.get(f"/staff/cohorts/{cohort}/export.pdf").status_code == 404
 
 
+@pytest.fixture
+def french_client(app: Flask) -> FlaskClient:
+    add_user(app, "lea@example.org", role=Role.STAFF, language="fr")
+    client = app.test_client()
+    sign_in(client, "lea@example.org")
+    return client
+
+
+def test_a_french_export_opens_in_french_excel(
+    app: Flask, french_client: FlaskClient, cohort: int
+) -> None:
+    # Formulas that a reader splitting on the wrong separator would find inside a value.
+    add_member(app, cohort, "amy@example.org", "a,+1", 'Roy;=HYPERLINK("y")')
+
+    data = french_client.get(f"/staff/cohorts/{cohort}/export.csv").data
+
+    rows = csv_rows(data, ";")
+    header = rows[0]
+    assert header[:3] == ["Nom", "Prénom", "Courriel"]
+    assert "Les bases : statut" in header
+    assert all(len(row) == len(header) for row in rows)
+    by_email = {row[2]: row for row in rows[1:]}
+    assert set(by_email) == {"zoe@example.org", "eve@example.org", "amy@example.org"}
+    assert by_email["zoe@example.org"][:2] == ["Côté", "Zoé"]
+    assert by_email["eve@example.org"][:2] == ["'-Évil", '\'=HYPERLINK("x")']
+    assert by_email["amy@example.org"][:2] == ['Roy;\'=HYPERLINK("y")', "a,'+1"]
+    # Numbers bare, for the spreadsheet to read as numbers; no decimal point anywhere.
+    zoe = by_email["zoe@example.org"]
+    assert zoe[header.index("Progression (%)")] == "100"
+    assert "." not in "".join(zoe[header.index("Progression (%)") :])
+    # Read with English Excel's separator, the file is not its columns.
+    assert csv_rows(data)[0] != header
+
+
+def test_the_other_convention_is_a_link_beside_the_download(
+    staff_client: FlaskClient, french_client: FlaskClient, cohort: int
+) -> None:
+    english = staff_client.get(f"/staff/cohorts/{cohort}?sector=health").get_data(as_text=True)
+    french = french_client.get(f"/staff/cohorts/{cohort}").get_data(as_text=True)
+
+    assert (
+        f'<a href="/staff/cohorts/{cohort}/export.csv?dialect=fr&amp;sector=health">'
+        "CSV for Excel in French (semicolons)</a>"
+    ) in english
+    assert (
+        f'<a href="/staff/cohorts/{cohort}/export.csv?dialect=en">'
+        "CSV pour Excel en anglais (virgules)</a>"
+    ) in french
+    from_english = staff_client.get(f"/staff/cohorts/{cohort}/export.csv?dialect=fr").data
+    from_french = french_client.get(f"/staff/cohorts/{cohort}/export.csv?dialect=en").data
+    assert csv_rows(from_english, ";")[0][:2] == ["Last name", "First name"]
+    assert csv_rows(from_french, ",")[0][:2] == ["Nom", "Prénom"]
+    assert [row[2] for row in csv_rows(from_french)[1:]] == ["zoe@example.org", "eve@example.org"]
+
+
+@pytest.mark.parametrize("dialect", ["de", "FR", ";"])
+def test_an_unknown_csv_convention_is_a_400_with_a_message(
+    app: Flask, staff_client: FlaskClient, cohort: int, dialect: str
+) -> None:
+    response = staff_client.get(f"/staff/cohorts/{cohort}/export.csv?dialect={dialect}")
+
+    assert response.status_code == 400
+    assert "unknown CSV convention" in response.get_data(as_text=True)
+    assert audit_events(app) == []
+
+
 def test_the_report_command_writes_the_same_table(
     app: Flask, staff_client: FlaskClient, cohort: int, tmp_path: Path
 ) -> None:
@@ -162,7 +228,9 @@ def test_the_report_command_writes_the_same_table(
     runner.invoke(
         cli, ["report", "cohort", str(cohort), "--status", "completed", "-o", str(filtered)]
     )
-    assert len(csv_rows(filtered.read_bytes())) == 2
+    # In LMS_DEFAULT_LANGUAGE, French: headers and convention.
+    assert len(csv_rows(filtered.read_bytes(), ";")) == 2
+    assert csv_rows(filtered.read_bytes(), ";")[0][0] == "Nom"
     exports = [e for e in audit_events(app) if e.details.get("via") == "cli"]
     assert [e.details["format"] for e in exports] == ["csv", "xlsx", "csv"]
     assert (
@@ -171,6 +239,27 @@ def test_the_report_command_writes_the_same_table(
         ).exit_code
         == 1
     )
+
+
+def test_the_report_command_takes_the_csv_convention_or_that_of_its_language(
+    app: Flask, cohort: int, tmp_path: Path
+) -> None:
+    runner, written = app.test_cli_runner(), tmp_path / "report.csv"
+
+    def report(*options: str) -> bytes:
+        result = runner.invoke(cli, ["report", "cohort", str(cohort), "-o", str(written), *options])
+        assert result.exit_code == 0, result.output
+        return written.read_bytes()
+
+    assert csv_rows(report("--language", "en"))[0][0] == "Last name"
+    assert csv_rows(report("--language", "en", "--csv-dialect", "fr"), ";")[0][0] == "Last name"
+    assert csv_rows(report("--language", "fr"), ";")[0][0] == "Nom"
+    assert csv_rows(report("--csv-dialect", "en"))[0][0] == "Nom"
+    refused = runner.invoke(
+        cli, ["report", "cohort", str(cohort), "-o", str(written), "--csv-dialect", "de"]
+    )
+    assert refused.exit_code == 2
+    assert "'de' is not one of 'fr', 'en'" in refused.output
 
 
 @pytest.mark.parametrize(
