@@ -173,12 +173,14 @@ def cohort(cohort_id: int) -> ResponseReturnValue:
     query = ReportQuery.from_args(request.args)
     selected = dashboard.select_rows(data.rows, query)
     page = dashboard.paginate(selected, query.page, query.per_page)
+    completions = queries.completion_days(data.rows, zone)
     chart = completion_chart(
-        queries.completion_days(data.rows, zone),
+        completions,
         len(data.rows),
         start=local_date(data.cohort.created_at, zone),
         due_date=data.cohort.due_date,
         today=data.today,
+        words=wording.chart_words(len(data.rows), len(completions), data.cohort.due_date),
     )
     return render_template(
         "cohorts/cohort.html",

@@ -1,17 +1,19 @@
 """What cohorts' pure modules return, in words of the reader's language: roster problems,
-columns, statuses, sectors, and the dashboard as an export's table."""
+columns, statuses, sectors, the chart's labels, and the dashboard as an export's table."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from flask_babel import format_date, format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms.accounts.categories import FrqSector
 from lms.accounts.forms import FRQ_SECTOR_LABELS
 from lms.cohorts import dashboard as report
+from lms.cohorts.chart import ChartWords
 from lms.cohorts.dashboard import ReportQuery, Status, StatusFilter
 from lms.cohorts.exports import Cell, Table
 from lms.cohorts.roster import Column, ProblemKind, RosterProblem
@@ -89,6 +91,16 @@ def problem_text(problem: RosterProblem) -> str:
         ),
     }
     return texts[problem.kind]()
+
+
+def chart_words(members: int, completed: int, due_date: date | None) -> ChartWords:
+    """The completions chart's labels, with numbers and days as the locale writes them."""
+    return ChartWords(
+        completed=_("%(done)s completed", done=format_number(completed)),
+        everyone=_("All %(num)s members", num=format_number(members)),
+        due=_("Due date: %(date)s", date=format_date(due_date, "medium")) if due_date else None,
+        count=format_number,
+    )
 
 
 def report_table(data: CohortReport, query: ReportQuery, language: str, zone: tzinfo) -> Table:
