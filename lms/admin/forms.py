@@ -17,6 +17,18 @@ from lms.forms import PeriodForm, WholeNumberField, strip
 from lms.quizzes.grants import MAX_EXTRA, REASON_MAX_LENGTH
 
 
+def reason_field(label: str, missing: str, max_length: int = 1000) -> TextAreaField:
+    """The reason staff give for a one-shot action: required, stripped, bounded."""
+    return TextAreaField(
+        label,
+        filters=[strip],
+        validators=[
+            DataRequired(missing),
+            Length(max=max_length, message=_l("A reason has at most %(max)d characters.")),
+        ],
+    )
+
+
 class RoleForm(FlaskForm):
     role = SelectField(
         _l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
@@ -25,25 +37,15 @@ class RoleForm(FlaskForm):
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason for revoking"),
-        filters=[strip],
-        validators=[
-            InputRequired(_l("Give the reason: it is shown on the verification page.")),
-            Length(max=1000, message=_l("A reason has at most %(max)d characters.")),
-        ],
+    reason = reason_field(
+        _l("Reason for revoking"), _l("Give the reason: it is shown on the verification page.")
     )
     submit = SubmitField(_l("Revoke the certificate"))
 
 
 class ReissueForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason for reissuing"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Give the reason: the learner reads it in the mail.")),
-            Length(max=1000, message=_l("A reason has at most %(max)d characters.")),
-        ],
+    reason = reason_field(
+        _l("Reason for reissuing"), _l("Give the reason: the learner reads it in the mail.")
     )
     submit = SubmitField(_l("Reissue the certificate"))
 
@@ -68,12 +70,7 @@ class GrantAttemptsForm(FlaskForm):
             NumberRange(min=1, max=MAX_EXTRA, message=_l("Give from %(min)d to %(max)d attempts.")),
         ],
     )
-    reason = TextAreaField(
-        _l("Reason"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Give the reason: it is kept in the audit trail.")),
-            Length(max=REASON_MAX_LENGTH, message=_l("A reason has at most %(max)d characters.")),
-        ],
+    reason = reason_field(
+        _l("Reason"), _l("Give the reason: it is kept in the audit trail."), REASON_MAX_LENGTH
     )
     submit = SubmitField(_l("Grant the attempts"))
