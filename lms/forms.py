@@ -1,14 +1,15 @@
 """Form pieces every feature uses: whitespace stripping, days, whole numbers, periods,
-confirmations."""
+confirmations, one-shot actions."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SubmitField
-from wtforms.validators import Optional, StopValidation
+from wtforms import DateField, HiddenField, IntegerField, SubmitField
+from wtforms.validators import InputRequired, Optional, Regexp, StopValidation
 
 
 def strip(value: Any) -> Any:
@@ -38,6 +39,33 @@ class WholeNumberField(IntegerField):
 
 class ConfirmForm(FlaskForm):
     """No fields: a POST with a CSRF token (send reminders, reissue, resend an invitation)."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+def new_action_key() -> str:
+    """A fresh key for a one-shot form: 32 random bytes, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+class OneShotForm(FlaskForm):
+    """A form for an action that must happen once however often it is posted.
+
+    Each time the form is shown it carries a new key; the view claims it with
+    ``lms.audit.services.claim_action`` in the action's transaction and acts only when the
+    claim succeeds. Render ``form.action_key`` beside the CSRF token.
+    """
+
+    # A missing key is refused (InputRequired reads what was posted): without the
+    # check a POST lacking it would get a fresh default and act again.
+    action_key = HiddenField(
+        default=new_action_key,
+        validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")],
+    )
+
+
+class ConfirmActionForm(OneShotForm):
+    """No fields but the key: a POST that must act once (send reminders, reset progress)."""
 
     submit = SubmitField(_l("Confirm"))
 

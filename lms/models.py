@@ -1,7 +1,7 @@
 """Imports every feature's models, so that ``Base.metadata`` knows every table (for Alembic)."""
 
 from lms.accounts.models import User
-from lms.audit.models import AuditEvent
+from lms.audit.models import ActionKey, AuditEvent
 from lms.certificates.models import Certificate, CertificatePdf
 from lms.cohorts.models import Cohort, CohortMembership, Reminder
 from lms.db import Base
@@ -9,6 +9,7 @@ from lms.learning.models import Enrolment, ItemCompletion
 from lms.quizzes.models import QuizAttempt
 
 __all__ = [
+    "ActionKey",
     "AuditEvent",
     "Base",
     "Certificate",

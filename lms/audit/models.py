@@ -43,3 +43,19 @@ def _refuse_change(_mapper: Mapper[AuditEvent], _connection: object, record: Aud
     # The trail is evidence: the application only ever adds to it. (Deleting an actor's
     # account sets actor_id to NULL in the database, which does not pass through here.)
     raise AuditRecordImmutable(f"audit event {record.id} cannot be changed or deleted")
+
+
+class ActionKey(Base):
+    """The key of a one-shot action's form, kept once the action is done.
+
+    A confirmation page puts a fresh key in its form; posting it claims the key in the
+    action's own transaction. A second post of the same form (a double click, a reload, a
+    second server receiving the same request) finds the key taken and does nothing.
+    """
+
+    __tablename__ = "action_keys"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    action: Mapped[str] = mapped_column(String(64))
+    """What the key was claimed for, e.g. ``certificate.revoke``: for whoever reads the table."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

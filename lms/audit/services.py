@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.audit.actions import AuditAction
-from lms.audit.models import AuditEvent
+from lms.audit.models import ActionKey, AuditEvent
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -33,3 +34,19 @@ def record(
     )
     session.add(event)
     return event
+
+
+def claim_action(session: Session, key: str, action: AuditAction) -> bool:
+    """Claim a one-shot form's ``key`` for ``action``: False when it was claimed before.
+
+    Call it first in the action's transaction, and act only on True. The key is the primary
+    key, so of two transactions claiming it at once the second waits for the first; once
+    that one commits, the second's insert fails and it does nothing (on PostgreSQL at READ
+    COMMITTED as on SQLite). If the action fails and rolls back, the key is free again.
+    """
+    try:
+        with session.begin_nested():
+            session.add(ActionKey(key=key, action=action.value))
+    except IntegrityError:
+        return False
+    return True
