@@ -17,6 +17,7 @@ from lms.certificates.cli import certificates
 from lms.cohorts import cli as cohorts_cli
 from lms.config import ConfigurationError, current_settings, load_settings
 from lms.content import load_content
+from lms.content.loader import enclosing_root
 from lms.db import get_session
 from lms.privacy.cli import privacy
 
@@ -116,18 +117,22 @@ def courses() -> None:
 @courses.command("check", with_appcontext=False)
 @click.argument("root", required=False, type=click.Path(file_okay=False, path_type=Path))
 def courses_check(root: Path | None) -> None:
-    """Check every course and certificate under ROOT (default: the configured content root).
+    """Check every course and certificate under ROOT.
 
-    Prints each problem as ``path:line[:column]: severity: message`` and exits 1 if any is
-    an error. Placeholder text in a certificate definition ("à configurer", "example.org")
-    is an error when LMS_ENV is production, a warning otherwise.
+    ROOT defaults to the current folder when it (or a folder above it) holds courses/ or
+    certificates/, else to the configured content root (LMS_CONTENT_DIR). Prints each
+    problem as ``path:line[:column]: severity: message`` and exits 1 if any is an error.
+    Placeholder text in a certificate definition ("à configurer", "example.org") is an
+    error when LMS_ENV is production, a warning otherwise.
     """
     # No app here: loading it would read (and log) the same content a second time.
     settings = load_settings()
-    content_root = root if root is not None else settings.content_dir
+    content_root, why = _root_to_check(root, settings.content_dir)
     if not content_root.is_dir():
         raise click.ClickException(f"{content_root} is not a folder.")
-    loaded = load_content(Path(content_root))
+    # Said first, and always: a check of the wrong folder must never pass for an all-clear.
+    click.echo(f"Checking {content_root.resolve()} ({why}).", err=True)
+    loaded = load_content(content_root)
     # Placeholder text only stops a production server; elsewhere it is a reminder.
     problems = loaded.problems_in(production=settings.is_production)
     for problem in sorted(problems):
@@ -140,6 +145,16 @@ def courses_check(root: Path | None) -> None:
         err=True,
     )
     sys.exit(1 if errors else 0)
+
+
+def _root_to_check(given: Path | None, configured: Path) -> tuple[Path, str]:
+    """The content root to check, and why that one."""
+    if given is not None:
+        return given, "the folder given"
+    here = enclosing_root(Path.cwd())
+    if here is not None:
+        return here, "the content folder you are in"
+    return configured, "the configured content root, LMS_CONTENT_DIR"
 
 
 @cli.command("setup")

@@ -22,7 +22,7 @@ from lms.content.model import (
 )
 from lms.content.problems import Problem
 from lms.content.quizzes import read_quiz
-from lms.content.yamlnodes import Node, Place, Report, compose, language_name
+from lms.content.yamlnodes import Node, Place, Report, compose, language_name, suggest
 
 COURSE_FILE = "course.yaml"
 QUIZ_SUFFIX = ".quiz"
@@ -271,15 +271,18 @@ def _outline_item(
             "(and '.quiz' for a quiz)",
         )
         return None
+    items = [*lesson_files, *(stem + QUIZ_SUFFIX for stem in quiz_files)]
     if key.endswith(QUIZ_SUFFIX):
         stem = key.removesuffix(QUIZ_SUFFIX)
         if stem not in quiz_files:
-            report.error(node, f"outline item '{key}' has no file ('{stem}.quiz.yaml')")
+            report.error(
+                node, f"outline item '{key}' has no file ('{stem}.quiz.yaml'){suggest(key, items)}"
+            )
             return None
         return OutlineItem(key, ItemKind.QUIZ, stem)
     variants = lesson_files.get(key, {})
     if not variants:
-        report.error(node, f"outline item '{key}' has no file ('{key}.md')")
+        report.error(node, f"outline item '{key}' has no file ('{key}.md'){suggest(key, items)}")
         return None
     missing = [lang for lang in languages if lang not in variants]
     for language in missing:

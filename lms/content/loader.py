@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from lms.content.files import Fingerprint, fingerprint, walk_files
 from lms.content.model import Catalog, CertificateDefinition, Course
 from lms.content.placeholders import Placeholder
 from lms.content.problems import Problem
-from lms.content.yamlnodes import Report
+from lms.content.yamlnodes import Report, suggest
 
 COURSES_DIR = "courses"
 CERTIFICATES_DIR = "certificates"
@@ -48,6 +49,14 @@ def load_content(root: Path) -> ContentLoad:
     courses = [load_course(folder) for folder in course_folders(root)]
     certificates = [load_certificate(path) for path in certificate_files(root)]
     return assemble(root, courses, certificates)
+
+
+def enclosing_root(folder: Path) -> Path | None:
+    """``folder`` or the nearest folder above it holding ``courses/`` or ``certificates/``."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / COURSES_DIR).is_dir() or (candidate / CERTIFICATES_DIR).is_dir():
+            return candidate
+    return None
 
 
 def course_folders(root: Path) -> list[Path]:
@@ -97,8 +106,7 @@ def assemble(
         course = course or kept.get(load.folder)
         if course is not None and course.id not in served:
             served[course.id] = course
-    known = cross.declared if cross.complete else None
-    definitions = _definitions(certificates, known, problems)
+    definitions = _definitions(certificates, cross, problems)
     catalog = Catalog(
         root, MappingProxyType(_recommended_order(served)), MappingProxyType(definitions)
     )
@@ -126,17 +134,20 @@ class _CrossChecks:
                     f"course id '{load.declared_id}' is already used by {first}",
                 )
         self.declared = set(self.owners)
-        # A course.yaml whose id could not be read might be the one referred to: saying
-        # "unknown" then would only echo its own error.
-        self.complete = all(load.declared_id is not None for load in courses)
-        for load in self.owners.values() if self.complete else ():
+        # A course.yaml whose id could not be read may be the course referred to: its id is
+        # guessed (an "id:" line, else the folder's name) rather than telling of no unknown
+        # id until that file is fixed.
+        self.ids = self.declared | {_guessed_id(c) for c in courses if c.declared_id is None}
+        for load in self.owners.values():
             for prerequisite, place in load.prerequisites:
-                if prerequisite not in self.declared:
-                    self._error(
-                        load, place, f"unknown prerequisite '{prerequisite}': no course has this id"
-                    )
+                if prerequisite not in self.ids:
+                    self._error(load, place, self.unknown("prerequisite", prerequisite))
         self._check_cycles()
         self._check_order()
+
+    def unknown(self, what: str, course_id: str) -> str:
+        """The message for a course id that no course declares, with the closest one."""
+        return f"unknown {what} '{course_id}': no course has this id{suggest(course_id, self.ids)}"
 
     def _check_order(self) -> None:
         """Warnings only: an order that is odd still serves every course."""
@@ -180,6 +191,18 @@ class _CrossChecks:
                 self._error(load, place, f"prerequisite cycle: {path}")
 
 
+_ID_LINE = re.compile(r"""^id:[ \t]*(['"]?)([a-z0-9-]+)\1[ \t]*(?:#.*)?$""", re.MULTILINE)
+
+
+def _guessed_id(load: CourseLoad) -> str:
+    """The id on a plain ``id:`` line of a course.yaml YAML could not read, else its folder's."""
+    try:
+        found = _ID_LINE.search(load.course_file.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        found = None
+    return found.group(2) if found else load.folder.name
+
+
 def _recommended_order(courses: dict[str, Course]) -> dict[str, Course]:
     """``courses`` (in folder order) sorted by their ``order``; those without one last."""
     ranked = sorted(courses.values(), key=lambda c: (c.order is None, c.order or 0))
@@ -210,7 +233,7 @@ def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
 
 
 def _definitions(
-    certificates: Iterable[CertificateLoad], course_ids: set[str] | None, problems: list[Problem]
+    certificates: Iterable[CertificateLoad], cross: _CrossChecks, problems: list[Problem]
 ) -> dict[str, CertificateDefinition]:
     definitions: dict[str, CertificateDefinition] = {}
     owners: dict[str, Path] = {}
@@ -224,8 +247,8 @@ def _definitions(
                     f"certificate id '{load.declared_id}' is already used by {owner.name}",
                 )
         for course_id, place in load.requires:
-            if course_ids is not None and course_id not in course_ids:
-                report.error(place, f"unknown course '{course_id}': no course has this id")
+            if course_id not in cross.ids:
+                report.error(place, cross.unknown("course", course_id))
         problems.extend(report.problems)
         if load.definition is not None and not report.has_errors:
             definitions[load.definition.id] = load.definition

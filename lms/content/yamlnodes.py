@@ -131,7 +131,7 @@ class Reader:
             elif misplaced and key in misplaced:
                 self.report.error(key_node, f"{what}: {misplaced[key]}")
             else:
-                self.report.error(key_node, f"{what}: unknown key '{key}'{_suggest(key, allowed)}")
+                self.report.error(key_node, f"{what}: unknown key '{key}'{suggest(key, allowed)}")
         for key in required:
             if key not in values:
                 self.report.error(node, f"{what} needs '{key}'")
@@ -189,7 +189,7 @@ class Reader:
         if value is not None and value not in options:
             listed = ", ".join(options)
             self.report.error(
-                node, f"{what} '{value}' is not one of: {listed}{_suggest(value, options)}"
+                node, f"{what} '{value}' is not one of: {listed}{suggest(value, options)}"
             )
             return None
         return value
@@ -254,6 +254,7 @@ def _bounds(minimum: int | None, maximum: int | None) -> str:
     return f"at most {maximum}"
 
 
-def _suggest(word: str, options: Collection[str]) -> str:
+def suggest(word: str, options: Collection[str]) -> str:
+    """`` (did you mean 'x'?)`` naming the option closest to ``word``, or nothing."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
