@@ -13,6 +13,7 @@ from lms.accounts import hashing
 from lms.config import EXTENSION_KEY as SETTINGS_KEY
 from lms.config import Environment, Settings, load_settings
 from lms.extensions import csrf, limiter, login_manager
+from lms.forms import new_action_key
 
 
 def _blueprints() -> tuple[Blueprint, ...]:
@@ -21,6 +22,7 @@ def _blueprints() -> tuple[Blueprint, ...]:
     from lms.accounts.views.links import blueprint as links
     from lms.admin.views.admin import blueprint as admin
     from lms.admin.views.learners import blueprint as learners
+    from lms.admin.views.progress import blueprint as progress
     from lms.certificates.views import blueprint as certificates
     from lms.cohorts.views import blueprint as cohorts
     from lms.health import blueprint as health
@@ -37,6 +39,7 @@ def _blueprints() -> tuple[Blueprint, ...]:
         certificates,
         cohorts,
         learners,
+        progress,
         quiz_analysis,
         admin,
         personal_data,
@@ -96,6 +99,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
     # Every page that sends a learner to a person (templates/macros.html: help_line).
     app.jinja_env.globals["contact_email"] = settings.contact_email
+    # Pages with several one-shot forms (lms.forms.OneShotForm) give each its own key.
+    app.jinja_env.globals["new_action_key"] = new_action_key
 
     db.init_app(app, settings.database_url)
     csrf.init_app(app)

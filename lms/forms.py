@@ -63,6 +63,15 @@ class OneShotForm(FlaskForm):
         validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")],
     )
 
+    @property
+    def key(self) -> str:
+        """The key posted, to claim once the form is valid."""
+        return self.action_key.data or ""
+
+
+ALREADY_DONE = _l("This was done already: nothing more happened.")
+"""What a one-shot form posted a second time says (flash it as ``str``)."""
+
 
 class ConfirmActionForm(OneShotForm):
     """No fields but the key: a POST that must act once (send reminders, reset progress)."""

@@ -20,7 +20,7 @@ from lms.accounts.categories import Role
 from lms.admin.pages import ACTION_LABELS, ROLE_LABELS
 from lms.audit.actions import AuditAction
 from lms.cohorts import queries as cohorts
-from lms.content import Catalog
+from lms.content import Catalog, ItemKind
 from lms.i18n import current_language
 
 if TYPE_CHECKING:
@@ -50,6 +50,8 @@ DETAIL_LABELS = {
     "years": _l("Years without activity"),
     "deleted": _l("Accounts deleted"),
     "skipped": _l("Accounts kept"),
+    "steps": _l("Steps forgotten"),
+    "step": _l("Step"),
 }
 FILTER_LABELS = {
     "status": _l("status"),
@@ -98,14 +100,36 @@ def audit_lines(
             actor=_actor(event),
             action=_action(event.action),
             target=_target(event.target, people, cohort_names, catalog),
-            details=tuple(
-                (str(DETAIL_LABELS.get(key, key)), _value(key, value, people))
-                for key, value in sorted(event.details.items())
-                if key not in HIDDEN_DETAILS
-            ),
+            details=_details(event, people, catalog),
         )
         for event in events
     )
+
+
+def _details(
+    event: AuditEvent, people: Mapping[int, User], catalog: Catalog
+) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (
+            str(DETAIL_LABELS.get(key, key)),
+            _step_title(event.target, value, catalog)
+            if key == "step"
+            else _value(key, value, people),
+        )
+        for key, value in sorted(event.details.items())
+        if key not in HIDDEN_DETAILS
+    )
+
+
+def _step_title(target: str, step: Any, catalog: Catalog) -> str:
+    """A step of the event's course (``course:<id>``) by its title, if both are still there."""
+    kind, _sep, course_id = target.partition(":")
+    course = catalog.course(course_id) if kind == "course" else None
+    item = next((i for i in course.items() if i.key == step), None) if course else None
+    if course is None or item is None:
+        return str(step)
+    titles = course.lessons if item.kind is ItemKind.LESSON else course.quizzes
+    return titles[item.stem].title.get(current_language())
 
 
 def person_name(user: User | None) -> str:
@@ -155,6 +179,8 @@ def _target(
         return Target(
             _("Certificate %(code)s", code=rest), "certificates.verify", (("code", rest),)
         )
+    if kind == "course" and (course := catalog.course(rest)) is not None:
+        return Target(course.title.get(current_language()))
     if kind == "quiz":
         course_id, _slash, stem = rest.partition("/")
         course = catalog.course(course_id)

@@ -36,6 +36,8 @@ ACTION_LABELS = {
     AuditAction.CERTIFICATE_REVOKE: _l("Certificate revoked"),
     AuditAction.CERTIFICATE_REISSUE: _l("Certificate reissued"),
     AuditAction.QUIZ_ATTEMPTS_GRANT: _l("Quiz attempts granted"),
+    AuditAction.PROGRESS_RESET: _l("Course progress reset"),
+    AuditAction.STEP_MARK_DONE: _l("Step marked as done"),
     AuditAction.ACCOUNT_DELETE: _l("Account deleted"),
     AuditAction.PRIVACY_PURGE: _l("Inactive accounts deleted"),
 }

@@ -1,5 +1,6 @@
-"""Administration rules: roles and invitations (each recorded in the audit trail), and a
-learner's record as staff see it, gathered from each feature."""
+"""Administration rules: roles, invitations and staff's overrides of a learner's progress
+(each recorded in the audit trail), and a learner's record as staff see it, gathered from
+each feature."""
 
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ from lms.admin.pages import (
 from lms.audit import services as audit
 from lms.audit.actions import AuditAction
 from lms.cohorts import queries as cohorts
-from lms.content import Catalog, ItemKind, Localized
+from lms.content import Catalog, Course, ItemKind, Localized
 from lms.learning import queries as learning
+from lms.learning import services as progress
 from lms.mail import Mail
 from lms.quizzes import grading, limits
 from lms.quizzes import queries as quizzes
@@ -71,6 +73,48 @@ def resend_invitation(session: Session, user: User, *, actor: User, secret_key: 
         resent=True,
     )
     return mail
+
+
+def reset_course_progress(
+    session: Session, user: User, course_id: str, *, reason: str, actor: User
+) -> int:
+    """Forget ``user``'s steps in the course, its completion date and their place in it;
+    the number of steps forgotten.
+
+    Quiz attempts stay, scores and all, and still count toward each quiz's limit (staff
+    grant more if needed); certificates already issued stay valid.
+    """
+    steps = len(learning.completed_items(session, user.id, course_id))
+    progress.reset_progress(session, user, (course_id,))
+    audit.record(
+        session,
+        actor,
+        AuditAction.PROGRESS_RESET,
+        f"course:{course_id}",
+        user=user.id,
+        steps=steps,
+        reason=reason,
+    )
+    return steps
+
+
+def mark_step_done(
+    session: Session, user: User, course: Course, item_key: str, *, reason: str, actor: User
+) -> bool:
+    """Record a step of ``course`` as done for ``user`` (a quiz passed on paper, a fault of
+    ours); True if the course is complete with it, which issues its certificates as a
+    learner's own last step would. Raises ``CourseLocked`` before its prerequisites."""
+    completed = progress.record_item_completed(session, user, course, item_key)
+    audit.record(
+        session,
+        actor,
+        AuditAction.STEP_MARK_DONE,
+        f"course:{course.id}",
+        user=user.id,
+        step=item_key,
+        reason=reason,
+    )
+    return completed
 
 
 def learner_record(session: Session, user: User, catalog: Catalog) -> LearnerRecord:

@@ -1,4 +1,5 @@
-"""Reading the audit trail: one page of the events a filter keeps, newest first."""
+"""Reading the audit trail: one page of the events a filter keeps, newest first; whether a
+one-shot form was used."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from lms.accounts import queries as accounts
 from lms.audit.actions import AuditAction
-from lms.audit.models import AuditEvent
+from lms.audit.models import ActionKey, AuditEvent
 from lms.pagination import clamp_page, page_count
 
 if TYPE_CHECKING:
@@ -84,3 +85,18 @@ def _filtered(query: _S, filters: AuditFilter) -> _S:
     if filters.until is not None:
         query = query.where(AuditEvent.created_at < filters.until)
     return query
+
+
+def action_claimed(session: Session, key: str) -> bool:
+    """Whether a one-shot form's ``key`` was claimed: its action is done already."""
+    return session.get(ActionKey, key) is not None
+
+
+def latest_by_target(session: Session, action: AuditAction, since: datetime) -> dict[str, datetime]:
+    """The targets ``action`` was done to since ``since``, with the last time each was."""
+    rows = session.execute(
+        select(AuditEvent.target, func.max(AuditEvent.created_at))
+        .where(AuditEvent.action == action.value, AuditEvent.created_at >= since)
+        .group_by(AuditEvent.target)
+    )
+    return {target: created_at for target, created_at in rows}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import re
 
 from argon2 import PasswordHasher
@@ -32,9 +33,42 @@ def csrf_token(client: FlaskClient, path: str) -> str:
     return found.group(1)
 
 
+FORM = re.compile(r"<form\b[^>]*>.*?</form>", re.S)
+ACTION = re.compile(r'\baction="([^"]*)"')
+HIDDEN_INPUT = re.compile(r"<input\b[^>]*\btype=\"hidden\"[^>]*>")
+NAME = re.compile(r'\bname="([^"]+)"')
+VALUE = re.compile(r'\bvalue="([^"]*)"')
+
+
+def hidden_fields(page: str, path: str) -> dict[str, str]:
+    """The hidden inputs of the first form of ``page`` that posts to ``path`` (its CSRF token,
+    a one-shot form's key); {} when no form there does."""
+    for form in FORM.findall(page):
+        action = ACTION.search(form[: form.index(">")])
+        if action is None or html.unescape(action.group(1)).split("?")[0] != path:
+            continue
+        fields = {}
+        for tag in HIDDEN_INPUT.findall(form):
+            name, value = NAME.search(tag), VALUE.search(tag)
+            if name:
+                fields[name.group(1)] = html.unescape(value.group(1)) if value else ""
+        return fields
+    return {}
+
+
+FormData = dict[str, str | list[str]]
+
+
 def submit_form(
-    client: FlaskClient, path: str, data: dict[str, str], page: str | None = None
+    client: FlaskClient, path: str, data: FormData, page: str | None = None
 ) -> TestResponse:
-    """POST ``data`` to ``path`` with the CSRF token of ``page`` (default: ``path`` itself)."""
-    token = csrf_token(client, page or path)
-    return client.post(path, data={**data, "csrf_token": token})
+    """POST ``data`` to ``path`` as a browser submits the form of ``page`` (default: ``path``
+    itself) that posts there: with that form's hidden fields (CSRF token, one-shot key), or
+    the page's CSRF token when no form of the page posts to ``path``."""
+    text = client.get(page or path).get_data(as_text=True)
+    hidden: FormData = dict(hidden_fields(text, path))
+    if "csrf_token" not in hidden:
+        found = CSRF_INPUT.search(text)
+        assert found, f"no CSRF token on {page or path}"
+        hidden["csrf_token"] = found.group(1)
+    return client.post(path, data={**hidden, **data})

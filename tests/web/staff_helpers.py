@@ -25,6 +25,20 @@ from .helpers import PASSWORD, stored_hash
 STAFF_CONTENT = TESTS / "fixtures" / "content" / "staff"
 BASICS = "basics"
 """Lessons ``welcome``, ``partners``, then ``check.quiz`` (every graded type, a reflection)."""
+BASICS_QUIZ = f"/courses/{BASICS}/check.quiz"
+
+
+def basics_answers(reflection: str = "A reflection.") -> dict[str, str | list[str]]:
+    """Every graded answer right in BASICS' quiz (a pass), with ``reflection`` for its essay."""
+    return {
+        "answer-when": "0",
+        "answer-roles": ["0", "2"],
+        "answer-lived": "true",
+        "answer-posture": "co-construction",
+        "answer-yours": reflection,
+    }
+
+
 PRACTICE = "practice"
 """One lesson, ``apply``."""
 PROGRAM = "program"

@@ -16,9 +16,11 @@ from lms.admin.forms import AuditFilterForm, RoleForm
 from lms.admin.pages import ACTION_LABELS, ROLE_LABELS
 from lms.audit import queries as audit
 from lms.audit.actions import AuditAction
+from lms.audit.services import claim_action
 from lms.catalog import current_catalog
 from lms.config import current_settings
 from lms.db import get_session
+from lms.forms import ALREADY_DONE
 from lms.pagination import page_argument
 from lms.periods import Period
 
@@ -53,14 +55,34 @@ def users() -> ResponseReturnValue:
     )
 
 
+@blueprint.get("/users/<int:user_id>/role")
+def confirm_role(user_id: int) -> ResponseReturnValue:
+    """What the new role chosen in the list will let the person do, before it is given."""
+    user = find_user(get_session(), user_id)
+    role = _role(request.args.get("role"))
+    if role is None:
+        flash(_("Choose one of the roles in the list."), "error")
+        return redirect(url_for("admin.users", q=user.email), 303)
+    if role == user.role:
+        flash(_("%(email)s already had this role.", email=user.email), "info")
+        return redirect(url_for("admin.users", q=user.email), 303)
+    form = RoleForm(formdata=None, role=role.value)
+    return render_template(
+        "admin/role.html", profile=user, role=role, form=form, role_labels=ROLE_LABELS
+    )
+
+
 @blueprint.post("/users/<int:user_id>/role")
 def set_role(user_id: int) -> ResponseReturnValue:
     session = get_session()
     user = find_user(session, user_id)
     form = RoleForm()
-    back = redirect(url_for("admin.users", q=user.email))
+    back = redirect(url_for("admin.users", q=user.email), 303)
     if not form.validate_on_submit():
         flash(_("Choose one of the roles in the list."), "error")
+        return back
+    if not claim_action(session, form.key, AuditAction.ROLE_CHANGE):
+        flash(str(ALREADY_DONE), "info")
         return back
     role = Role(form.role.data)
     if services.set_role(session, user, role, actor=signed_in_user()):

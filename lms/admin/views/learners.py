@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_wtf import FlaskForm
 
 from lms.accounts import queries as accounts
 from lms.accounts.access import STAFF_ROLES, restrict, signed_in_user
 from lms.accounts.forms import AFFILIATION_LABELS, FRQ_SECTOR_LABELS, RESEARCH_ROLE_LABELS
 from lms.accounts.services import find_user
 from lms.admin import services
-from lms.admin.forms import GrantAttemptsForm, ReissueForm, RevokeForm
-from lms.admin.pages import ROLE_LABELS
+from lms.admin.forms import GrantAttemptsForm, MarkDoneForm, ReissueForm, RevokeForm
+from lms.admin.pages import ROLE_LABELS, CourseLine
+from lms.audit.actions import AuditAction
+from lms.audit.services import claim_action
 from lms.catalog import current_catalog, held_back_certificates
 from lms.certificates import queries as certificate_queries
 from lms.certificates import services as certificates
 from lms.config import current_settings
 from lms.db import get_session
 from lms.errors import DomainError
-from lms.forms import ConfirmForm
-from lms.i18n import LANGUAGE_NAMES, language_or_default
+from lms.forms import ALREADY_DONE, ConfirmActionForm
+from lms.i18n import LANGUAGE_NAMES, current_language, language_or_default
 from lms.mail import send_mail
 from lms.pagination import page_argument
 from lms.quizzes import grants
@@ -46,52 +50,68 @@ def search() -> ResponseReturnValue:
     return render_template("admin/learners.html", found=found, text=text, role_labels=ROLE_LABELS)
 
 
-def _render_record(
-    user: User,
-    revoke_form: RevokeForm | None = None,
-    revoking: str | None = None,
-    status: int = 200,
-    grant_form: GrantAttemptsForm | None = None,
-    granting: str | None = None,
-) -> ResponseReturnValue:
+@dataclass(frozen=True)
+class OpenForm:
+    """A form of the record that was posted with errors: shown again where it was, with them."""
+
+    kind: str
+    """``grant`` (attempts at a quiz) or ``mark`` (a step of a course)."""
+    key: str
+    """Which one: the quiz as ``course/quiz``, or the course id."""
+    form: FlaskForm
+
+
+def render_record(user: User, *, open_form: OpenForm | None = None) -> ResponseReturnValue:
+    """The learner's record; with ``open_form``, a 400 showing that form's errors."""
     session = get_session()
-    record = services.learner_record(session, user, current_catalog())
+    catalog = current_catalog()
+    record = services.learner_record(session, user, catalog)
     page = render_template(
         "admin/learner.html",
         record=record,
         certificates=certificate_queries.certificates_of(session, user),
         standing_of=certificates.standing_of,
-        revoke_form=revoke_form or RevokeForm(formdata=None),
-        revoking=revoking,
-        grant_form=grant_form or GrantAttemptsForm(formdata=None),
-        granting=granting,
+        open_form=open_form,
+        grant_form=GrantAttemptsForm(formdata=None),
+        mark_form=MarkDoneForm(formdata=None),
+        steps_to_mark={c.course_id: steps_left(c) for c in record.courses},
         role_labels=ROLE_LABELS,
         research_role_labels=RESEARCH_ROLE_LABELS,
         affiliation_labels=AFFILIATION_LABELS,
         sector_labels=FRQ_SECTOR_LABELS,
         language_names=LANGUAGE_NAMES,
     )
-    return page, status
+    return page, 200 if open_form is None else 400
+
+
+def steps_left(course: CourseLine) -> dict[str, str]:
+    """The steps of a course on the record not done yet, by key, titled in the page's language."""
+    language = current_language()
+    return {i.key: i.title.get(language) for i in course.items if i.completed_at is None}
 
 
 @blueprint.get("/<int:user_id>")
 def record(user_id: int) -> ResponseReturnValue:
-    return _render_record(find_user(get_session(), user_id))
+    return render_record(find_user(get_session(), user_id))
 
 
 @blueprint.post("/<int:user_id>/invitation")
 def resend_invitation(user_id: int) -> ResponseReturnValue:
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmActionForm()
+    if not form.validate_on_submit():
         abort(400)
     session = get_session()
     user = find_user(session, user_id)
+    if not claim_action(session, form.key, AuditAction.INVITATION_SEND):
+        flash(str(ALREADY_DONE), "info")
+        return redirect(url_for("learners.record", user_id=user.id), 303)
     mail = services.resend_invitation(
         session, user, actor=signed_in_user(), secret_key=current_settings().secret_key
     )
     session.commit()
     send_mail(mail)
     flash(_("A new invitation was sent to %(email)s.", email=user.email), "success")
-    return redirect(url_for("learners.record", user_id=user.id))
+    return redirect(url_for("learners.record", user_id=user.id), 303)
 
 
 def _certificate_of(user: User, code: str) -> Certificate:
@@ -101,6 +121,34 @@ def _certificate_of(user: User, code: str) -> Certificate:
     return certificate
 
 
+def _render_revoke(
+    user: User, certificate: Certificate, form: RevokeForm, status: int = 200
+) -> ResponseReturnValue:
+    page = render_template(
+        "admin/revoke.html",
+        profile=user,
+        certificate=certificate,
+        mail_language=_mail_language(user),
+        form=form,
+    )
+    return page, status
+
+
+def _mail_language(user: User) -> str:
+    return _("English") if language_or_default(user.language) == "en" else _("French")
+
+
+@blueprint.get("/<int:user_id>/certificates/<code>/revoke")
+def confirm_revoke(user_id: int, code: str) -> ResponseReturnValue:
+    """What revoking will do, and the reason to give, before anything is done."""
+    user = find_user(get_session(), user_id)
+    certificate = _certificate_of(user, code)
+    if certificate.status != "active":
+        flash(_("This certificate can no longer be revoked."), "error")
+        return redirect(url_for("learners.record", user_id=user.id), 303)
+    return _render_revoke(user, certificate, RevokeForm(formdata=None))
+
+
 @blueprint.post("/<int:user_id>/certificates/<code>/revoke")
 def revoke(user_id: int, code: str) -> ResponseReturnValue:
     session = get_session()
@@ -108,18 +156,23 @@ def revoke(user_id: int, code: str) -> ResponseReturnValue:
     certificate = _certificate_of(user, code)
     form = RevokeForm()
     if not form.validate_on_submit():
-        return _render_record(user, form, certificate.code, 400)
-    reason = form.reason.data or ""
+        return _render_revoke(user, certificate, form, 400)
+    back = redirect(url_for("learners.record", user_id=user.id), 303)
+    if not claim_action(session, form.key, AuditAction.CERTIFICATE_REVOKE):
+        flash(str(ALREADY_DONE), "info")
+        return back
     try:
-        certificates.revoke_certificate(session, certificate, reason=reason, actor=signed_in_user())
+        certificates.revoke_certificate(
+            session, certificate, reason=form.reason.data or "", actor=signed_in_user()
+        )
     except DomainError as error:
         # Another staff member acted first, or the reason is too long: say so on the page.
         session.rollback()
         flash(str(error.message), "error")
-        return redirect(url_for("learners.record", user_id=user.id))
+        return back
     session.commit()
     flash(_("The certificate %(code)s is revoked.", code=certificate.code), "success")
-    return redirect(url_for("learners.record", user_id=user.id))
+    return back
 
 
 def _render_reissue(
@@ -130,7 +183,7 @@ def _render_reissue(
         profile=user,
         certificate=certificate,
         new_name=(user.certificate_name or "").strip() or certificate.certificate_name,
-        mail_language=_("English") if language_or_default(user.language) == "en" else _("French"),
+        mail_language=_mail_language(user),
         form=form,
     )
     return page, status
@@ -143,7 +196,7 @@ def confirm_reissue(user_id: int, code: str) -> ResponseReturnValue:
     certificate = _certificate_of(user, code)
     if certificate.status != "active":
         flash(_("This certificate can no longer be reissued."), "error")
-        return redirect(url_for("learners.record", user_id=user.id))
+        return redirect(url_for("learners.record", user_id=user.id), 303)
     return _render_reissue(user, certificate, ReissueForm(formdata=None))
 
 
@@ -155,6 +208,9 @@ def reissue(user_id: int, code: str) -> ResponseReturnValue:
     form = ReissueForm()
     if not form.validate_on_submit():
         return _render_reissue(user, certificate, form, 400)
+    if not claim_action(session, form.key, AuditAction.CERTIFICATE_REISSUE):
+        flash(str(ALREADY_DONE), "info")
+        return redirect(url_for("learners.record", user_id=user.id), 303)
     try:
         replacement = certificates.reissue_certificate(
             session,
@@ -168,7 +224,7 @@ def reissue(user_id: int, code: str) -> ResponseReturnValue:
         # Already reissued (a second click, or a colleague a moment before): nothing more.
         session.rollback()
         flash(str(error.message), "error")
-        return redirect(url_for("learners.record", user_id=user.id))
+        return redirect(url_for("learners.record", user_id=user.id), 303)
     session.commit()
     flash(
         _(
@@ -178,7 +234,7 @@ def reissue(user_id: int, code: str) -> ResponseReturnValue:
         ),
         "success",
     )
-    return redirect(url_for("learners.record", user_id=user.id))
+    return redirect(url_for("learners.record", user_id=user.id), 303)
 
 
 @blueprint.post("/<int:user_id>/quizzes/<course_id>/<quiz>/grant")
@@ -190,7 +246,10 @@ def grant_attempts(user_id: int, course_id: str, quiz: str) -> ResponseReturnVal
         abort(404)
     form = GrantAttemptsForm()
     if not form.validate_on_submit():
-        return _render_record(user, status=400, grant_form=form, granting=f"{course_id}/{quiz}")
+        return render_record(user, open_form=OpenForm("grant", f"{course_id}/{quiz}", form))
+    if not claim_action(session, form.key, AuditAction.QUIZ_ATTEMPTS_GRANT):
+        flash(str(ALREADY_DONE), "info")
+        return redirect(url_for("learners.record", user_id=user.id), 303)
     grants.grant_attempts(
         session,
         user,
@@ -209,4 +268,4 @@ def grant_attempts(user_id: int, course_id: str, quiz: str) -> ResponseReturnVal
         ),
         "success",
     )
-    return redirect(url_for("learners.record", user_id=user.id))
+    return redirect(url_for("learners.record", user_id=user.id), 303)

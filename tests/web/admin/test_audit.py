@@ -38,7 +38,8 @@ def admin_client(app: Flask, client: FlaskClient) -> FlaskClient:
 def trail(app: Flask, admin_client: FlaskClient) -> None:
     """Actions by the admin on the web and one by the command line, on another day."""
     lea = add_user(app, "lea@example.org", password=None)
-    post_form(admin_client, f"/admin/users/{lea}/role", {"role": "staff"}, "/admin/users")
+    role = f"/admin/users/{lea}/role"
+    post_form(admin_client, role, {}, f"{role}?role=staff")
     cohort = add_cohort(app, "FRQ 2026")
     post_form(admin_client, "/staff/cohorts/new", {"name": "Second", "certificate_id": "program"})
     admin_client.get(f"/staff/cohorts/{cohort}/export.csv")

@@ -13,6 +13,7 @@ from tests.support.smtp import Mailbox, html_of, text_of
 from tests.web.account_helpers import post_form
 from tests.web.certificate_helpers import certificates_in
 from tests.web.conftest import MakeApp
+from tests.web.helpers import hidden_fields
 from tests.web.learning_helpers import record, sign_in
 from tests.web.quiz_helpers import take
 from tests.web.staff_helpers import (
@@ -114,7 +115,7 @@ def test_staff_reissue_then_revoke_a_certificate_and_both_are_audited(
         f"{record_page}/certificates/{first.code}/reissue",
     )
 
-    assert reissued.status_code == 302
+    assert reissued.status_code == 303
     old, new = sorted(certificates_in(app), key=lambda c: c.id)
     assert old.status is CertificateStatus.SUPERSEDED
     assert new.status is CertificateStatus.ACTIVE
@@ -123,18 +124,22 @@ def test_staff_reissue_then_revoke_a_certificate_and_both_are_audited(
     assert event.details["replacement"] == new.code
     assert event.details["reason"] == "Name changed"
 
-    refused = post_form(
-        staff_client, f"{record_page}/certificates/{new.code}/revoke", {"reason": ""}, record_page
-    )
+    revoke = f"{record_page}/certificates/{new.code}/revoke"
+    assert f'href="{revoke}"' in staff_client.get(record_page).get_data(as_text=True)
+    page = staff_client.get(revoke).get_data(as_text=True)
+    assert "What will happen" in page
+    assert "cannot be undone" in page
+    assert new.status is CertificateStatus.ACTIVE  # nothing is done by looking
+    refused = post_form(staff_client, revoke, {"reason": ""}, revoke)
     assert refused.status_code == 400
-    revoked = post_form(
-        staff_client,
-        f"{record_page}/certificates/{new.code}/revoke",
-        {"reason": "Completed under another person’s account."},
-        record_page,
-    )
+    assert "Give the reason" in refused.get_data(as_text=True)
+    form = hidden_fields(staff_client.get(revoke).get_data(as_text=True), revoke)
+    reason = {"reason": "Completed under another person’s account."}
+    revoked = staff_client.post(revoke, data={**form, **reason})
+    again = staff_client.post(revoke, data={**form, **reason}, follow_redirects=True)
 
-    assert revoked.status_code == 302
+    assert revoked.status_code == 303
+    assert "This was done already: nothing more happened." in again.get_data(as_text=True)
     latest = {c.code: c for c in certificates_in(app)}[new.code]
     assert latest.status is CertificateStatus.REVOKED
     assert latest.revoked_reason == "Completed under another person’s account."
@@ -175,11 +180,14 @@ def test_reissuing_says_what_will_happen_asks_a_reason_acts_once_and_mails_it(
     assert len(certificates_in(app)) == 1
 
     before = len(mailbox.to("lea@example.org"))
-    token_page = confirm
-    done = post_form(staff, confirm, {"reason": "Your name changed on 1 December."}, token_page)
-    again = post_form(staff, confirm, {"reason": "Your name changed on 1 December."}, record_page)
-    assert done.status_code == 302
-    assert again.status_code == 302  # a second click: told it is done, nothing more
+    form = {
+        **hidden_fields(staff.get(confirm).get_data(as_text=True), confirm),
+        "reason": "Your name changed on 1 December.",
+    }
+    done = staff.post(confirm, data=form)
+    again = staff.post(confirm, data=form)  # a second click: told it is done, nothing more
+    assert done.status_code == 303
+    assert again.status_code == 303
     assert len(certificates_in(app)) == 2
     assert len([e for e in audit_events(app) if e.action == "certificate.reissue"]) == 1
     mails = mailbox.to("lea@example.org")[before:]

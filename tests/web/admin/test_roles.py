@@ -7,9 +7,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lms.accounts.categories import Role
+from lms.accounts.models import User
+from lms.admin.services import set_role
 from lms.cli import cli
+from lms.db import get_session
 from tests.web.account_helpers import post_form
 from tests.web.conftest import MakeApp
+from tests.web.helpers import hidden_fields
 from tests.web.learning_helpers import sign_in
 from tests.web.staff_helpers import add_user, audit_events, staff_app, user_by_email
 
@@ -41,15 +45,21 @@ def test_an_admin_makes_a_learner_staff_and_back(
     assert f'action="/admin/users/{learner}/role"' in page
     assert f'<label for="role-{learner}"' in page
 
-    response = post_form(client, f"/admin/users/{learner}/role", {"role": "staff"}, "/admin/users")
+    confirm = f"/admin/users/{learner}/role?role=staff"
+    page = client.get(confirm).get_data(as_text=True)
+    assert "Make lea@example.org: Staff?" in page
+    assert "see every learner’s record" in page
+    response = post_form(client, f"/admin/users/{learner}/role", {}, confirm)
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert role_of(app, "lea@example.org") is Role.STAFF
     [event] = audit_events(app)
     assert (event.actor_id, event.action, event.target) == (admin, "role.change", f"user:{learner}")
     assert event.details == {"email": "lea@example.org", "previous": "learner", "role": "staff"}
 
-    post_form(client, f"/admin/users/{learner}/role", {"role": "learner"}, "/admin/users")
+    post_form(
+        client, f"/admin/users/{learner}/role", {}, f"/admin/users/{learner}/role?role=learner"
+    )
     assert role_of(app, "lea@example.org") is Role.LEARNER
     assert len(audit_events(app)) == 2
 
@@ -62,13 +72,15 @@ def test_the_new_role_takes_effect_on_the_next_request(
     sign_in(other, "lea@example.org")
     assert other.get("/staff/").status_code == 403
 
-    post_form(client, f"/admin/users/{learner}/role", {"role": "staff"}, "/admin/users")
+    post_form(client, f"/admin/users/{learner}/role", {}, f"/admin/users/{learner}/role?role=staff")
 
     assert other.get("/staff/").status_code == 200
 
 
 def test_the_last_admin_cannot_lose_the_role(app: Flask, client: FlaskClient, admin: int) -> None:
-    response = post_form(client, f"/admin/users/{admin}/role", {"role": "learner"}, "/admin/users")
+    response = post_form(
+        client, f"/admin/users/{admin}/role", {}, f"/admin/users/{admin}/role?role=learner"
+    )
 
     assert response.status_code == 409
     assert "last administrator" in response.get_data(as_text=True)
@@ -79,7 +91,46 @@ def test_the_last_admin_cannot_lose_the_role(app: Flask, client: FlaskClient, ad
 def test_an_unknown_role_is_refused(app: Flask, client: FlaskClient, admin: int) -> None:
     learner = add_user(app, "lea@example.org")
 
-    post_form(client, f"/admin/users/{learner}/role", {"role": "owner"}, "/admin/users")
+    confirm = client.get(f"/admin/users/{learner}/role?role=owner")
+    assert confirm.status_code == 303
+    post_form(
+        client,
+        f"/admin/users/{learner}/role",
+        {"role": "owner"},
+        f"/admin/users/{learner}/role?role=staff",
+    )
+
+    assert role_of(app, "lea@example.org") is Role.LEARNER
+    assert audit_events(app) == []
+
+
+def test_a_role_change_posted_twice_acts_once(app: Flask, client: FlaskClient, admin: int) -> None:
+    learner = add_user(app, "lea@example.org")
+    confirm = f"/admin/users/{learner}/role?role=staff"
+    page = client.get(confirm).get_data(as_text=True)
+    data = {**hidden_fields(page, f"/admin/users/{learner}/role")}
+    assert data["role"] == "staff"
+    first = client.post(f"/admin/users/{learner}/role", data=data)
+    # Meanwhile another admin makes her a learner again; the repeated post must not undo it.
+    with app.app_context():
+        session = get_session()
+        set_role(session, session.get(User, learner), Role.LEARNER, actor=None)
+        session.commit()
+    second = client.post(f"/admin/users/{learner}/role", data=data, follow_redirects=True)
+
+    assert first.status_code == 303
+    assert "This was done already: nothing more happened." in second.get_data(as_text=True)
+    assert role_of(app, "lea@example.org") is Role.LEARNER
+    assert [e.details["role"] for e in audit_events(app)] == ["staff", "learner"]
+
+
+def test_the_role_page_needs_a_key(app: Flask, client: FlaskClient, admin: int) -> None:
+    learner = add_user(app, "lea@example.org")
+    page = client.get(f"/admin/users/{learner}/role?role=staff").get_data(as_text=True)
+    data = hidden_fields(page, f"/admin/users/{learner}/role")
+    del data["action_key"]
+
+    client.post(f"/admin/users/{learner}/role", data=data)
 
     assert role_of(app, "lea@example.org") is Role.LEARNER
 

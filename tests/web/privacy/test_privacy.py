@@ -30,7 +30,16 @@ from tests.web.conftest import MakeApp
 from tests.web.helpers import PASSWORD, csrf_token
 from tests.web.learning_helpers import record, sign_in
 from tests.web.quiz_helpers import take
-from tests.web.staff_helpers import BASICS, PRACTICE, add_cohort, add_member, add_user, staff_app
+from tests.web.staff_helpers import (
+    BASICS,
+    BASICS_QUIZ,
+    PRACTICE,
+    add_cohort,
+    add_member,
+    add_user,
+    basics_answers,
+    staff_app,
+)
 
 EMAIL = "margaux@example.org"
 NAME = "Margaux Bélanger-Nadeau"
@@ -38,14 +47,8 @@ FIRST, LAST = "Margaux", "Bélanger-Nadeau"
 REFLECTION = "Twenty years living with lupus taught me patience."
 OTHER_EMAIL = "olivier@example.org"
 OTHER_NAME = "Olivier Autrement"
-QUIZ = "/courses/basics/check.quiz"
-ANSWERS = {
-    "answer-when": "0",
-    "answer-roles": ["0", "2"],
-    "answer-lived": "true",
-    "answer-posture": "co-construction",
-    "answer-yours": REFLECTION,
-}
+QUIZ = BASICS_QUIZ
+ANSWERS = basics_answers(REFLECTION)
 PERSONAL = (EMAIL, FIRST, LAST, "Met at the Montréal workshop", REFLECTION)
 
 
@@ -282,10 +285,9 @@ def test_a_revocation_reason_naming_the_person_goes_with_their_account(
     sign_in(staff, "sam@example.org")
     record_page = f"/staff/learners/{people[EMAIL]}"
     reason = f"{NAME} shared the quiz answers."
-    revoked = post_form(
-        staff, f"{record_page}/certificates/{code}/revoke", {"reason": reason}, record_page
-    )
-    assert revoked.status_code == 302
+    revoke = f"{record_page}/certificates/{code}/revoke"
+    revoked = post_form(staff, revoke, {"reason": reason}, revoke)
+    assert revoked.status_code == 303
     assert _rows_mentioning(app, (LAST,))  # on the certificate and in the audit trail
 
     assert _delete(client, PASSWORD).status_code == 303
@@ -314,6 +316,7 @@ def test_staff_and_admin_pages_no_longer_show_a_deleted_account(
         assert "@invalid" not in listing, path
         assert f"/staff/learners/{margaux}" not in listing, path
     assert admin.get(f"/staff/learners/{margaux}").status_code == 404
+    assert admin.get(f"/admin/users/{margaux}/role?role=staff").status_code == 404
     role = post_form(admin, f"/admin/users/{margaux}/role", {"role": "staff"}, "/admin/users")
     assert role.status_code == 404
     audit_page = admin.get("/admin/audit").get_data(as_text=True)
