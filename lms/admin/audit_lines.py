@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
@@ -20,6 +20,7 @@ from lms.accounts.categories import Role
 from lms.admin.pages import ACTION_LABELS, ROLE_LABELS
 from lms.audit.actions import AuditAction
 from lms.cohorts import queries as cohorts
+from lms.cohorts.exports import Table
 from lms.content import Catalog, ItemKind
 from lms.i18n import current_language
 
@@ -52,8 +53,16 @@ DETAIL_LABELS = {
     "skipped": _l("Accounts kept"),
     "steps": _l("Steps forgotten"),
     "step": _l("Step"),
+    "previous_name": _l("Previous name"),
+    "previous_certificate": _l("Previous certificate"),
+    "previous_due_date": _l("Previous due date"),
 }
 FILTER_LABELS = {
+    "actor": _l("done by"),
+    "person": _l("about the person"),
+    "action": _l("action"),
+    "start": _l("from"),
+    "end": _l("to"),
     "status": _l("status"),
     "sector": _l("FRQ sector"),
     "q": _l("search"),
@@ -103,6 +112,24 @@ def audit_lines(
             details=_details(event, people, catalog),
         )
         for event in events
+    )
+
+
+def audit_table(lines: Iterable[AuditLine], zone: tzinfo) -> Table:
+    """The lines as an export's table: the time in the site's zone, details in one cell."""
+    return Table(
+        title=_("Audit trail"),
+        header=(_("When"), _("Who"), _("Action"), _("On what"), _("Details")),
+        rows=tuple(
+            (
+                line.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                line.actor,
+                line.action,
+                line.target.text,
+                "; ".join(f"{label}: {value}" for label, value in line.details),
+            )
+            for line in lines
+        ),
     )
 
 
@@ -175,6 +202,8 @@ def _target(
             "cohorts.cohort",
             (("cohort_id", cohort_id),),
         )
+    if target == "audit":
+        return Target(_("The audit trail"))
     if kind == "certificate":
         return Target(
             _("Certificate %(code)s", code=rest), "certificates.verify", (("code", rest),)

@@ -4,13 +4,17 @@ each feature."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import tzinfo
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext
 from sqlalchemy.orm import Session
 
 from lms.accounts import links
 from lms.accounts import services as accounts
 from lms.accounts.categories import Role
+from lms.admin.audit_lines import audit_lines, audit_table
 from lms.admin.pages import (
     AttemptLine,
     BlockedQuiz,
@@ -19,10 +23,14 @@ from lms.admin.pages import (
     LearnerRecord,
     Profile,
 )
+from lms.audit import queries as audit_queries
 from lms.audit import services as audit
 from lms.audit.actions import AuditAction
+from lms.cohorts import exports
 from lms.cohorts import queries as cohorts
+from lms.cohorts.services import EXPORT_TYPES, Export
 from lms.content import Catalog, Course, ItemKind, Localized
+from lms.errors import DomainError
 from lms.learning import queries as learning
 from lms.learning import services as progress
 from lms.mail import Mail
@@ -31,6 +39,47 @@ from lms.quizzes import queries as quizzes
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
+
+
+AUDIT_EXPORT_LIMIT = 50_000
+"""Records in one export at most: years of a program's trail; more asks for a shorter period."""
+
+
+class TooManyToExport(DomainError):
+    status_code = 400
+    message = lazy_gettext(
+        "More than 50,000 records match: choose a shorter period or an action, and export again."
+    )
+
+
+def export_audit(
+    session: Session,
+    catalog: Catalog,
+    filters: audit_queries.AuditFilter,
+    args: Mapping[str, str],
+    *,
+    kind: str,
+    csv_dialect: exports.CsvDialect,
+    zone: tzinfo,
+    actor: User,
+) -> Export:
+    """Every record ``filters`` keep, as the trail's page words them, in a ``kind`` file
+    (csv or xlsx); the export itself is recorded, with the filters (``args``) it used."""
+    if audit_queries.count_events(session, filters) > AUDIT_EXPORT_LIMIT:
+        raise TooManyToExport
+    events = audit_queries.every_event(session, filters)
+    table = audit_table(audit_lines(session, events, catalog), zone)
+    content = exports.to_csv(table, csv_dialect) if kind == "csv" else exports.to_xlsx(table)
+    audit.record(
+        session,
+        actor,
+        AuditAction.REPORT_EXPORT,
+        "audit",
+        format=kind,
+        filters=dict(args),
+        rows=len(table.rows),
+    )
+    return Export(content, EXPORT_TYPES[kind], f"audit-trail.{kind}", len(table.rows))
 
 
 def set_role(session: Session, user: User, role: Role, *, actor: User | None) -> bool:

@@ -50,7 +50,7 @@ def find_events(
 ) -> AuditPage:
     """One page of the events ``filters`` keep: two queries, whatever the trail's length."""
     query = _filtered(select(AuditEvent), filters)
-    total = session.scalar(_filtered(select(func.count(AuditEvent.id)), filters)) or 0
+    total = count_events(session, filters)
     pages = page_count(total, per_page)
     number = clamp_page(page, pages)
     events = session.scalars(
@@ -60,6 +60,21 @@ def find_events(
         .offset((number - 1) * per_page)
     )
     return AuditPage(tuple(events), number, pages, total)
+
+
+def count_events(session: Session, filters: AuditFilter) -> int:
+    return session.scalar(_filtered(select(func.count(AuditEvent.id)), filters)) or 0
+
+
+def every_event(session: Session, filters: AuditFilter) -> tuple[AuditEvent, ...]:
+    """Every event ``filters`` keep, newest first, with its actor: for an export, whose
+    caller checks ``count_events`` first."""
+    events = session.scalars(
+        _filtered(select(AuditEvent), filters)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    )
+    return tuple(events)
 
 
 def _filtered(query: _S, filters: AuditFilter) -> _S:
@@ -99,4 +114,4 @@ def latest_by_target(session: Session, action: AuditAction, since: datetime) -> 
         .where(AuditEvent.action == action.value, AuditEvent.created_at >= since)
         .group_by(AuditEvent.target)
     )
-    return {target: created_at for target, created_at in rows}
+    return dict(rows.all())

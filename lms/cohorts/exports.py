@@ -42,6 +42,12 @@ class CsvDialect(enum.StrEnum):
     def for_language(cls, language: str) -> CsvDialect:
         return cls.FR if language == "fr" else cls.EN
 
+    @classmethod
+    def other_than(cls, language: str) -> CsvDialect:
+        """The convention that is not ``language``'s: the page's second download link."""
+        default = cls.for_language(language)
+        return next(dialect for dialect in cls if dialect is not default)
+
     @property
     def delimiter(self) -> str:
         return ";" if self is CsvDialect.FR else ","

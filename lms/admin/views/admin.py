@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import io
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -18,9 +30,13 @@ from lms.audit import queries as audit
 from lms.audit.actions import AuditAction
 from lms.audit.services import claim_action
 from lms.catalog import current_catalog
+from lms.cohorts.exports import CsvDialect
+from lms.cohorts.forms import CSV_DIALECT_LABELS, ExportForm
+from lms.cohorts.services import EXPORT_TYPES
 from lms.config import current_settings
-from lms.db import get_session
+from lms.db import get_session, run_in_transaction
 from lms.forms import ALREADY_DONE
+from lms.i18n import current_language
 from lms.pagination import page_argument
 from lms.periods import Period
 
@@ -93,27 +109,74 @@ def set_role(user_id: int) -> ResponseReturnValue:
     return back
 
 
-@blueprint.get("/audit")
-def audit_trail() -> ResponseReturnValue:
+def _audit_filter() -> tuple[AuditFilterForm, audit.AuditFilter | None]:
+    """The trail's filters from the request's arguments; None when one is not valid."""
     form = AuditFilterForm(request.args)
     form.set_actions({action.value: label for action, label in ACTION_LABELS.items()})
-    valid = form.validate()
+    if not form.validate():
+        return form, None
     since, until = Period(form.start.data, form.end.data).bounds(current_settings().zone)
-    filters = audit.AuditFilter(
+    return form, audit.AuditFilter(
         actor=(form.actor.data or "")[:254],
         person=(form.person.data or "")[:254],
         action=next((a for a in AuditAction if a.value == form.action.data), None),
         since=since,
         until=until,
     )
+
+
+@blueprint.get("/audit")
+def audit_trail() -> ResponseReturnValue:
+    form, filters = _audit_filter()
     session = get_session()
-    found = audit.find_events(session, filters, page=page_argument(request.args)) if valid else None
+    found = (
+        audit.find_events(session, filters, page=page_argument(request.args)) if filters else None
+    )
+    args = {name: value for name, value in request.args.items() if name not in ("page", "dialect")}
     page = render_template(
         "admin/audit.html",
         form=form,
         found=found,
         lines=audit_lines(session, found.events, current_catalog()) if found else (),
         action_labels=ACTION_LABELS,
-        args={name: value for name, value in request.args.items() if name != "page"},
+        args=args,
+        other_csv=CsvDialect.other_than(current_language()),
+        csv_labels=CSV_DIALECT_LABELS,
     )
-    return page, 200 if valid else 400
+    return page, 200 if filters else 400
+
+
+@blueprint.get("/audit/export.<kind>")
+def export_audit(kind: str) -> ResponseReturnValue:
+    """The records the filters keep, every page, as a CSV or XLSX file."""
+    if kind not in EXPORT_TYPES:
+        abort(404)
+    _form, filters = _audit_filter()
+    dialect_form = ExportForm(request.args)
+    if filters is None or not dialect_form.validate():
+        flash(_("These filters are not valid: correct them on the page, then export."), "error")
+        args: dict[str, Any] = request.args.to_dict()
+        return redirect(url_for("admin.audit_trail", **args), 303)
+    language = current_language()
+    kept = {name: value for name, value in request.args.items() if name != "dialect" and value}
+    made = run_in_transaction(
+        lambda session: services.export_audit(
+            session,
+            current_catalog(),
+            filters,
+            kept,
+            kind=kind,
+            csv_dialect=dialect_form.chosen_dialect(language),
+            zone=current_settings().zone,
+            actor=signed_in_user(),
+        )
+    )
+    response = send_file(
+        io.BytesIO(made.content),
+        mimetype=made.mimetype,
+        as_attachment=True,
+        download_name=made.filename,
+    )
+    # Names and addresses: not for shared caches, nor for the browser's after sign-out.
+    response.headers["Cache-Control"] = "no-store"
+    return response

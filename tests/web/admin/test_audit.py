@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from lms.accounts.categories import Role
@@ -161,3 +164,66 @@ def test_the_trail_paginates(app: Flask, admin_client: FlaskClient) -> None:
     assert len(listed(first)) == 50
     assert len(listed(second)) == 5
     assert 'aria-label="Pagination"' in first
+
+
+def test_the_trail_exports_as_the_page_words_it_in_the_readers_csv_convention(
+    app: Flask, admin_client: FlaskClient, trail: None
+) -> None:
+    chloe = add_user(app, "chloe@example.org", name="Chloé Côté-Bélanger")
+    role = f"/admin/users/{chloe}/role"
+    post_form(admin_client, role, {}, f"{role}?role=staff")
+    post_form(admin_client, "/accounts/language", {"language": "fr"}, "/admin/audit")
+    page = admin_client.get("/admin/audit?action=role.change").get_data(as_text=True)
+    assert 'href="/admin/audit/export.csv?action=role.change"' in page
+
+    response = admin_client.get("/admin/audit/export.csv?action=role.change")
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Cache-Control"] == "no-store"
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Quand", "Qui", "Action", "Sur quoi", "Détails"]
+    assert len(rows) == 3  # the header and the two role changes, newest first
+    assert rows[1][1] == "root@example.org"
+    assert rows[1][3] == "Chloé Côté-Bélanger (chloe@example.org)"
+    assert "Nouveau rôle : Personnel" in rows[1][4] or "Nouveau rôle: Personnel" in rows[1][4]
+    assert rows[2][3].endswith("lea@example.org")
+    [export] = [e for e in audit_events(app) if e.target == "audit"]
+    assert export.details == {"format": "csv", "filters": {"action": "role.change"}, "rows": 2}
+
+
+def test_the_trail_exports_as_xlsx_and_in_the_other_convention(
+    app: Flask, admin_client: FlaskClient, trail: None
+) -> None:
+    recorded = len(audit_events(app))
+    workbook = admin_client.get("/admin/audit/export.xlsx")
+    english = admin_client.get("/admin/audit/export.csv?dialect=en&person=lea")
+
+    sheet = load_workbook(io.BytesIO(workbook.get_data())).active
+    assert sheet is not None
+    assert [c.value for c in sheet[1]] == ["When", "Who", "Action", "On what", "Details"]
+    assert sheet.max_row == 1 + recorded  # every record of the trail, on one sheet
+    rows = list(csv.reader(io.StringIO(english.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [row[2] for row in rows[1:]] == ["Role changed"]
+
+
+def test_a_bad_filter_or_convention_sends_back_to_the_page_with_a_message(
+    admin_client: FlaskClient, trail: None
+) -> None:
+    bad_date = admin_client.get("/admin/audit/export.csv?start=yesterday", follow_redirects=True)
+    bad_dialect = admin_client.get("/admin/audit/export.csv?dialect=xx", follow_redirects=True)
+
+    for response in (bad_date, bad_dialect):
+        assert response.request.path == "/admin/audit"
+        assert "These filters are not valid" in response.get_data(as_text=True)
+    assert admin_client.get("/admin/audit/export.pdf").status_code == 404
+
+
+def test_staff_cannot_export_the_trail(app: Flask, make_app: MakeApp) -> None:
+    add_user(app, "sam@example.org", role=Role.STAFF)
+    staff = app.test_client()
+    sign_in(staff, "sam@example.org")
+
+    assert staff.get("/admin/audit/export.csv").status_code == 403
