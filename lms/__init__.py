@@ -21,6 +21,7 @@ def _blueprints() -> tuple[Blueprint, ...]:
     from lms.accounts.views.accounts import blueprint as accounts
     from lms.accounts.views.links import blueprint as links
     from lms.admin.views.admin import blueprint as admin
+    from lms.admin.views.content import blueprint as content_problems
     from lms.admin.views.learners import blueprint as learners
     from lms.admin.views.progress import blueprint as progress
     from lms.certificates.views import blueprint as certificates
@@ -42,6 +43,7 @@ def _blueprints() -> tuple[Blueprint, ...]:
         progress,
         quiz_analysis,
         admin,
+        content_problems,
         personal_data,
         health,
     )

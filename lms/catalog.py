@@ -11,12 +11,18 @@ from lms.content import Catalog, CatalogStore
 from lms.content.placeholders import Placeholder
 
 EXTENSION_KEY = "lms.catalog"
+CACHE_DIR = "content"
+"""Below the instance folder: last good versions of courses, kept for restarts."""
 
 
 def init_app(app: Flask, settings: Settings) -> CatalogStore:
     # Read at start, so a deployment logs its content problems before serving anyone. With
     # reload on, file events say what changed, so a request pays only for what was edited.
-    store = CatalogStore(settings.content_dir, watch=settings.content_reload)
+    store = CatalogStore(
+        settings.content_dir,
+        watch=settings.content_reload,
+        cache_dir=settings.instance_dir / CACHE_DIR,
+    )
     app.extensions[EXTENSION_KEY] = store
     if settings.content_reload:
         app.before_request(_refresh)

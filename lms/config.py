@@ -45,6 +45,8 @@ class Settings:
     secret_key: str = field(default=DEVELOPMENT_SECRET_KEY, repr=False)
     content_dir: Path = PROJECT_ROOT
     content_reload: bool = True
+    instance_dir: Path = PROJECT_ROOT / "instance"
+    """This server's own files: the last good version of each course and parsed content."""
     default_language: str = "fr"
     base_url: str = "http://127.0.0.1:5000"
     """Where people reach the site; absolute links in mails start with it."""
@@ -263,6 +265,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "secret_key": ("LMS_SECRET_KEY", str),
     "content_dir": ("LMS_CONTENT_DIR", _parse_path),
     "content_reload": ("LMS_CONTENT_RELOAD", _parse_bool("LMS_CONTENT_RELOAD")),
+    "instance_dir": ("LMS_INSTANCE_DIR", _parse_path),
     "default_language": ("LMS_DEFAULT_LANGUAGE", lambda v: v.strip().lower()),
     "base_url": ("LMS_BASE_URL", lambda v: v.strip().rstrip("/")),
     "smtp_host": ("LMS_SMTP_HOST", str.strip),
@@ -317,7 +320,7 @@ def load_settings(
             values[name] = parse(environ[variable])
 
     values["env"] = Environment(values.get("env", Environment.DEVELOPMENT))
-    for name in ("content_dir", "signing_key_file"):
+    for name in ("content_dir", "instance_dir", "signing_key_file"):
         if values.get(name) is not None:
             values[name] = Path(values[name])
     # Reloading content on each request suits authors editing files, not a busy server.

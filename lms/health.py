@@ -33,15 +33,24 @@ def _database_ok() -> bool:
 @blueprint.get("/healthz")
 @limiter.exempt
 def healthz() -> ResponseReturnValue:
-    """200 if the database answers, else 503; counts only, never anything about people."""
+    """200 if the database answers, else 503; counts only, never anything about people.
+
+    Errors in the course files make the status "degraded", still with a 200: the server
+    serves every course it can (the others in their last good version), so a load balancer
+    must keep it, while monitoring sees that an author has something to fix.
+    """
     database = _database_ok()
-    store = catalog_store()
+    content = catalog_store().content
+    errors = len(content.errors)
+    status = "degraded" if errors else "ok"
     body = {
-        "status": "ok" if database else "error",
+        "status": status if database else "error",
         "database": "ok" if database else "error",
         "catalogue": {
-            "courses": len(store.catalog.courses),
-            "errors": sum(1 for problem in store.problems if problem.is_error),
+            "courses": len(content.catalog.courses),
+            "errors": errors,
+            "served_from_last_good": sum(1 for s in content.stale if s.kept is not None),
+            "not_served": sum(1 for s in content.stale if s.kept is None),
         },
     }
     response = jsonify(body)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -12,6 +12,7 @@ from types import MappingProxyType
 from lms.content.certificates import CertificateLoad, load_certificate
 from lms.content.courses import COURSE_FILE, CourseLoad, load_course
 from lms.content.files import Fingerprint, fingerprint, walk_files
+from lms.content.kept import KeptCourse
 from lms.content.model import Catalog, CertificateDefinition, Course
 from lms.content.placeholders import Placeholder
 from lms.content.problems import Problem
@@ -22,6 +23,21 @@ CERTIFICATES_DIR = "certificates"
 
 
 @dataclass(frozen=True)
+class StaleCourse:
+    """A course folder whose files have errors, and what learners are served instead."""
+
+    folder: Path
+    course_id: str | None
+    """As its course.yaml declares it; None when that cannot be read."""
+    kept: KeptCourse | None
+    """Its last good version, served instead; None: the course is not served."""
+
+
+Fallback = Callable[[CourseLoad], KeptCourse | None]
+"""The last good version to serve for a course folder whose files have errors."""
+
+
+@dataclass(frozen=True)
 class ContentLoad:
     """A catalogue of the valid content, and every problem found on the way."""
 
@@ -29,6 +45,8 @@ class ContentLoad:
     problems: tuple[Problem, ...]
     placeholders: tuple[Placeholder, ...] = ()
     """Placeholder text in certificate definitions; ``problems_in`` rates it."""
+    stale: tuple[StaleCourse, ...] = ()
+    """Course folders with errors, by folder name."""
 
     @property
     def has_errors(self) -> bool:
@@ -87,11 +105,11 @@ def assemble(
     root: Path,
     courses: Sequence[CourseLoad],
     certificates: Sequence[CertificateLoad],
-    previous: Catalog | None = None,
+    fallback: Fallback | None = None,
 ) -> ContentLoad:
     """Check what spans files (ids, prerequisites, requirements) and build the catalogue.
 
-    With ``previous``, a course whose files now have errors keeps its previous version.
+    A course whose files have errors is served in the version ``fallback`` gives, if any.
     """
     problems = [p for load in courses for p in load.problems]
     problems += [p for load in certificates for p in load.problems]
@@ -100,10 +118,13 @@ def assemble(
     cross = _CrossChecks(root, courses)
     problems.extend(cross.problems)
     served: dict[str, Course] = {}
-    kept = {c.folder: c for c in previous.courses.values()} if previous else {}
+    stale: list[StaleCourse] = []
     for load in courses:
         course = load.course if load.folder not in cross.failed else None
-        course = course or kept.get(load.folder)
+        if course is None:
+            kept = fallback(load) if fallback is not None else None
+            stale.append(StaleCourse(load.folder, load.declared_id, kept))
+            course = kept.course if kept is not None else None
         if course is not None and course.id not in served:
             served[course.id] = course
     definitions = _definitions(certificates, cross, problems)
@@ -112,7 +133,7 @@ def assemble(
     )
     ordered = sorted(problems, key=lambda p: (str(p.path), p.line, p.column or 0))
     placeholders = tuple(p for load in certificates for p in load.placeholders)
-    return ContentLoad(catalog, tuple(ordered), placeholders)
+    return ContentLoad(catalog, tuple(ordered), placeholders, tuple(stale))
 
 
 class _CrossChecks:

@@ -34,7 +34,10 @@ class Problem:
 
     def format(self, relative_to: Path | None = None) -> str:
         """``path:line:col: severity: message``, the path as seen from ``relative_to``."""
+        return f"{self.place(relative_to)}: {self.severity}: {self.message}"
+
+    def place(self, relative_to: Path | None = None) -> str:
+        """``path:line:col`` (no column when unknown), the path as seen from ``relative_to``."""
         base = relative_to if relative_to is not None else Path.cwd()
         shown = os.path.relpath(self.path, base)
-        place = f"{shown}:{self.line}" + (f":{self.column}" if self.column else "")
-        return f"{place}: {self.severity}: {self.message}"
+        return f"{shown}:{self.line}" + (f":{self.column}" if self.column else "")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from lms.content.certificates import load_certificate
 from lms.content.courses import CourseLoad, LessonCache, load_course
 from lms.content.files import Fingerprint, fingerprint, walk_files
+from lms.content.kept import KeptCourse, LastGoodVersions
 from lms.content.loader import (
     CERTIFICATES_DIR,
     COURSES_DIR,
@@ -26,28 +28,33 @@ from lms.content.watch import ChangeWatcher
 
 log = logging.getLogger(__name__)
 
+LAST_GOOD_DIR = "last-good"
+
 
 class CatalogStore:
     """The live catalogue of one content root.
 
-    ``refresh()`` re-reads the courses whose files changed since the last look; a course
-    whose new files have errors keeps its last good version, and the errors are logged.
-    At start, a course with errors is left out and its errors are logged.
+    ``refresh()`` re-reads the courses whose files changed since the last look. A course
+    whose files have errors is served in its last good version, and the errors are logged.
+    With ``cache_dir``, last good versions are kept in files there, so that a course with
+    errors at start is still served as it last was; without, such a course is left out.
 
     With ``watch=True`` filesystem events tell which folders changed, so a refresh costs
     what changed, not the size of the catalogue; otherwise a refresh compares every file's
     size and modification time.
     """
 
-    def __init__(self, root: Path, *, watch: bool = False) -> None:
+    def __init__(self, root: Path, *, watch: bool = False, cache_dir: Path | None = None) -> None:
         self.root = root.resolve()
         self._lock = threading.Lock()
         self._lessons = LessonCache()
+        self._last_good = LastGoodVersions(cache_dir / LAST_GOOD_DIR if cache_dir else None)
+        self._good: dict[Path, KeptCourse] = {}
         self._watcher = _start_watcher(self.root) if watch else None
         self._courses = {f: load_course(f, self._lessons) for f in course_folders(self.root)}
         self._certificates_fingerprint = certificates_fingerprint(self.root)
         self._certificates = [load_certificate(p) for p in certificate_files(self.root)]
-        self._load = assemble(self.root, list(self._courses.values()), self._certificates)
+        self._load = self._assemble()
         _log_problems(self._load.problems)
 
     @property
@@ -93,11 +100,29 @@ class CatalogStore:
             if not (courses_changed or certificates_changed):
                 return False
             before = set(self._load.problems)
-            self._load = assemble(
-                self.root, self._ordered_courses(), self._certificates, self._load.catalog
-            )
+            self._load = self._assemble()
             _log_problems([p for p in self._load.problems if p not in before])
             return True
+
+    def _assemble(self) -> ContentLoad:
+        load = assemble(self.root, self._ordered_courses(), self._certificates, self._fallback)
+        stale = {s.folder for s in load.stale}
+        for course in load.catalog.courses.values():
+            known = self._good.get(course.folder)
+            if course.folder not in stale and (
+                known is None or known.course.version != course.version
+            ):
+                self._good[course.folder] = KeptCourse(course, datetime.now(UTC))
+                self._last_good.remember(self._good[course.folder])
+        return load
+
+    def _fallback(self, load: CourseLoad) -> KeptCourse | None:
+        kept = self._good.get(load.folder)
+        if kept is None:
+            kept = self._last_good.recall(load.declared_id, load.folder)
+            if kept is not None:
+                self._good[load.folder] = kept
+        return kept
 
     def _refresh_courses(self, folders: Iterable[Path]) -> bool:
         changed = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,8 @@ def build_app(database: Path | str, *, with_schema: bool = True, **overrides: An
         "database_url": url,
         "content_dir": FIXTURE_CONTENT,
         "content_reload": False,
+        # Its own, so that no test serves a course version another test kept.
+        "instance_dir": Path(tempfile.mkdtemp(prefix="parcours-instance-")),
     }
     settings.update(overrides)
     if with_schema:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
@@ -42,11 +43,12 @@ class MakeApp(Protocol):
 
 
 @pytest.fixture
-def make_app(databases: Databases) -> Iterator[MakeApp]:
+def make_app(databases: Databases, tmp_path: Path) -> Iterator[MakeApp]:
     """Apps on their own databases (SQLite files in tmp_path, or PostgreSQL databases: see
     ``tests/support/databases.py``); ``with_schema=False`` leaves the database empty.
 
-    Apps given one ``database_url`` (``databases.url("race")``) share that database.
+    Apps given one ``database_url`` (``databases.url("race")``) share that database. The
+    apps of one test share an instance folder (kept course versions), as a restart would.
     """
     apps: list[Flask] = []
 
@@ -55,6 +57,7 @@ def make_app(databases: Databases) -> Iterator[MakeApp]:
             "env": "testing",
             "content_dir": FIXTURE_CONTENT,
             "content_reload": False,
+            "instance_dir": tmp_path / "instance",
         }
         settings.update(overrides)
         if "database_url" in settings:

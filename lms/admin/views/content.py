@@ -1,0 +1,35 @@
+"""Errors in the course files, for staff: the list, and the banner every staff page shows."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+
+from lms.accounts.access import STAFF_ROLES, restrict
+from lms.admin.content_status import ContentStatus, content_status
+from lms.catalog import catalog_store
+from lms.config import current_settings
+from lms.i18n import current_language
+
+blueprint = Blueprint(
+    "content_problems", __name__, url_prefix="/staff/content", template_folder="../templates"
+)
+restrict(blueprint, STAFF_ROLES)
+
+
+@blueprint.get("/")
+def index() -> ResponseReturnValue:
+    store = catalog_store()
+    return render_template(
+        "admin/content.html",
+        status=content_status(store.content, current_language()),
+        reloading=current_settings().content_reload,
+    )
+
+
+@blueprint.app_template_global()
+def content_problems_banner() -> ContentStatus | None:
+    """What the banner tells staff of errors in the course files; None when there are none."""
+    # Called by base.html for staff only, so learners' pages never pay for it.
+    content = catalog_store().content
+    return content_status(content, current_language()) if content.has_errors else None
