@@ -46,6 +46,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("admin.audit_trail", "GET"): "302S 403 403 403 200",
     ("admin.users", "GET"): "302S 403 403 403 200",
     ("content_problems.index", "GET"): "302S 403 403 200 200",
+    ("admin.export_audit", "GET"): "302S 403 403 403 200",
+    ("content_problems.index", "GET"): "302S 403 403 200 200",
     ("admin.set_role", "POST"): "302S 403 403 403 303",
     ("admin.confirm_role", "GET"): "302S 403 403 403 303",
     ("certificates.index", "GET"): "302S 200 200 200 200",
@@ -188,6 +190,7 @@ NOT_HTML = {
     "certificates.achievement": "application/json",
     "certificates.jwks": "application/json",
     "cohorts.export": "text/csv; charset=utf-8",
+    "admin.export_audit": "text/csv; charset=utf-8",
     "health.healthz": "application/json",
 }
 """What the GET routes that are not pages send; every other page is HTML in UTF-8."""
