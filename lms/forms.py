@@ -8,8 +8,15 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SubmitField
-from wtforms.validators import InputRequired, Optional, Regexp, StopValidation
+from wtforms import DateField, HiddenField, IntegerField, SubmitField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    StopValidation,
+)
 
 
 def strip(value: Any) -> Any:
@@ -35,6 +42,18 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(str(_l("Enter a whole number, such as 2."))) from None
+
+
+def reason_field(label: str, missing: str, max_length: int = 1000) -> TextAreaField:
+    """The reason staff give for a one-shot action: required, stripped, bounded."""
+    return TextAreaField(
+        label,
+        filters=[strip],
+        validators=[
+            DataRequired(missing),
+            Length(max=max_length, message=_l("A reason has at most %(max)d characters.")),
+        ],
+    )
 
 
 class ConfirmForm(FlaskForm):

@@ -6,27 +6,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField
 
 # WTForms 3.3 deprecates (value, label) tuples; types-WTForms does not know SelectChoice yet.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from lms.admin.pages import ROLE_LABELS
-from lms.forms import OneShotForm, PeriodForm, WholeNumberField, strip
-from lms.quizzes.grants import MAX_EXTRA, REASON_MAX_LENGTH
-
-
-def reason_field(label: str, missing: str, max_length: int = 1000) -> TextAreaField:
-    """The reason staff give for a one-shot action: required, stripped, bounded."""
-    return TextAreaField(
-        label,
-        filters=[strip],
-        validators=[
-            DataRequired(missing),
-            Length(max=max_length, message=_l("A reason has at most %(max)d characters.")),
-        ],
-    )
+from lms.forms import OneShotForm, PeriodForm, reason_field, strip
+from lms.quizzes.forms import extra_attempts_field
+from lms.quizzes.grants import REASON_MAX_LENGTH
 
 
 class RoleForm(OneShotForm):
@@ -62,14 +50,7 @@ class AuditFilterForm(PeriodForm):
 
 
 class GrantAttemptsForm(OneShotForm):
-    extra = WholeNumberField(
-        _l("Attempts to add"),
-        default=1,
-        validators=[
-            InputRequired(_l("Give a whole number of attempts.")),
-            NumberRange(min=1, max=MAX_EXTRA, message=_l("Give from %(min)d to %(max)d attempts.")),
-        ],
-    )
+    extra = extra_attempts_field(_l("Attempts to add"))
     reason = reason_field(
         _l("Reason"), _l("Give the reason: it is kept in the audit trail."), REASON_MAX_LENGTH
     )

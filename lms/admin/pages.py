@@ -40,6 +40,12 @@ ACTION_LABELS = {
     AuditAction.STEP_MARK_DONE: _l("Step marked as done"),
     AuditAction.ACCOUNT_DELETE: _l("Account deleted"),
     AuditAction.PRIVACY_PURGE: _l("Inactive accounts deleted"),
+    AuditAction.COHORT_UPDATE: _l("Cohort changed"),
+    AuditAction.COHORT_ARCHIVE: _l("Cohort archived"),
+    AuditAction.COHORT_UNARCHIVE: _l("Cohort taken out of the archive"),
+    AuditAction.MEMBERSHIP_ADD: _l("Member added"),
+    AuditAction.MEMBERSHIP_REMOVE: _l("Member removed"),
+    AuditAction.MEMBERSHIP_DUE_DATE: _l("Member’s due date changed"),
 }
 
 

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from lms.catalog import current_catalog
-from lms.cohorts import services
+from lms.cohorts import membership, services
 from lms.cohorts.dashboard import ReportQuery
 from lms.cohorts.exports import CsvDialect
 from lms.cohorts.models import Cohort
@@ -92,7 +92,7 @@ def cohorts_import(reference: str, file: Path, language: str | None) -> None:
                 f"{len(roster.problems)} problem(s) in {file}: nothing was imported."
             )
         session = get_session()
-        result = services.import_roster(
+        result = membership.import_roster(
             session, cohort, roster, actor=None, secret_key=current_settings().secret_key
         )
         session.commit()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -28,6 +28,8 @@ class StatusFilter(enum.StrEnum):
     COMPLETED = "completed"
     OVERDUE = "overdue"
     """Not completed, and the due date has passed."""
+    BLOCKED = "blocked"
+    """Used every attempt at a quiz without passing: only staff can let them on."""
 
 
 class SortKey(enum.StrEnum):
@@ -57,6 +59,10 @@ class Member:
     """The account was made by an import and its owner has not set a password yet."""
     deleted: bool = False
     """Its owner deleted their account: an anonymous line, counted, with no name or email."""
+    due_date: date | None = None
+    """The member's own due date (an extension), over the cohort's."""
+    last_reminded_at: datetime | None = None
+    """The last reminder about this cohort sent to them."""
 
     @property
     def name(self) -> str:
@@ -106,6 +112,10 @@ class MemberRow:
     """When the last required course was completed (or the certificate issued)."""
     certificate: Earned | None
     overdue: bool
+    due_date: date | None = None
+    """The member's due date: their own if staff extended it, else the cohort's."""
+    blocked: tuple[tuple[str, str], ...] = ()
+    """(course id, quiz stem) of the required quizzes they used every attempt at, unpassed."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +126,8 @@ class Totals:
     not_started: int
     overdue: int
     """Among those not completed: a subset of in progress and not started."""
+    blocked: int = 0
+    """Members out of attempts at a required quiz: a subset of those not completed."""
 
 
 @dataclass(frozen=True)
@@ -201,14 +213,17 @@ def member_rows(
     *,
     due_date: date | None,
     today: date,
+    blocked: Mapping[int, Collection[tuple[str, str]]] | None = None,
 ) -> tuple[MemberRow, ...]:
     """One row per member: each required course's state, the overall one, the certificate.
 
     ``records`` are by (user id, course id); ``certificates`` by user id, the cohort's
-    certificate still active. A member is completed once every required course is, or once
-    they hold the certificate (which needed them all when it was issued).
+    certificate still active; ``blocked`` the quizzes (course id, stem) each user id is out
+    of attempts at. A member is completed once every required course is, or once they hold
+    the certificate (which needed them all when it was issued). A member's own due date
+    (an extension) stands for the cohort's ``due_date``.
     """
-    past_due = due_date is not None and due_date < today
+    blocked = blocked or {}
     # Shared, since cells are immutable: most members have not started most courses, and a
     # cohort may have thousands of them.
     untouched = tuple(course_cell(course, None) for course in courses)
@@ -239,6 +254,8 @@ def member_rows(
         else:
             status, completed_at = Status.NOT_STARTED, None
         percent = 100 if status is Status.COMPLETED else _mean([c.percent for c in cells])
+        due = member.due_date or due_date
+        stuck = blocked.get(user_id, ()) if user_id and status is not Status.COMPLETED else ()
         rows.append(
             MemberRow(
                 member=member,
@@ -247,7 +264,9 @@ def member_rows(
                 percent=percent,
                 completed_at=completed_at,
                 certificate=earned,
-                overdue=past_due and status is not Status.COMPLETED,
+                overdue=due is not None and due < today and status is not Status.COMPLETED,
+                due_date=due,
+                blocked=tuple(sorted(stuck)),
             )
         )
     return tuple(rows)
@@ -263,6 +282,7 @@ def totals(rows: Sequence[MemberRow]) -> Totals:
         in_progress=counts[Status.IN_PROGRESS],
         not_started=counts[Status.NOT_STARTED],
         overdue=sum(1 for row in rows if row.overdue),
+        blocked=sum(1 for row in rows if row.blocked),
     )
 
 
@@ -271,6 +291,8 @@ def select_rows(rows: Sequence[MemberRow], query: ReportQuery) -> tuple[MemberRo
     kept: Iterable[MemberRow] = rows
     if query.status is StatusFilter.OVERDUE:
         kept = (row for row in kept if row.overdue)
+    elif query.status is StatusFilter.BLOCKED:
+        kept = (row for row in kept if row.blocked)
     elif query.status is not None:
         wanted = Status(query.status.value)
         kept = (row for row in kept if row.status is wanted)

@@ -25,6 +25,8 @@ class Cohort(Base):
     """The certificate definition the cohort works towards."""
     due_date: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    archived_at: Mapped[datetime | None]
+    """Set when staff archive it: off the default list and reminders, kept in reports."""
 
     memberships: Mapped[list[CohortMembership]] = relationship(
         back_populates="cohort", cascade="all, delete-orphan", passive_deletes=True
@@ -48,6 +50,8 @@ class CohortMembership(Base):
     sector: Mapped[str | None] = mapped_column(String(100))
     fellowship_number: Mapped[str | None] = mapped_column(String(64))
     notes: Mapped[str | None] = mapped_column(Text)
+    due_date: Mapped[date | None]
+    """This member's own due date (an extension staff gave), over the cohort's."""
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cohort: Mapped[Cohort] = relationship(back_populates="memberships")

@@ -101,7 +101,8 @@ def program(
             )
         )
     certificate = definition.title.get(language) if definition is not None else None
-    return Program(cohort.name, certificate, cohort.due_date, tuple(courses))
+    due_date = membership.due_date or cohort.due_date  # an extension stands for the cohort's
+    return Program(cohort.name, certificate, due_date, tuple(courses))
 
 
 def _standing(completed: bool, progress: CourseProgress | None) -> CourseStanding:

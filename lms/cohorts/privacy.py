@@ -38,6 +38,7 @@ def learner_data(session: Session, user: User) -> dict[str, Any]:
                 "sector": m.sector,
                 "fellowship_number": m.fellowship_number,
                 "notes": m.notes,
+                "own_due_date": m.due_date.isoformat() if m.due_date else None,
                 "added_at": iso(m.added_at),
             }
             for m, cohort_name in memberships
@@ -68,6 +69,7 @@ def erase_learner(session: Session, user: User) -> None:
         membership.sector = None
         membership.fellowship_number = None
         membership.notes = None
+        membership.due_date = None  # an extension says something of the person's life
     session.execute(
         update(Reminder)
         .where(or_(Reminder.user_id == user.id, Reminder.email == user.email))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy import ScalarSelect, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.accounts import queries as accounts
@@ -19,6 +19,7 @@ from lms.cohorts.models import Cohort, CohortMembership, Reminder
 from lms.content import Catalog, Localized
 from lms.learning import queries as learning
 from lms.periods import local_date
+from lms.quizzes import limits
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -31,15 +32,22 @@ class CohortSummary:
     members: int
 
 
-def cohort_summaries(session: Session) -> list[CohortSummary]:
-    """Every cohort with its number of members, by due date (soonest first), then name."""
+def cohort_summaries(session: Session, *, archived: bool = False) -> list[CohortSummary]:
+    """The current cohorts (or, with ``archived``, the archived ones) with their number of
+    members, by due date (soonest first), then name."""
+    shown = Cohort.archived_at.is_not(None) if archived else Cohort.archived_at.is_(None)
     rows = session.execute(
         select(Cohort, func.count(CohortMembership.id))
         .outerjoin(CohortMembership, CohortMembership.cohort_id == Cohort.id)
+        .where(shown)
         .group_by(Cohort.id)
         .order_by(Cohort.due_date.is_(None), Cohort.due_date, Cohort.name)
     )
     return [CohortSummary(cohort, count) for cohort, count in rows]
+
+
+def archived_count(session: Session) -> int:
+    return session.scalar(select(func.count(Cohort.id)).where(Cohort.archived_at.is_not(None))) or 0
 
 
 def cohort_names(session: Session, cohort_ids: Collection[int]) -> dict[int, str]:
@@ -56,6 +64,16 @@ def memberships_by_email(session: Session, cohort: Cohort) -> dict[str, CohortMe
     return {membership.email: membership for membership in rows}
 
 
+def membership_of(session: Session, cohort: Cohort, user_id: int) -> CohortMembership | None:
+    """The roster line of the account ``user_id`` in ``cohort``, if there is one."""
+    return session.scalars(
+        select(CohortMembership)
+        .where(CohortMembership.cohort_id == cohort.id, CohortMembership.user_id == user_id)
+        .order_by(CohortMembership.id)
+        .limit(1)
+    ).first()
+
+
 def memberships_of(session: Session, user: User) -> list[CohortMembership]:
     """``user``'s roster lines, with their cohorts, by cohort name."""
     return list(
@@ -68,15 +86,40 @@ def memberships_of(session: Session, user: User) -> list[CohortMembership]:
     )
 
 
-def cohorts_with_due_dates(session: Session) -> list[Cohort]:
+def cohorts_due_by(session: Session, day: date) -> list[Cohort]:
+    """The cohorts not archived that are due by ``day``, or have a member who is (their own
+    due date), by name: those whose members a reminder may concern."""
+    member_due = select(CohortMembership.cohort_id).where(CohortMembership.due_date <= day)
     return list(
-        session.scalars(select(Cohort).where(Cohort.due_date.is_not(None)).order_by(Cohort.name))
+        session.scalars(
+            select(Cohort)
+            .where(
+                Cohort.archived_at.is_(None),
+                or_(Cohort.due_date <= day, Cohort.id.in_(member_due)),
+            )
+            .order_by(Cohort.name)
+        )
     )
 
 
-def recently_reminded(session: Session, since: datetime) -> set[str]:
-    """The addresses reminded since ``since``."""
-    return set(session.scalars(select(Reminder.email).where(Reminder.sent_at >= since)))
+def recently_reminded(session: Session, since: datetime) -> dict[str, datetime]:
+    """The addresses reminded since ``since``, with the last time each was."""
+    rows = session.execute(
+        select(Reminder.email, func.max(Reminder.sent_at))
+        .where(Reminder.sent_at >= since)
+        .group_by(Reminder.email)
+    )
+    return dict(rows.all())
+
+
+def last_reminders(session: Session, cohort: Cohort) -> dict[str, datetime]:
+    """When each address was last reminded about ``cohort``."""
+    rows = session.execute(
+        select(Reminder.email, func.max(Reminder.sent_at))
+        .where(Reminder.cohort_id == cohort.id)
+        .group_by(Reminder.email)
+    )
+    return dict(rows.all())
 
 
 @dataclass(frozen=True)
@@ -123,14 +166,15 @@ def required_courses(catalog: Catalog, certificate_id: str | None) -> tuple[Cour
 def cohort_report(session: Session, cohort: Cohort, catalog: Catalog, *, on: date) -> CohortReport:
     """Every member's state in the cohort's required courses, on the day ``on``.
 
-    Five queries (members, their accounts, enrolments, items done per course, certificates),
-    each over the whole cohort at once: the page costs the same for five members or ten
-    thousand.
+    A few queries (members, their accounts and reminders, enrolments, items done per
+    course, certificates, quiz attempts and grants), each over the whole cohort at once:
+    the page costs the same for five members or ten thousand.
     """
     courses = required_courses(catalog, cohort.certificate_id)
     members = _members(session, cohort)
     records = _records(session, cohort, catalog, courses)
     certificates = _certificates(session, cohort)
+    in_catalog = [found for c in courses if (found := catalog.course(c.id)) is not None]
     rows = report.member_rows(
         members,
         [RequiredCourse(c.id, c.items) for c in courses],
@@ -138,6 +182,7 @@ def cohort_report(session: Session, cohort: Cohort, catalog: Catalog, *, on: dat
         certificates,
         due_date=cohort.due_date,
         today=on,
+        blocked=limits.blocked_learners(session, _member_ids(cohort), in_catalog),
     )
     definition = catalog.certificates.get(cohort.certificate_id or "")
     return CohortReport(
@@ -169,11 +214,13 @@ def _members(session: Session, cohort: Cohort) -> list[Member]:
             CohortMembership.last_name,
             CohortMembership.sector,
             CohortMembership.fellowship_number,
+            CohortMembership.due_date,
         ).where(CohortMembership.cohort_id == cohort.id)
     )
     states = accounts.account_states(session, _member_ids(cohort))
+    reminded = last_reminders(session, cohort)
     members = []
-    for membership_id, user_id, email, first_name, last_name, sector, number in rows:
+    for membership_id, user_id, email, first_name, last_name, sector, number, due in rows:
         state = states.get(user_id) if user_id is not None else None
         deleted = state is not None and state.deleted
         members.append(
@@ -189,6 +236,8 @@ def _members(session: Session, cohort: Cohort) -> list[Member]:
                 language=state.language if state is not None else None,
                 invitation_pending=state is not None and state.invitation_pending,
                 deleted=deleted,
+                due_date=due,
+                last_reminded_at=None if deleted else reminded.get(email),
             )
         )
     return members

@@ -1,5 +1,5 @@
-"""Cohort rules: creating cohorts, importing rosters with their invitations, exporting the
-dashboard, reminding members who are behind."""
+"""Cohort rules: creating, changing and archiving cohorts, exporting the dashboard, reminding
+members who are behind (rosters and members: ``lms.cohorts.membership``)."""
 
 from __future__ import annotations
 
@@ -14,18 +14,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lms.accounts import links
 from lms.accounts import queries as account_queries
 from lms.accounts import services as accounts
 from lms.accounts.tokens import Purpose
+from lms.audit import queries as audit_queries
 from lms.audit import services as audit
 from lms.audit.actions import AuditAction
 from lms.cohorts import exports, mails, queries, reminders, wording
 from lms.cohorts.dashboard import ReportQuery
 from lms.cohorts.exports import CsvDialect
-from lms.cohorts.models import Cohort, CohortMembership, Reminder
-from lms.cohorts.reminders import PlannedReminder
-from lms.cohorts.roster import Roster, RosterRow
+from lms.cohorts.models import Cohort, Reminder
+from lms.cohorts.reminders import PlannedReminder, ReminderPlan
 from lms.config import Settings
 from lms.content import Catalog
 from lms.errors import DomainError
@@ -51,28 +50,11 @@ class CertificateNotFound(DomainError):
     message = lazy_gettext("There is no certificate with this id in the catalogue.")
 
 
-class RosterNotValid(DomainError):
-    message = lazy_gettext("The roster has errors: nothing was imported.")
-
-
 class UnknownCsvDialect(DomainError):
     message = lazy_gettext(
         "This download link asks for an unknown CSV convention. Download the file again "
         "from the cohort’s page."
     )
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    added: int
-    updated: int
-    """Lines of people already in the cohort, whose details were replaced by the file's."""
-    linked: int
-    """New members who already had an account."""
-    invited: int
-    """New members for whom an account was made and an invitation written."""
-    mails: tuple[Mail, ...]
-    """The invitations, to send once the import is committed."""
 
 
 def create_cohort(
@@ -107,6 +89,58 @@ def create_cohort(
     return cohort
 
 
+def update_cohort(
+    session: Session,
+    catalog: Catalog,
+    cohort: Cohort,
+    *,
+    name: str,
+    certificate_id: str,
+    due_date: date | None,
+    actor: User,
+) -> bool:
+    """Rename ``cohort``, or change its certificate or due date; the changes audited with
+    what they replace. False when nothing changed (and nothing is recorded)."""
+    name = name.strip()
+    if certificate_id != cohort.certificate_id and certificate_id not in catalog.certificates:
+        raise CertificateNotFound
+    before = {
+        "name": cohort.name,
+        "certificate": cohort.certificate_id,
+        "due_date": cohort.due_date,
+    }
+    after = {"name": name, "certificate": certificate_id, "due_date": due_date}
+    changed = {key for key in after if after[key] != before[key]}
+    if not changed:
+        return False
+    cohort.name, cohort.certificate_id, cohort.due_date = name, certificate_id, due_date
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise CohortNameTaken from None
+    details: dict[str, str | None] = {}
+    for key in sorted(changed):
+        details[key] = _json(after[key])
+        details[f"previous_{key}"] = _json(before[key])
+    audit.record(session, actor, AuditAction.COHORT_UPDATE, f"cohort:{cohort.id}", **details)
+    return True
+
+
+def _json(value: str | date | None) -> str | None:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def set_archived(
+    session: Session, cohort: Cohort, archived: bool, *, actor: User, now: datetime
+) -> None:
+    """Archive ``cohort`` (off the default list and the reminders; its dashboard and exports
+    stay) or bring it back; audited."""
+    cohort.archived_at = now if archived else None
+    action = AuditAction.COHORT_ARCHIVE if archived else AuditAction.COHORT_UNARCHIVE
+    audit.record(session, actor, action, f"cohort:{cohort.id}")
+
+
 def find_cohort(session: Session, cohort_id: int) -> Cohort:
     cohort = session.get(Cohort, cohort_id)
     if cohort is None:
@@ -124,76 +158,6 @@ def find_cohort_by_reference(session: Session, reference: str) -> Cohort:
     return cohort
 
 
-def import_roster(
-    session: Session, cohort: Cohort, roster: Roster, *, actor: User | None, secret_key: str
-) -> ImportResult:
-    """Add or update the roster's people in ``cohort``, all at once or (with errors) not at all.
-
-    Known addresses are linked to their accounts; for the others an account without a
-    password is made, and an invitation written to open it. People already in the cohort
-    keep their membership, with the file's details; nobody is removed.
-    """
-    if not roster.ok:
-        raise RosterNotValid
-    existing = queries.memberships_by_email(session, cohort)
-    users = account_queries.users_by_email(session, [row.email for row in roster.rows])
-    added = updated = linked = 0
-    invited: list[tuple[User, str]] = []
-    for row in roster.rows:
-        membership = existing.get(row.email)
-        if membership is not None:
-            _fill(membership, row)
-            updated += 1
-            continue
-        user = users.get(row.email)
-        if user is None:
-            # What the roster says of the person fills their profile in advance, for them
-            # to check when they accept the invitation.
-            user = accounts.create_invited_account(
-                session, row.email, name=row.name, frq_sector=row.sector
-            )
-            users[row.email] = user
-            new_account = True
-        else:
-            new_account = False
-            linked += 1
-        membership = CohortMembership(cohort=cohort, user_id=user.id, email=row.email)
-        _fill(membership, row)
-        session.add(membership)
-        added += 1
-        # Someone invited before who never accepted gets an invitation naming this cohort.
-        if new_account or links.invitation_pending(user):
-            invited.append((user, row.name))
-    session.flush()
-    for user, _name in invited:
-        audit.record(
-            session, actor, AuditAction.INVITATION_SEND, f"user:{user.id}", email=user.email
-        )
-    audit.record(
-        session,
-        actor,
-        AuditAction.ROSTER_IMPORT,
-        f"cohort:{cohort.id}",
-        added=added,
-        updated=updated,
-        linked=linked,
-        invited=len(invited),
-    )
-    mails = tuple(
-        links.invitation_mail(user, secret_key=secret_key, name=name, cohort=cohort.name)
-        for user, name in invited
-    )
-    return ImportResult(added, updated, linked, len(invited), mails)
-
-
-def _fill(membership: CohortMembership, row: RosterRow) -> None:
-    membership.first_name = row.first_name
-    membership.last_name = row.last_name
-    membership.sector = row.sector.value
-    membership.fellowship_number = row.fellowship_number
-    membership.notes = row.notes
-
-
 def plan_reminders(
     session: Session,
     catalog: Catalog,
@@ -202,28 +166,45 @@ def plan_reminders(
     now: datetime,
     cohort: Cohort | None = None,
 ) -> list[PlannedReminder]:
-    """Who would get a reminder now: members not completed in a cohort due within the
-    settings' window (or past due), who have an account and got no reminder within the
-    settings' interval. Only ``cohort`` if given, else every cohort with a due date.
-    Changes nothing.
+    """Who would get a reminder now (see ``reminder_plan``); changes nothing."""
+    return reminder_plan(session, catalog, settings, now=now, cohort=cohort).reminders
+
+
+def reminder_plan(
+    session: Session,
+    catalog: Catalog,
+    settings: Settings,
+    *,
+    now: datetime,
+    cohort: Cohort | None = None,
+) -> ReminderPlan:
+    """Who would get a reminder now, and who is skipped: members not completed whose due
+    date (their own, else their cohort's) is within the settings' window or past, with an
+    account; skipped if reminded (by address, about any cohort) or invited within the
+    settings' interval. Only ``cohort`` if given (archived or not), else every cohort not
+    archived. Changes nothing.
     """
     day = local_date(now, settings.zone)
     horizon = day + timedelta(days=settings.reminder_window_days)
-    candidates = [cohort] if cohort is not None else queries.cohorts_with_due_dates(session)
-    due = [c for c in candidates if c.due_date is not None and c.due_date <= horizon]
+    candidates = [cohort] if cohort is not None else queries.cohorts_due_by(session, horizon)
     # A generator: each cohort's report is read as the plan reaches it.
     reports = (
         (
             reminders.DueCohort(c.id, c.name, c.due_date),
             queries.cohort_report(session, c, catalog, on=day).rows,
         )
-        for c in due
-        if c.due_date is not None
+        for c in candidates
     )
-    recent = queries.recently_reminded(
-        session, now - timedelta(days=settings.reminder_interval_days)
-    )
-    return reminders.plan_reminders(reports, recent)
+    since = now - timedelta(days=settings.reminder_interval_days)
+    invited = {
+        int(target.removeprefix("user:")): sent_at
+        for target, sent_at in audit_queries.latest_by_target(
+            session, AuditAction.INVITATION_SEND, since
+        ).items()
+        if target.removeprefix("user:").isdigit()
+    }
+    recent = queries.recently_reminded(session, since)
+    return reminders.plan_reminders(reports, recent, invited, horizon=horizon)
 
 
 def record_reminders(
@@ -261,10 +242,26 @@ def record_reminders(
     return written
 
 
+def reminder_previews(
+    catalog: Catalog, reminder: PlannedReminder, languages: tuple[str, ...]
+) -> dict[str, Mail]:
+    """The mail ``reminder`` would be, in each of ``languages``, for staff to read before
+    sending: the real template, without an invitation link (none is made for a preview)."""
+    return {
+        language: _reminder_mail(catalog, reminder, None, "", language=language)
+        for language in languages
+    }
+
+
 def _reminder_mail(
-    catalog: Catalog, reminder: PlannedReminder, pending_user: User | None, secret_key: str
+    catalog: Catalog,
+    reminder: PlannedReminder,
+    pending_user: User | None,
+    secret_key: str,
+    *,
+    language: str | None = None,
 ) -> Mail:
-    language = language_or_default(reminder.language)
+    language = language or language_or_default(reminder.language)
 
     def title(course_id: str) -> str:
         course = catalog.course(course_id)

@@ -36,6 +36,7 @@ STATUS_LABELS = {
     StatusFilter.IN_PROGRESS: _l("In progress"),
     StatusFilter.COMPLETED: _l("Completed"),
     StatusFilter.OVERDUE: _l("Overdue"),
+    StatusFilter.BLOCKED: _l("Blocked: attempts used up"),
 }
 
 
@@ -121,6 +122,8 @@ def report_table(data: CohortReport, query: ReportQuery, language: str, zone: tz
         _("Fellowship number"),
         _("Status"),
         _("Overdue"),
+        _("Due date"),
+        _("Blocked: attempts used up"),
         _("Progress (%)"),
         _("Completed on"),
         _("Certificate code"),
@@ -149,6 +152,8 @@ def report_table(data: CohortReport, query: ReportQuery, language: str, zone: tz
             member.fellowship_number,
             statuses[row.status],
             yes if row.overdue else no,
+            row.due_date,
+            yes if row.blocked else no,
             row.percent,
             day(row.completed_at),
             row.certificate.code if row.certificate and not member.deleted else None,

@@ -52,17 +52,40 @@ def out_of_attempts(
             item.key
             for item in course.items()
             if item.kind is ItemKind.QUIZ
-            and (tally := tallies.get((course.id, item.stem))) is not None
-            and is_out_of_attempts(
-                allowed_attempts(course.quizzes[item.stem].max_attempts, tally.granted),
-                tally.started,
-                unfinished=tally.unfinished,
-                passed=tally.passed,
-            )
+            and _used_up(course, item.stem, tallies.get((course.id, item.stem)))
         )
         if keys:
             found[course.id] = keys
     return found
+
+
+def blocked_learners(
+    session: Session, user_ids: Any, courses: Collection[Course]
+) -> dict[int, frozenset[tuple[str, str]]]:
+    """By user id, the (course id, quiz stem) of the quizzes of ``courses`` that each of
+    ``user_ids`` (a collection or an id subquery) failed as often as allowed; learners with
+    none are left out. Two queries, whatever the number of learners: a cohort's dashboard."""
+    limited = {
+        c.id: c for c in courses if any(q.max_attempts is not None for q in c.quizzes.values())
+    }
+    if not limited:
+        return {}
+    found: dict[int, set[tuple[str, str]]] = {}
+    for (user_id, course_id, stem), tally in queries.attempt_tallies_of(
+        session, user_ids, list(limited)
+    ).items():
+        if stem in limited[course_id].quizzes and _used_up(limited[course_id], stem, tally):
+            found.setdefault(user_id, set()).add((course_id, stem))
+    return {user_id: frozenset(quizzes) for user_id, quizzes in found.items()}
+
+
+def _used_up(course: Course, stem: str, tally: queries.AttemptTally | None) -> bool:
+    return tally is not None and is_out_of_attempts(
+        allowed_attempts(course.quizzes[stem].max_attempts, tally.granted),
+        tally.started,
+        unfinished=tally.unfinished,
+        passed=tally.passed,
+    )
 
 
 def _on_out_of_attempts_asked(session: Session, **values: Any) -> dict[str, frozenset[str]]:

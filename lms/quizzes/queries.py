@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -93,27 +93,9 @@ class AttemptTally:
 def attempt_tallies(
     session: Session, user: User, course_ids: Collection[str]
 ) -> dict[tuple[str, str], AttemptTally]:
-    """``user``'s attempts at each quiz of these courses, by (course id, quiz stem): one query."""
-    unfinished = func.count(QuizAttempt.id).filter(QuizAttempt.submitted_at.is_(None))
-    passed = func.count(QuizAttempt.id).filter(QuizAttempt.passed.is_(True))
-    rows = session.execute(
-        select(
-            QuizAttempt.course_id,
-            QuizAttempt.quiz,
-            func.max(QuizAttempt.number),
-            unfinished,
-            passed,
-        )
-        .where(QuizAttempt.user_id == user.id, QuizAttempt.course_id.in_(course_ids))
-        .group_by(QuizAttempt.course_id, QuizAttempt.quiz)
-    )
-    granted = granted_attempts(session, user, course_ids)
-    return {
-        (course_id, quiz): AttemptTally(
-            started, unfinished > 0, passed > 0, granted.get((course_id, quiz), 0)
-        )
-        for course_id, quiz, started, unfinished, passed in rows
-    }
+    """``user``'s attempts at each quiz of these courses, by (course id, quiz stem)."""
+    found = attempt_tallies_of(session, [user.id], course_ids)
+    return {(course_id, quiz): tally for (_user, course_id, quiz), tally in found.items()}
 
 
 def granted_attempts(
@@ -126,3 +108,41 @@ def granted_attempts(
         .group_by(AttemptGrant.course_id, AttemptGrant.quiz)
     )
     return {(course_id, quiz): int(extra) for course_id, quiz, extra in rows}
+
+
+def attempt_tallies_of(
+    session: Session, user_ids: Any, course_ids: Collection[str]
+) -> dict[tuple[int, str, str], AttemptTally]:
+    """The attempts of each of ``user_ids`` (a collection, or a subquery selecting ids) at each
+    quiz of these courses, by (user id, course id, stem): two queries for a whole cohort."""
+    unfinished = func.count(QuizAttempt.id).filter(QuizAttempt.submitted_at.is_(None))
+    passed = func.count(QuizAttempt.id).filter(QuizAttempt.passed.is_(True))
+    rows = session.execute(
+        select(
+            QuizAttempt.user_id,
+            QuizAttempt.course_id,
+            QuizAttempt.quiz,
+            func.max(QuizAttempt.number),
+            unfinished,
+            passed,
+        )
+        .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.course_id.in_(course_ids))
+        .group_by(QuizAttempt.user_id, QuizAttempt.course_id, QuizAttempt.quiz)
+    )
+    grants = session.execute(
+        select(
+            AttemptGrant.user_id,
+            AttemptGrant.course_id,
+            AttemptGrant.quiz,
+            func.sum(AttemptGrant.extra),
+        )
+        .where(AttemptGrant.user_id.in_(user_ids), AttemptGrant.course_id.in_(course_ids))
+        .group_by(AttemptGrant.user_id, AttemptGrant.course_id, AttemptGrant.quiz)
+    )
+    granted = {(u, c, q): int(extra) for u, c, q, extra in grants}
+    return {
+        (user_id, course_id, quiz): AttemptTally(
+            started, unfinished > 0, passed > 0, granted.get((user_id, course_id, quiz), 0)
+        )
+        for user_id, course_id, quiz, started, unfinished, passed in rows
+    }

@@ -92,6 +92,7 @@ def test_statuses_and_totals(app: Flask, staff_client: FlaskClient, cohort: int)
         "In progress": "2",
         "Not started": "2",
         "Overdue": "4",
+        "Blocked: attempts used up": "0",
     }
     ada = page[page.index("Lovelace, Ada") :].split("</tr>")[0]
     assert ada.count("Completed on") == 2

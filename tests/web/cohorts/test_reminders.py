@@ -15,8 +15,8 @@ from lms.cli import cli
 from lms.cohorts.models import Reminder
 from lms.db import get_session
 from tests.support.smtp import Mailbox, links_in, text_of
-from tests.web.account_helpers import post_form
 from tests.web.conftest import MakeApp
+from tests.web.helpers import hidden_fields
 from tests.web.learning_helpers import record, sign_in
 from tests.web.staff_helpers import (
     BASICS,
@@ -159,17 +159,21 @@ def test_the_interval_has_an_end(
     assert "Sent 2 of 2 reminder(s)." in again.output
 
 
-def test_staff_send_reminders_from_the_dashboard(
+def test_staff_send_reminders_from_the_dashboard_once_however_often_the_form_is_posted(
     app: Flask, client: FlaskClient, cohorts: dict[str, int], mailbox: Mailbox
 ) -> None:
     staff = add_user(app, "sam@example.org", role=Role.STAFF)
     sign_in(client, "sam@example.org")
     page = f"/staff/cohorts/{cohorts['soon']}"
+    confirm = f"{page}/reminders"
+    form = hidden_fields(client.get(confirm).get_data(as_text=True), confirm)
 
-    response = post_form(client, f"{page}/reminders", {}, page)
+    response = client.post(confirm, data=form)
+    again = client.post(confirm, data=form)
 
-    assert response.status_code == 302
-    assert "Reminders were sent to 3 members." in client.get(page).get_data(as_text=True)
+    assert (response.status_code, again.status_code) == (303, 303)
+    assert response.headers["Location"] == page
+    assert "This was done already" in client.get(page).get_data(as_text=True)
     assert sorted(m["To"] for m in mailbox.messages) == [
         "ann@example.org",
         "ben@example.org",
@@ -182,8 +186,10 @@ def test_staff_send_reminders_from_the_dashboard(
         {"recipients": 3},
     )
 
-    post_form(client, f"{page}/reminders", {}, page)
-    assert "Nobody to remind" in client.get(page).get_data(as_text=True)
+    # Shown again, the confirmation has nobody left to remind, and no button to send.
+    later = client.get(confirm).get_data(as_text=True)
+    assert "Nobody to remind" in later
+    assert hidden_fields(later, confirm) == {}
     assert len(mailbox.messages) == 3
 
 

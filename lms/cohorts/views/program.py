@@ -1,0 +1,31 @@
+"""A member's programs (their cohorts) atop their own dashboard: not a staff page."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+from lms.catalog import current_catalog
+from lms.cohorts import pages, queries
+from lms.db import get_session
+from lms.i18n import current_language
+from lms.learning import queries as learning_queries
+from lms.learning import services as learning
+from lms.panels import render_panel
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
+
+
+def program_panel(user: User) -> Markup:
+    """The programs (cohorts) ``user`` belongs to, atop their dashboard (see ``lms.panels``)."""
+    session, catalog, language = get_session(), current_catalog(), current_language()
+    # An archived cohort is over: its program leaves the member's dashboard too.
+    memberships = [m for m in queries.memberships_of(session, user) if m.cohort.archived_at is None]
+    if not memberships:
+        return Markup()
+    progress = learning.progress_by_course(session, user, catalog)
+    completed = learning_queries.completed_courses(session, user, list(catalog.courses))
+    programs = [pages.program(m, catalog, language, completed, progress) for m in memberships]
+    return render_panel("cohorts/_program.html", programs=programs)
