@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext
 
-from lms import catalog, db, errors, i18n, logs, mail, panels, security
+from lms import catalog, db, errors, guards, i18n, logs, mail, panels, security
 from lms.accounts import hashing
 from lms.config import EXTENSION_KEY as SETTINGS_KEY
 from lms.config import Environment, Settings, load_settings
@@ -104,6 +104,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     # Pages with several one-shot forms (lms.forms.OneShotForm) give each its own key.
     app.jinja_env.globals["new_action_key"] = new_action_key
 
+    # Before the blueprints: their routes' ids take its bounded converter.
+    guards.init_app(app, settings)
     db.init_app(app, settings.database_url)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -77,6 +77,8 @@ class Settings:
     """A signed-in session without "keep me signed in" ends after this many idle hours."""
     remember_days: int = 30
     """How long "keep me signed in on this device" lasts."""
+    max_upload_mb: int = 8
+    """The largest request body, a roster file included; bigger ones are refused unread (413)."""
     force_https: bool = False
     """Send HSTS even when the app sees plain HTTP (TLS ended by a proxy that hides it)."""
     trusted_proxies: int = 0
@@ -114,6 +116,8 @@ class Settings:
             raise ConfigurationError("LMS_TRUSTED_PROXIES must be 0 (none) or more.")
         if self.session_hours < 1 or self.remember_days < 1:
             raise ConfigurationError("LMS_SESSION_HOURS and LMS_REMEMBER_DAYS must be 1 or more.")
+        if self.max_upload_mb < 1:
+            raise ConfigurationError("LMS_MAX_UPLOAD_MB must be 1 or more.")
         if self.log_format not in {"", "json", "text"}:
             raise ConfigurationError(
                 f"LMS_LOG_FORMAT must be json or text, not {self.log_format!r}."
@@ -289,6 +293,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     ),
     "session_hours": ("LMS_SESSION_HOURS", _parse_count("LMS_SESSION_HOURS")),
     "remember_days": ("LMS_REMEMBER_DAYS", _parse_count("LMS_REMEMBER_DAYS")),
+    "max_upload_mb": ("LMS_MAX_UPLOAD_MB", _parse_count("LMS_MAX_UPLOAD_MB")),
     "force_https": ("LMS_FORCE_HTTPS", _parse_bool("LMS_FORCE_HTTPS")),
     "trusted_proxies": ("LMS_TRUSTED_PROXIES", _parse_count("LMS_TRUSTED_PROXIES")),
     "log_format": ("LMS_LOG_FORMAT", lambda v: v.strip().lower()),

@@ -28,6 +28,8 @@ _TITLES = {
     403: lazy_gettext("Access denied"),
     404: lazy_gettext("Page not found"),
     405: lazy_gettext("Method not allowed"),
+    413: lazy_gettext("Too large"),
+    415: lazy_gettext("Not a form"),
     429: lazy_gettext("Too many attempts"),
     500: lazy_gettext("Something went wrong"),
 }
@@ -43,6 +45,11 @@ _MESSAGES = {
         "from the list of courses."
     ),
     405: lazy_gettext("This address does not accept this kind of request."),
+    413: lazy_gettext(
+        "What was sent is larger than this site accepts. A roster file must be smaller; "
+        "a form’s text, a few pages at most."
+    ),
+    415: lazy_gettext("This address accepts the site’s forms only, sent from its pages."),
     429: lazy_gettext(
         "There were too many attempts in a short time. Wait a few minutes, then try again."
     ),

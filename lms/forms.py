@@ -1,9 +1,10 @@
-"""Form pieces every feature uses: whitespace stripping, days, whole numbers, periods,
-confirmations, one-shot actions."""
+"""Form pieces every feature uses: the base form, whitespace stripping, days, whole numbers,
+periods, confirmations, one-shot actions."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -17,6 +18,25 @@ from wtforms.validators import (
     Regexp,
     StopValidation,
 )
+
+from lms.guards import has_control_character
+
+
+class Form(FlaskForm):
+    """The base of every form of the site: text with a control character (a NUL, say) is
+    refused beside its field, before any validator or the database sees it."""
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        refused = [
+            field
+            for field in self
+            if any(isinstance(v, str) and has_control_character(v) for v in field.raw_data or ())
+        ]
+        for field in refused:
+            field.errors = [str(_l("This text holds a character that cannot be kept: remove it."))]
+        if refused:
+            return False
+        return super().validate(extra_validators)
 
 
 def strip(value: Any) -> Any:
@@ -56,7 +76,7 @@ def reason_field(label: str, missing: str, max_length: int = 1000) -> TextAreaFi
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """No fields: a POST with a CSRF token (send reminders, reissue, resend an invitation)."""
 
     submit = SubmitField(_l("Confirm"))
@@ -67,7 +87,7 @@ def new_action_key() -> str:
     return secrets.token_urlsafe(32)
 
 
-class OneShotForm(FlaskForm):
+class OneShotForm(Form):
     """A form for an action that must happen once however often it is posted.
 
     Each time the form is shown it carries a new key; the view claims it with
@@ -98,7 +118,7 @@ class ConfirmActionForm(OneShotForm):
     submit = SubmitField(_l("Confirm"))
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(Form):
     """From and to dates (both optional, both included), read from a GET's arguments."""
 
     class Meta:

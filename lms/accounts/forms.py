@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -43,7 +42,7 @@ from lms.accounts.passwords import (
 )
 from lms.accounts.services import Profile
 from lms.content import SUPPORTED_LANGUAGES
-from lms.forms import strip
+from lms.forms import Form, strip
 from lms.i18n import LANGUAGE_NAMES
 
 EMAIL_PATTERN = (
@@ -200,7 +199,7 @@ def _email_field() -> EmailField:
     )
 
 
-class _NewCredentialsForm(FlaskForm):
+class _NewCredentialsForm(Form):
     # Declared before ProfileForm so that WTForms, which orders fields by creation, lists
     # them first, as the sign-up page shows them (the error summary follows that order).
     email = _email_field()
@@ -208,7 +207,7 @@ class _NewCredentialsForm(FlaskForm):
     confirm_password = _confirm_password_field(_l("Password, again"), "password")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """The profile of the membership form; sign-up adds the account's own fields."""
 
     certificate_name = StringField(
@@ -320,7 +319,7 @@ class ProfileEditForm(ProfileForm):
     submit = SubmitField(_l("Save my profile"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     person: tuple[str | None, str | None] = (None, None)
     """The (email, name) of the account, for ``PasswordPolicy``."""
 
@@ -337,12 +336,12 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change my password"))
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = _email_field()
     submit = SubmitField(_l("Send me a link"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     person: tuple[str | None, str | None] = (None, None)
     """The (email, name) of the account, for ``PasswordPolicy``."""
 
@@ -351,13 +350,13 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Save my new password"))
 
 
-class ResendConfirmationForm(FlaskForm):
+class ResendConfirmationForm(Form):
     """No fields: a POST with a CSRF token, from the signed-in user's page."""
 
     submit = SubmitField(_l("Send the confirmation link again"))
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = EmailField(
         _l("Email address"),
         validators=[InputRequired(_l("Enter your email address.")), Length(max=254)],
@@ -376,12 +375,12 @@ class SignInForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class SignOutForm(FlaskForm):
+class SignOutForm(Form):
     """No fields: a POST with a CSRF token, so that a link on another site cannot sign you out."""
 
     submit = SubmitField(_l("Sign out"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = HiddenField(validators=[AnyOf(SUPPORTED_LANGUAGES)])
     next = HiddenField()

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
+from lms.forms import Form
 
-class RenewForm(FlaskForm):
+
+class RenewForm(Form):
     """No fields: a POST with a CSRF token, since renewing resets the learner's courses."""
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(Form):
     """No fields: asks for the certificates the learner has earned but not received."""
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     """The code someone read on a certificate. A GET form: checking changes nothing."""
 
     class Meta:

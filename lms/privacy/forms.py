@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import InputRequired, Length
 
+from lms.forms import Form
 
-class ExportForm(FlaskForm):
+
+class ExportForm(Form):
     """No fields: a POST with a CSRF token, so that another site cannot trigger a download."""
 
     submit = SubmitField(_l("Download my data (JSON)"))
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     confirmation = PasswordField(
         _l("To confirm, type your email address or your password"),
         validators=[

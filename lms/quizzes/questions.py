@@ -111,7 +111,14 @@ def _single_value(question: AskedQuestion, values: Sequence[str]) -> str | None:
 
 def _position(question: AskedQuestion, value: str) -> int:
     """The original index of the choice shown at ``value`` (the form sends positions)."""
-    if not value.isascii() or not value.isdigit() or int(value) >= len(question.choices):
+    # Digits no longer than the choices' count first: Python refuses to read a number of
+    # thousands of digits, and none of them could name a choice.
+    if (
+        not value.isascii()
+        or not value.isdigit()
+        or len(value) > len(str(len(question.choices)))
+        or int(value) >= len(question.choices)
+    ):
         raise AnswerNotValid(question.id, "no such choice")
     return question.choices[int(value)].index
 

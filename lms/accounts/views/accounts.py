@@ -93,8 +93,15 @@ def _failed(response: Response) -> bool:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """``target`` if it is a path on this site, else ``default``: no open redirects."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """``target`` if it is a path on this site, else ``default``: no open redirects, and no
+    line break to split the redirect's headers."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(c) < 32 or ord(c) == 127 for c in target)
+    ):
         return default
     parts = urlsplit(target)
     return default if parts.scheme or parts.netloc else target
