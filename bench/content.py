@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import statistics
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -103,6 +104,27 @@ def _reload_after_one_edit(root: Path, repeat: int, *, watch: bool = False) -> l
     return times
 
 
+def _starts_and_checks(root: Path, scratch: Path) -> dict[str, float]:
+    """A server's start with its instance folder kept from the last (no file changed), and
+    ``lms courses check`` as an author runs it: a fresh process, first with nothing kept."""
+    instance = scratch / "instance"
+    CatalogStore(root, cache_dir=instance)
+    unchanged = _timed(lambda: CatalogStore(root, cache_dir=instance), 5)
+    checks = scratch / "check-instance"
+    command = [str(PROJECT / ".venv" / "bin" / "lms"), "courses", "check", str(root)]
+    environment = {**os.environ, "LMS_INSTANCE_DIR": str(checks)}
+
+    def check() -> None:
+        subprocess.run(command, env=environment, capture_output=True, check=True)
+
+    cold_check = _timed(check, 1)
+    return {
+        "catalog_start_ms_1000_lessons_unchanged": statistics.median(unchanged),
+        "courses_check_ms_1000_lessons": cold_check[0],
+        "courses_check_ms_1000_lessons_unchanged": statistics.median(_timed(check, 3)),
+    }
+
+
 def run() -> dict[str, float]:
     shipped = load_content(PROJECT)
     lessons_shipped = sum(len(c.lessons) for c in shipped.catalog.courses.values())
@@ -118,6 +140,7 @@ def run() -> dict[str, float]:
         figures["catalog_load_ms_1000_lessons"] = statistics.median(
             _timed(lambda: load_content(large), 3)
         )
+        figures.update(_starts_and_checks(large, Path(scratch)))
         figures["noop_refresh_ms_1000_lessons"] = statistics.median(
             _timed(CatalogStore(large).refresh, 20)
         )

@@ -12,7 +12,8 @@ from lms.content.placeholders import Placeholder
 
 EXTENSION_KEY = "lms.catalog"
 CACHE_DIR = "content"
-"""Below the instance folder: last good versions of courses, kept for restarts."""
+"""Below the instance folder: last good versions of courses, kept for restarts, and reads of
+course folders kept by content hash, so that a start parses only what changed."""
 
 
 def init_app(app: Flask, settings: Settings) -> CatalogStore:

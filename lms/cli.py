@@ -13,6 +13,7 @@ from lms.accounts import queries as account_queries
 from lms.accounts import services as accounts
 from lms.accounts.categories import Role
 from lms.admin import cli as admin_cli
+from lms.catalog import CACHE_DIR
 from lms.certificates.cli import certificates
 from lms.cohorts import cli as cohorts_cli
 from lms.config import ConfigurationError, current_settings, load_settings
@@ -132,7 +133,8 @@ def courses_check(root: Path | None) -> None:
         raise click.ClickException(f"{content_root} is not a folder.")
     # Said first, and always: a check of the wrong folder must never pass for an all-clear.
     click.echo(f"Checking {content_root.resolve()} ({why}).", err=True)
-    loaded = load_content(content_root)
+    # The server's folder of kept reads: files unchanged since any read are not parsed again.
+    loaded = load_content(content_root, cache_dir=settings.instance_dir / CACHE_DIR)
     # Placeholder text only stops a production server; elsewhere it is a reminder.
     problems = loaded.problems_in(production=settings.is_production)
     for problem in sorted(problems):

@@ -10,10 +10,11 @@ from pathlib import Path
 from types import MappingProxyType
 
 from lms.content.certificates import CertificateLoad, load_certificate
-from lms.content.courses import COURSE_FILE, CourseLoad, load_course
+from lms.content.courses import COURSE_FILE, CourseLoad, LessonCache
 from lms.content.files import Fingerprint, fingerprint, walk_files
 from lms.content.kept import KeptCourse
 from lms.content.model import Catalog, CertificateDefinition, Course
+from lms.content.parsed import PARSED_DIR, ParsedCourses
 from lms.content.placeholders import Placeholder
 from lms.content.problems import Problem
 from lms.content.yamlnodes import Report, suggest
@@ -62,9 +63,13 @@ class ContentLoad:
         return tuple(sorted(found, key=lambda p: (str(p.path), p.line, p.column or 0)))
 
 
-def load_content(root: Path) -> ContentLoad:
-    """Load and check every course and certificate under ``root`` in one pass."""
-    courses = [load_course(folder) for folder in course_folders(root)]
+def load_content(root: Path, cache_dir: Path | None = None) -> ContentLoad:
+    """Load and check every course and certificate under ``root`` in one pass.
+
+    With ``cache_dir``, course folders whose files were read before are not read again.
+    """
+    parsed = ParsedCourses(cache_dir / PARSED_DIR if cache_dir else None)
+    courses = list(parsed.load_all(course_folders(root), LessonCache()).values())
     certificates = [load_certificate(path) for path in certificate_files(root)]
     return assemble(root, courses, certificates)
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from lms.content.certificates import load_certificate
-from lms.content.courses import CourseLoad, LessonCache, load_course
+from lms.content.courses import CourseLoad, LessonCache
 from lms.content.files import Fingerprint, fingerprint, walk_files
 from lms.content.kept import KeptCourse, LastGoodVersions
 from lms.content.loader import (
@@ -23,6 +23,7 @@ from lms.content.loader import (
     is_course_folder,
 )
 from lms.content.model import Catalog
+from lms.content.parsed import PARSED_DIR, ParsedCourses
 from lms.content.problems import Problem
 from lms.content.watch import ChangeWatcher
 
@@ -51,7 +52,8 @@ class CatalogStore:
         self._last_good = LastGoodVersions(cache_dir / LAST_GOOD_DIR if cache_dir else None)
         self._good: dict[Path, KeptCourse] = {}
         self._watcher = _start_watcher(self.root) if watch else None
-        self._courses = {f: load_course(f, self._lessons) for f in course_folders(self.root)}
+        self._parsed = ParsedCourses(cache_dir / PARSED_DIR if cache_dir else None)
+        self._courses = self._parsed.load_all(course_folders(self.root), self._lessons)
         self._certificates_fingerprint = certificates_fingerprint(self.root)
         self._certificates = [load_certificate(p) for p in certificate_files(self.root)]
         self._load = self._assemble()
@@ -132,7 +134,7 @@ class CatalogStore:
                 changed = changed or self._courses.pop(folder, None) is not None
             elif known is None or known.fingerprint != _folder_fingerprint(folder):
                 log.info("content: re-reading %s", folder)
-                self._courses[folder] = load_course(folder, self._lessons)
+                self._courses[folder] = self._parsed.load(folder, self._lessons)
                 changed = True
         return changed
 

@@ -16,6 +16,12 @@ COURSE = "courses/partnership-essentials"
 CERTIFICATE = "certificates/partnership-essentials.yaml"
 
 
+@pytest.fixture(autouse=True)
+def _own_instance_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command keeps its reads there: not in the checkout's instance/."""
+    monkeypatch.setenv("LMS_INSTANCE_DIR", str(tmp_path / "instance"))
+
+
 @pytest.fixture
 def author_copy(tmp_path: Path) -> Path:
     root = tmp_path / "content"
@@ -98,3 +104,16 @@ def test_check_suggests_the_id_meant_and_tells_certificate_errors_with_the_other
         for line in lines
     ), lines
     assert any("unknown key 'estimated'" in line for line in lines), lines
+
+
+def test_a_second_check_reads_kept_folders_and_reports_the_same(
+    app: Flask, author_copy: Path, tmp_path: Path
+) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(cli, ["courses", "check", str(author_copy)])
+    assert list((tmp_path / "instance/content/parsed").iterdir())
+
+    second = runner.invoke(cli, ["courses", "check", str(author_copy)])
+
+    assert (second.exit_code, second.stdout) == (first.exit_code, first.stdout)
+    assert "unknown key 'estimated'" in second.stdout

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from lms.content import ContentLoad, load_content
+from lms.content import parsed as parsed_module
+from lms.content.courses import CourseLoad, LessonCache
 
 COURSE_YAML = """\
 id: demo
@@ -121,3 +123,16 @@ def check(make_root: MakeRoot) -> Callable[..., list[str]]:
         return messages(load_content(root), root)
 
     return run
+
+
+def record_course_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The folders the store reads from now on."""
+    read: list[Path] = []
+    real = parsed_module.load_course
+
+    def load_course(folder: Path, cache: LessonCache | None = None) -> CourseLoad:
+        read.append(folder)
+        return real(folder, cache)
+
+    monkeypatch.setattr(parsed_module, "load_course", load_course)
+    return read

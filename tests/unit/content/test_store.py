@@ -9,9 +9,13 @@ from pathlib import Path
 import pytest
 
 from lms.content import CatalogStore
-from lms.content import store as store_module
-from lms.content.courses import CourseLoad, LessonCache
-from tests.unit.content.conftest import COURSE_YAML, QUIZ_YAML, MakeRoot, write_files
+from tests.unit.content.conftest import (
+    COURSE_YAML,
+    QUIZ_YAML,
+    MakeRoot,
+    record_course_reads,
+    write_files,
+)
 
 
 def touch_later(path: Path) -> None:
@@ -30,19 +34,6 @@ def add_course(root: Path, course_id: str) -> None:
             f"courses/{course_id}/final.quiz.yaml": QUIZ_YAML,
         },
     )
-
-
-def record_course_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The folders the store reads from now on."""
-    read: list[Path] = []
-    real = store_module.load_course
-
-    def load_course(folder: Path, cache: LessonCache | None = None) -> CourseLoad:
-        read.append(folder)
-        return real(folder, cache)
-
-    monkeypatch.setattr(store_module, "load_course", load_course)
-    return read
 
 
 def test_an_edit_is_picked_up_on_refresh(make_root: MakeRoot) -> None:
