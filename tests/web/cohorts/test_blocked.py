@@ -4,15 +4,13 @@ dashboard, counted, filterable, and given more attempts several at once, each gr
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from lms.accounts.categories import Role
-from lms.db import get_session, utcnow
-from lms.quizzes.models import QuizAttempt
+from tests.web.cohorts.helpers import LIMIT, QUIZ, fail_every_attempt
 from tests.web.conftest import MakeApp
 from tests.web.helpers import hidden_fields
 from tests.web.learning_helpers import record, sign_in
@@ -25,10 +23,6 @@ from tests.web.staff_helpers import (
     staff_app,
 )
 
-QUIZ = "check"
-LIMIT = 10
-"""The staff content's check.quiz allows ten attempts."""
-
 
 @pytest.fixture
 def app(make_app: MakeApp) -> Flask:
@@ -40,31 +34,6 @@ def staff(app: Flask, client: FlaskClient) -> FlaskClient:
     add_user(app, "sam@example.org", role=Role.STAFF)
     sign_in(client, "sam@example.org")
     return client
-
-
-def fail_every_attempt(app: Flask, user_id: int, attempts: int = LIMIT) -> None:
-    """``attempts`` submitted, failed attempts at the basics' quiz: as if taken one by one."""
-    with app.app_context():
-        session = get_session()
-        start = utcnow() - timedelta(hours=attempts)
-        for number in range(1, attempts + 1):
-            session.add(
-                QuizAttempt(
-                    user_id=user_id,
-                    course_id=BASICS,
-                    quiz=QUIZ,
-                    number=number,
-                    content_version="v",
-                    questions=[],
-                    answers={},
-                    score=0,
-                    max_score=4,
-                    passed=False,
-                    started_at=start + timedelta(hours=number),
-                    submitted_at=start + timedelta(hours=number, minutes=5),
-                )
-            )
-        session.commit()
 
 
 @pytest.fixture
