@@ -3,6 +3,7 @@ to another learner's data. Learner B (or nobody) sends them; learner A's rows mu
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -143,11 +144,33 @@ def _url_for(world: World, endpoint: str) -> str:
 
 
 ROUTES = sorted(EXPECTED)
+EXAMPLES_PER_ROUTE = 200
+"""Generated requests for each route and method (issue #14: at least 200)."""
+
+
+def _tracebacks(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Log records that carry an exception: an error the app did not answer as a 4xx."""
+    return [r.getMessage() for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+def _send(client: Any, method: str, url: str, fields: dict[str, Any], token: str, how: str) -> int:
+    """One request with ``fields`` as a form, a JSON body or a query string."""
+    if method == "GET":
+        response = client.get(url, query_string=fields)
+    elif how == "json":
+        response = client.post(url, json=fields, headers={"X-CSRFToken": token})
+    elif how == "query":
+        response = client.post(url, query_string=fields, data={"csrf_token": token})
+    else:
+        response = client.post(url, data={**fields, "csrf_token": token})
+    status: int = response.status_code
+    response.close()
+    return status
 
 
 @pytest.mark.parametrize(("endpoint", "method"), ROUTES, ids=[f"{m} {e}" for e, m in ROUTES])
 def test_hostile_values_never_break_a_page_nor_touch_another_learner(
-    world: World, endpoint: str, method: str
+    world: World, endpoint: str, method: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     role = _actor(endpoint, method)
     url = _url_for(world, endpoint)
@@ -157,7 +180,7 @@ def test_hostile_values_never_break_a_page_nor_touch_another_learner(
     own_staff_route = role == "admin"
 
     @settings(
-        max_examples=25,
+        max_examples=EXAMPLES_PER_ROUTE,
         deadline=None,
         derandomize=True,
         database=None,
@@ -168,21 +191,18 @@ def test_hostile_values_never_break_a_page_nor_touch_another_learner(
             st.one_of(st.sampled_from(names), st.text(max_size=12)),
             _hostile_value(world),
             max_size=6,
-        )
+        ),
+        how=st.sampled_from(("form", "form", "json", "query")),
     )
-    def send(fields: dict[str, Any]) -> None:
+    def send(fields: dict[str, Any], how: str) -> None:
         with world.app.app_context():
             limiter.reset()
         client, token = world.client_as(role)
-        if method == "POST":
-            response = client.post(url, data={**fields, "csrf_token": token})
-        else:
-            response = client.get(url, query_string=fields)
-        status = response.status_code
-        response.close()
-        assert status < 500, f"{method} {url} with {fields!r}: {status}"
+        status = _send(client, method, url, fields, token, how)
+        assert status < 500, f"{method} {url} ({how}) with {fields!r}: {status}"
 
     send()
+    assert not _tracebacks(caplog), f"{method} {url} logged an error"
     if not own_staff_route:
         assert _snapshot(world, victim) == before, f"{method} {url} changed learner A's data"
 
@@ -249,3 +269,57 @@ def test_the_world_has_learner_a_data(world: World) -> None:
     """The check above means something only if learner A has rows to protect."""
     rows = _snapshot(world, world.users["learner_a"])
     assert sum(len(found) for found in rows.values()) >= 4
+
+
+def _id_arguments(world: World) -> list[str]:
+    return sorted(
+        {
+            rule.endpoint
+            for rule in world.app.url_map.iter_rules()
+            if any(
+                type(converter).__name__ == "DatabaseInteger"
+                for converter in rule._converters.values()
+            )
+        }
+    )
+
+
+def test_hostile_ids_never_break_a_page(world: World, caplog: pytest.LogCaptureFixture) -> None:
+    """Every number in a URL (a learner, a cohort, an attempt) given any whole number."""
+    endpoints = _id_arguments(world)
+    assert endpoints
+
+    @settings(
+        max_examples=EXAMPLES_PER_ROUTE,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        endpoint=st.sampled_from(endpoints),
+        number=st.one_of(
+            st.integers(min_value=0, max_value=2**31 + 10),
+            st.integers(min_value=2**31 - 2, max_value=2**80),
+        ),
+    )
+    def send(endpoint: str, number: int) -> None:
+        (rule,) = [r for r in world.app.url_map.iter_rules() if r.endpoint == endpoint]
+        values = world.url_values()
+        with world.app.test_request_context():
+            arguments = {name: values[name] for name in rule.arguments}
+            url = url_for(endpoint, **arguments)
+        # The first id of the URL, rewritten: url_for would refuse a number past the converter.
+        first = next(
+            n for n, c in rule._converters.items() if type(c).__name__ == "DatabaseInteger"
+        )
+        url = url.replace(f"/{arguments[first]}", f"/{number}", 1)
+        with world.app.app_context():
+            limiter.reset()
+        client, token = world.client_as("admin")
+        methods = (rule.methods or set()) - {"HEAD", "OPTIONS"}
+        status = _send(client, "GET" if "GET" in methods else "POST", url, {}, token, "form")
+        assert status < 500, f"{url}: {status}"
+
+    send()
+    assert not _tracebacks(caplog)
