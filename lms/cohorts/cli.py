@@ -16,6 +16,7 @@ from lms.cohorts import membership, services
 from lms.cohorts.dashboard import ReportQuery
 from lms.cohorts.exports import CsvDialect
 from lms.cohorts.models import Cohort
+from lms.cohorts.reminders import SkipReason
 from lms.cohorts.roster import parse_roster
 from lms.cohorts.wording import problem_text
 from lms.config import current_settings
@@ -174,13 +175,18 @@ def reminders_send(reference: str | None, dry_run: bool) -> None:
     """
     session, catalog, settings, now = get_session(), current_catalog(), current_settings(), utcnow()
     cohort = _cohort(reference) if reference else None
-    planned = services.plan_reminders(session, catalog, settings, now=now, cohort=cohort)
+    plan = services.reminder_plan(session, catalog, settings, now=now, cohort=cohort)
+    planned = plan.reminders
     for reminder in planned:
         behind = "; ".join(
             f"{b.cohort} (due {b.due_date.isoformat()}): {', '.join(b.courses_left) or '-'}"
             for b in reminder.cohorts
         )
         click.echo(f"{reminder.email}: {behind}")
+    for skipped in plan.skipped:
+        # Said, so that an operator sees why someone behind got nothing.
+        why = "invited" if skipped.reason is SkipReason.INVITED else "reminded"
+        click.echo(f"{skipped.email}: skipped, {why} {skipped.since.isoformat(timespec='minutes')}")
     if dry_run:
         click.echo(f"Dry run: {len(planned)} reminder(s) would be sent; nothing was sent.")
         return

@@ -181,12 +181,13 @@ def reminder_plan(
     """Who would get a reminder now, and who is skipped: members not completed whose due
     date (their own, else their cohort's) is within the settings' window or past, with an
     account; skipped if reminded (by address, about any cohort) or invited within the
-    settings' interval. Only ``cohort`` if given (archived or not), else every cohort not
-    archived. Changes nothing.
+    settings' interval. Only ``cohort`` if given, else every cohort; never an archived one.
+    Changes nothing.
     """
     day = local_date(now, settings.zone)
     horizon = day + timedelta(days=settings.reminder_window_days)
     candidates = [cohort] if cohort is not None else queries.cohorts_due_by(session, horizon)
+    candidates = [c for c in candidates if c.archived_at is None]
     # A generator: each cohort's report is read as the plan reaches it.
     reports = (
         (

@@ -172,7 +172,7 @@ def test_an_archived_cohort_leaves_the_list_stays_exportable_and_comes_back(
     assert cohort_row(app, cohort).archived_at is None
 
 
-def test_an_archived_cohort_gets_no_scheduled_reminder(
+def test_an_archived_cohort_gets_no_reminder_scheduled_or_asked_for(
     app: Flask, staff: FlaskClient, cohort: int, mailbox: Mailbox
 ) -> None:
     form = hidden_fields(
@@ -180,9 +180,14 @@ def test_an_archived_cohort_gets_no_scheduled_reminder(
     )
     staff.post(f"/staff/cohorts/{cohort}/archive", data=form)
 
-    result = app.test_cli_runner().invoke(cli, ["reminders", "send"])
+    scheduled = app.test_cli_runner().invoke(cli, ["reminders", "send"])
+    asked = app.test_cli_runner().invoke(cli, ["reminders", "send", "--cohort", "FRQ 2026"])
 
-    assert "Sent 0 of 0 reminder(s)." in result.output
+    assert "Sent 0 of 0 reminder(s)." in scheduled.output
+    assert "Sent 0 of 0 reminder(s)." in asked.output
+    confirmation = page_of(staff, f"/staff/cohorts/{cohort}/reminders")
+    assert "An archived cohort gets no reminder." in confirmation
+    assert hidden_fields(confirmation, f"/staff/cohorts/{cohort}/reminders") == {}
     assert mailbox.messages == []
 
 

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from lms.accounts.categories import Role
+from lms.cli import cli
 from lms.cohorts import services
 from lms.cohorts.models import Reminder
 from lms.db import get_session, utcnow
@@ -186,3 +187,12 @@ def test_the_same_form_posted_to_two_servers_at_once_sends_once(
     assert [r.status_code for r in responses] == [303, 303]
     assert sorted(m["To"] for m in mailbox.messages) == ["ann@example.org", "ben@example.org"]
     assert [e.action for e in audit_events(one)].count("reminder.send") == 1
+
+
+def test_a_dry_run_says_who_is_skipped_and_why(app: Flask, cohort: int) -> None:
+    result = app.test_cli_runner().invoke(cli, ["reminders", "send", "--dry-run"])
+
+    assert result.exit_code == 0, result.output
+    assert "noa@example.org: skipped, invited " in result.output
+    assert "eve@example.org: skipped, reminded " in result.output
+    assert "2 reminder(s) would be sent; nothing was sent." in result.output
