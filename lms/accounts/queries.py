@@ -28,6 +28,22 @@ def user_by_id(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
+def lock_user(session: Session, user_id: int) -> None:
+    """Make this transaction the only one, until it ends, to hold ``user_id``'s lock: another
+    transaction asking for it waits, then reads what this one committed.
+
+    For work that reads what one person did before writing what follows from it (completing
+    a course, issuing a certificate), which two of their requests at once would otherwise
+    each do on a read missing the other's write (PostgreSQL's READ COMMITTED). The row is
+    locked ``FOR NO KEY UPDATE``: rows naming the user may still be added meanwhile. SQLite
+    needs no statement: a transaction that writes holds the database's only write lock, and
+    one that read before another's commit may not write (``lms.db._takes_write_lock``).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return
+    session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
+
+
 def ids_with_email_containing(text: str) -> Select[int]:
     """A subquery of the ids of accounts whose address contains ``text`` (any case)."""
     pattern = contains_pattern(text.strip().lower())

@@ -16,9 +16,10 @@ from lms.certificates.badges import KEY_SIZE, generate_signing_key
 from lms.certificates.keys import DEVELOPMENT_KEY_FILE
 from lms.certificates.pdf import document_for, mode_for, render_certificate_pdf
 from lms.config import current_settings, load_settings
-from lms.content import SUPPORTED_LANGUAGES, load_content
+from lms.content import SUPPORTED_LANGUAGES, Catalog, load_content
 from lms.db import get_session, utcnow
 from lms.learning import queries as learning
+from lms.learning import services as learning_services
 from lms.mail import send_mail, wait_for_mail
 
 PREVIEW_CODE = "PRC-0000-0000-0000-0000"
@@ -125,10 +126,12 @@ def remind_expiring(within_days: int | None, dry_run: bool) -> None:
 
 @certificates.command("issue-due")
 def issue_due() -> None:
-    """Issue every certificate learners have earned but not received.
+    """Complete the courses whose every step is done, and issue every certificate learners
+    have earned but not received.
 
-    For definitions added after learners completed their courses, a learner who has
-    since added their name, or an issue that failed: it is safe to run at any time.
+    For a completion lost to two last steps at once (before they waited for each other),
+    definitions added after learners completed their courses, a learner who has since
+    added their name, or an issue that failed: it is safe to run at any time.
     """
     session = get_session()
     catalog, held_back = current_catalog(), held_back_certificates()
@@ -138,7 +141,7 @@ def issue_due() -> None:
             f"placeholder text '{placeholder.phrase}'.",
             err=True,
         )
-    issued = 0
+    issued = _complete_finished_courses(catalog)
     for user in accounts.users_by_id(
         session, learning.learners_with_a_completed_course(session)
     ).values():
@@ -146,3 +149,32 @@ def issue_due() -> None:
         session.commit()  # one learner at a time: their mail leaves once theirs is saved
     wait_for_mail()
     click.echo(f"{issued} certificate(s) issued.")
+
+
+def _complete_finished_courses(catalog: Catalog) -> int:
+    """Complete each enrolment whose every step is done but whose completion was never
+    recorded, saying which; the number of certificates those completions issued."""
+    session = get_session()
+    outlines = {
+        course.id: [item.key for item in course.items()] for course in catalog.courses.values()
+    }
+    found = learning.uncompleted_with_every_item_done(session, outlines)
+    users = accounts.users_by_id(session, {user_id for user_id, _course_id in found})
+    completed = issued = 0
+    for user_id, course_id in found:
+        user, course = users.get(user_id), catalog.courses[course_id]
+        if user is None or not learning_services.complete_if_every_item_done(session, user, course):
+            session.rollback()
+            continue  # completed meanwhile, by the learner's own request
+        certificates_issued = issuing.issued_on_completion(session)
+        session.commit()  # one at a time: the learner's lock is held until here
+        completed += 1
+        issued += len(certificates_issued)
+        codes = "".join(f", issued {c.definition_id} ({c.code})" for c in certificates_issued)
+        click.echo(
+            f"Completed {course_id} for user {user_id}: every step was done, but the "
+            f"completion was not recorded{codes}."
+        )
+    if completed:
+        click.echo(f"{completed} course completion(s) repaired.")
+    return issued

@@ -197,11 +197,25 @@ def make_artifacts(
     )
 
 
+_ISSUED_ON_COMPLETION = "lms.certificates.issued_on_completion"
+
+
 def _on_course_completed(session: Session, **values: Any) -> None:
     user: User = values["user"]
     course: Course = values["course"]
     catalog, held_back = current_catalog(), held_back_certificates()
-    issue_due_certificates(session, user, catalog, course_id=course.id, held_back=held_back)
+    issued = issue_due_certificates(
+        session, user, catalog, course_id=course.id, held_back=held_back
+    )
+    session.info.setdefault(_ISSUED_ON_COMPLETION, []).extend(issued)
+
+
+def issued_on_completion(session: Session) -> list[Certificate]:
+    """The certificates that completed courses issued in ``session`` since the last call:
+    what a completion's signal issued, which its sender cannot know (``lms certificates
+    issue-due`` counts those of the completions it repairs)."""
+    issued: list[Certificate] = session.info.pop(_ISSUED_ON_COMPLETION, [])
+    return issued
 
 
 def init_app(app: Flask, settings: Settings) -> None:

@@ -108,6 +108,38 @@ def enrolment_and_completions(
     return rows[0][0], frozenset(item for _, item in rows if item is not None)
 
 
+def uncompleted_with_every_item_done(
+    session: Session, outlines: Mapping[str, Collection[str]]
+) -> list[tuple[int, str]]:
+    """(user id, course id) of each enrolment without a completion date although every item
+    of its course's outline (``outlines``: course id -> outline keys) is done, by user: what
+    a lost completion leaves. One query; courses with an empty outline are left out.
+    """
+    conditions = []
+    for course_id, keys in outlines.items():
+        if not keys:
+            continue
+        done = (
+            select(func.count())
+            .where(
+                ItemCompletion.user_id == Enrolment.user_id,
+                ItemCompletion.course_id == course_id,
+                ItemCompletion.item.in_(list(keys)),
+            )
+            .scalar_subquery()
+        )
+        # The unique (user, course, item) makes the count one per item done.
+        conditions.append(and_(Enrolment.course_id == course_id, done == len(set(keys))))
+    if not conditions:
+        return []
+    rows = session.execute(
+        select(Enrolment.user_id, Enrolment.course_id)
+        .where(Enrolment.completed_at.is_(None), or_(*conditions))
+        .order_by(Enrolment.user_id, Enrolment.course_id)
+    )
+    return [(user_id, course_id) for user_id, course_id in rows]
+
+
 def learners_with_a_completed_course(session: Session) -> list[int]:
     """The ids of the learners who completed at least one course."""
     rows = session.scalars(

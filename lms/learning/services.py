@@ -11,6 +11,7 @@ from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lms.accounts import queries as accounts
 from lms.content import Catalog, Course, ItemKind, OutlineItem
 from lms.db import utcnow
 from lms.errors import DomainError
@@ -176,6 +177,11 @@ def record_item_completed(session: Session, user: User, course: Course, item_key
     item = find_item(course, item_key)
     require_open(session, user, course)
     enrolment = ensure_enrolment(session, user, course)
+    # One of the learner's completions at a time: two last steps at once (a quiz passed and
+    # a lesson marked, two courses of a program) would each read the other's as not done,
+    # and neither would complete the course or issue the certificate. The second waits here
+    # until the first commits, then reads its item and its course as done.
+    accounts.lock_user(session, user.id)
     done = queries.completed_items(session, user.id, course.id)
     if item.key not in done:
         try:
@@ -191,8 +197,30 @@ def record_item_completed(session: Session, user: User, course: Course, item_key
         except IntegrityError:
             pass  # Recorded by a concurrent request: the first record stands.
         done = done | {item.key}
-    # Checked even when the item was already done, so that a retry repairs a completion that
-    # two concurrent last steps each missed.
+    # Checked even when the item was already done, so that a retry repairs a completion
+    # lost before completions waited for each other.
+    return _complete_if_every_item_done(session, user, course, enrolment, done)
+
+
+def complete_if_every_item_done(session: Session, user: User, course: Course) -> bool:
+    """Complete ``user``'s enrolment in ``course`` if every outline item is done and its
+    completion is not recorded yet, as their last step would have; True if this completed it.
+
+    The safety net of ``lms certificates issue-due``, for completions lost before
+    ``record_item_completed`` serialised them: ``signals.course_completed`` is sent, so
+    certificates follow.
+    """
+    enrolment = queries.find_enrolment(session, user, course.id)
+    if enrolment is None:
+        return False
+    accounts.lock_user(session, user.id)
+    done = queries.completed_items(session, user.id, course.id)
+    return _complete_if_every_item_done(session, user, course, enrolment, done)
+
+
+def _complete_if_every_item_done(
+    session: Session, user: User, course: Course, enrolment: Enrolment, done: Collection[str]
+) -> bool:
     if not all(outline_item.key in done for outline_item in course.items()):
         return False
     completed = _mark_course_completed(session, enrolment, course)

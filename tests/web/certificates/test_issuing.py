@@ -19,6 +19,7 @@ from lms.cli import cli
 from lms.db import get_session
 from lms.learning import queries as learning_queries
 from lms.learning import services as learning
+from lms.learning.models import Enrolment, ItemCompletion
 from lms.mail import Mail
 from tests.support.databases import Databases
 from tests.support.smtp import Mailbox, links_in, path_of, text_of
@@ -35,7 +36,7 @@ from tests.web.certificate_helpers import (
 )
 from tests.web.conftest import MakeApp
 from tests.web.helpers import csrf_token, submit_form
-from tests.web.learning_helpers import sign_in
+from tests.web.learning_helpers import record, sign_in
 from tests.web.quiz_helpers import take
 from tests.web.races import Race, at_once
 
@@ -223,10 +224,12 @@ def test_two_tabs_completing_the_last_lesson_at_once_issue_one_certificate(
     assert complete_lesson(tabs[0], RENEWABLE, "first") == 302
     path = f"/courses/{RENEWABLE}/last"
     tokens = [csrf_token(tab, path) for tab in tabs]
-    # The requests meet once they have read the learner's completed items.
+    # The requests meet once they have read the learner's enrolment: then one of them
+    # completes the course while the other waits for it (tests/web/learning/
+    # test_completion_race.py holds them later, at the read of the completed items).
     race = Race((one, two))
     monkeypatch.setattr(
-        learning_queries, "completed_items", race.hold(learning_queries.completed_items)
+        learning_queries, "find_enrolment", race.hold(learning_queries.find_enrolment)
     )
 
     responses = at_once(
@@ -318,3 +321,51 @@ def test_issue_due_catches_up_with_certificates_never_issued(app: Flask, mailbox
     assert len(mailbox.to("lea@example.org")) == 1
     again = app.test_cli_runner().invoke(certificates_group, ["issue-due"])
     assert "0 certificate(s) issued." in again.output
+
+
+def test_issue_due_completes_a_course_whose_every_step_is_done_and_says_so(
+    app: Flask, mailbox: Mailbox
+) -> None:
+    """What two last steps at once left before they waited for each other: every item
+    recorded, the enrolment never completed, no certificate."""
+    user_id = add_learner(app)
+    complete_course(app, user_id, PART)
+    record(app, user_id, RENEWABLE, "first")
+    halfway = add_learner(app, "sam@example.org")
+    record(app, halfway, RENEWABLE, "first")
+    with app.app_context():
+        session = get_session()
+        course = current_catalog().course(RENEWABLE)
+        assert course is not None
+        session.add(
+            ItemCompletion(
+                user_id=user_id, course_id=RENEWABLE, item="last", content_version=course.version
+            )
+        )
+        session.commit()
+    assert certificates_in(app) == []
+
+    result = app.test_cli_runner().invoke(cli, ["certificates", "issue-due"])
+
+    assert result.exit_code == 0, result.output
+    issued = {c.definition_id: c.code for c in certificates_in(app)}
+    assert sorted(issued) == [PROGRAM, RENEWABLE]
+    assert result.output.splitlines() == [
+        f"Completed {RENEWABLE} for user {user_id}: every step was done, but the completion "
+        f"was not recorded, issued {PROGRAM} ({issued[PROGRAM]}), issued {RENEWABLE} "
+        f"({issued[RENEWABLE]}).",
+        "1 course completion(s) repaired.",
+        "2 certificate(s) issued.",
+    ]
+    with app.app_context():
+        session = get_session()
+        (enrolment,) = session.scalars(
+            select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == RENEWABLE)
+        )
+        assert enrolment.completed_at is not None
+        assert enrolment.completed_version == course.version
+        (unfinished,) = session.scalars(select(Enrolment).where(Enrolment.user_id == halfway))
+        assert unfinished.completed_at is None
+    assert len(mailbox.to("lea@example.org")) == 2
+    again = app.test_cli_runner().invoke(cli, ["certificates", "issue-due"])
+    assert again.output.splitlines() == ["0 certificate(s) issued."]
