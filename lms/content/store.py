@@ -38,7 +38,8 @@ class CatalogStore:
     ``refresh()`` re-reads the courses whose files changed since the last look. A course
     whose files have errors is served in its last good version, and the errors are logged.
     With ``cache_dir``, last good versions are kept in files there, so that a course with
-    errors at start is still served as it last was; without, such a course is left out.
+    errors at start is still served as it last was (without, such a course is left out),
+    and so are the reads of course folders, so that a start parses only what changed.
 
     With ``watch=True`` filesystem events tell which folders changed, so a refresh costs
     what changed, not the size of the catalogue; otherwise a refresh compares every file's
