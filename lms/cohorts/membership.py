@@ -4,12 +4,13 @@ never commit."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.accounts import links
@@ -74,7 +75,8 @@ def import_roster(
     """
     if not roster.ok:
         raise RosterNotValid
-    result = _add_rows(session, cohort, roster.rows, actor=actor, secret_key=secret_key)
+    existing = queries.memberships_by_email(session, cohort)
+    result = _add_rows(session, cohort, roster.rows, existing, actor=actor, secret_key=secret_key)
     audit.record(
         session,
         actor,
@@ -93,16 +95,21 @@ def add_member(
 ) -> ImportResult:
     """Add one person to ``cohort`` as a roster line would: linked to their account if they
     have one, else with a new account and an invitation. ``AlreadyMember`` if they are in."""
-    if row.email in queries.memberships_by_email(session, cohort):
+    if queries.membership_by_email(session, cohort, row.email) is not None:
         raise AlreadyMember
-    result = _add_rows(session, cohort, (row,), actor=actor, secret_key=secret_key)
-    membership = queries.memberships_by_email(session, cohort)[row.email]
+    try:
+        # The unique address per cohort settles two staff adding the same person at once.
+        with session.begin_nested():
+            result = _add_rows(session, cohort, (row,), {}, actor=actor, secret_key=secret_key)
+    except (IntegrityError, accounts.EmailAlreadyRegistered):
+        raise AlreadyMember from None
+    membership = queries.membership_by_email(session, cohort, row.email)
     audit.record(
         session,
         actor,
         AuditAction.MEMBERSHIP_ADD,
         f"cohort:{cohort.id}",
-        user=membership.user_id,
+        user=membership.user_id if membership is not None else None,
         email=row.email,
         invited=bool(result.invited),
     )
@@ -113,12 +120,13 @@ def _add_rows(
     session: Session,
     cohort: Cohort,
     rows: Sequence[RosterRow],
+    existing: Mapping[str, CohortMembership],
     *,
     actor: User | None,
     secret_key: str,
 ) -> ImportResult:
-    """The rules a roster import and a single addition share; invitations audited here."""
-    existing = queries.memberships_by_email(session, cohort)
+    """The rules a roster import and a single addition share, ``existing`` being the
+    cohort's roster lines by address; invitations audited here."""
     users = account_queries.users_by_email(session, [row.email for row in rows])
     added = updated = linked = 0
     invited: list[tuple[User, str]] = []

@@ -64,6 +64,15 @@ def memberships_by_email(session: Session, cohort: Cohort) -> dict[str, CohortMe
     return {membership.email: membership for membership in rows}
 
 
+def membership_by_email(session: Session, cohort: Cohort, email: str) -> CohortMembership | None:
+    """``cohort``'s roster line for ``email``, if there is one."""
+    return session.scalars(
+        select(CohortMembership).where(
+            CohortMembership.cohort_id == cohort.id, CohortMembership.email == email
+        )
+    ).first()
+
+
 def membership_of(session: Session, cohort: Cohort, user_id: int) -> CohortMembership | None:
     """The roster line of the account ``user_id`` in ``cohort``, if there is one."""
     return session.scalars(

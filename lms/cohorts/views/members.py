@@ -211,7 +211,10 @@ def quiz_titles(catalog: Catalog, quizzes: Iterable[tuple[str, str]]) -> list[st
 
 
 def _grant_choices(rows: list[MemberRow]) -> list[tuple[int, str]]:
-    return [(row.member.user_id or 0, row.member.name or row.member.email) for row in rows]
+    return [
+        (row.member.user_id or 0, f"{row.member.name} ({row.member.email})".lstrip())
+        for row in rows
+    ]
 
 
 @blueprint.route("/cohorts/<int:cohort_id>/grants", methods=["GET", "POST"])

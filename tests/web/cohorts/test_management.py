@@ -13,12 +13,15 @@ from sqlalchemy import select
 
 from lms.accounts.categories import Role
 from lms.cli import cli
+from lms.cohorts import queries
 from lms.cohorts.models import Cohort, CohortMembership
 from lms.db import get_session
+from tests.support.databases import Databases
 from tests.support.smtp import Mailbox, links_in
 from tests.web.conftest import MakeApp
 from tests.web.helpers import hidden_fields, submit_form
 from tests.web.learning_helpers import sign_in
+from tests.web.races import Race, at_once
 from tests.web.staff_helpers import (
     add_cohort,
     add_member,
@@ -391,3 +394,41 @@ def test_a_due_date_change_needs_a_reason_and_a_real_date(
         assert response.status_code == 400
         assert message in response.get_data(as_text=True)
     assert "membership.due_date" not in [e.action for e in audit_events(app)]
+
+
+def test_the_same_person_added_on_two_servers_at_once_is_added_once(
+    make_app: MakeApp, databases: Databases, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = databases.url("add-member")
+    one = staff_app(make_app, database_url=url, **mailbox.settings)
+    two = staff_app(make_app, database_url=url, with_schema=False, **mailbox.settings)
+    add_user(one, "sam@example.org", role=Role.STAFF)
+    cohort_id = add_cohort(one, "FRQ 2026")
+    clients = [one.test_client(), two.test_client()]
+    for client in clients:
+        sign_in(client, "sam@example.org")
+    path = f"/staff/cohorts/{cohort_id}/members/new"
+    typed = {
+        "email": "noa@example.org",
+        "first_name": "Noa",
+        "last_name": "Roy",
+        "sector": "health",
+    }
+    forms = [{**hidden_fields(c.get(path).get_data(as_text=True), path), **typed} for c in clients]
+    # Both have looked for the address in the cohort before either adds it.
+    race = Race((one, two))
+    monkeypatch.setattr(queries, "membership_by_email", race.hold(queries.membership_by_email))
+
+    responses = at_once(
+        race,
+        *(
+            lambda c=client, f=form: c.post(path, data=f)
+            for client, form in zip(clients, forms, strict=True)
+        ),
+    )
+
+    assert sorted(r.status_code for r in responses) == [303, 400]
+    with one.app_context():
+        lines = get_session().scalars(select(CohortMembership.email)).all()
+    assert lines == ["noa@example.org"]
+    assert [e.action for e in audit_events(one)].count("membership.add") == 1
