@@ -90,6 +90,10 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         RATELIMIT_STORAGE_URI=settings.limiter_storage_url,
         # Retry-After on a 429, so that clients know when to come back.
         RATELIMIT_HEADERS_ENABLED=True,
+        # With Redis down, count in this process's memory (warned in the log) rather than
+        # fail every sign-in; Redis is asked again now and then, and used once it is back.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
     )
     app.extensions[SETTINGS_KEY] = settings
     # First, so that every later hook's log lines carry the request id.

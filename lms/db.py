@@ -175,7 +175,9 @@ class Database:
 
 
 def init_app(app: Flask, database_url: str) -> Database:
-    engine = create_db_engine(database_url)
+    # A pooled connection is tried before use: after a database restart, the first request
+    # of each worker would otherwise fail on a connection the server has closed.
+    engine = create_db_engine(database_url, pool_pre_ping=True)
     database = Database(engine, sessionmaker(engine, expire_on_commit=False))
     app.extensions[EXTENSION_KEY] = database
     app.teardown_appcontext(_close_session)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext
+from flask_login import AnonymousUserMixin, current_user
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lms.db import get_session
+
+logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -32,6 +37,7 @@ _TITLES = {
     415: lazy_gettext("Not a form"),
     429: lazy_gettext("Too many attempts"),
     500: lazy_gettext("Something went wrong"),
+    503: lazy_gettext("Unavailable for a moment"),
 }
 
 _MESSAGES = {
@@ -56,6 +62,10 @@ _MESSAGES = {
     500: lazy_gettext(
         "An unexpected error happened on our side and has been recorded. "
         "Please try again in a moment."
+    ),
+    503: lazy_gettext(
+        "The site cannot reach its database right now. Nothing you did is lost: try again "
+        "in a minute."
     ),
 }
 
@@ -90,9 +100,35 @@ def _handle_domain_error(error: DomainError) -> tuple[str, int]:
 
 
 def _handle_internal_error(_error: InternalServerError) -> tuple[str, int]:
-    # Whatever the failed request wrote must not be committed by a later step.
-    get_session().rollback()
+    _roll_back()
+    _user_or_anonymous()
     return _render(500)
+
+
+def _handle_database_unreachable(error: SQLAlchemyError) -> tuple[str, int]:
+    logger.warning("The database cannot be reached: %s", type(error).__name__)
+    _roll_back()
+    _user_or_anonymous()
+    return _render(503)
+
+
+def _roll_back() -> None:
+    """Drop whatever the failed request wrote, so that no later step commits it; when the
+    database is what failed, there may be no connection left to do it on."""
+    try:
+        get_session().rollback()
+    except SQLAlchemyError:
+        logger.warning("Rolling back after an error failed too")
+
+
+def _user_or_anonymous() -> None:
+    """The error page's header names who is signed in, which loads them from the database:
+    when that fails, the page shows as to a visitor rather than failing in turn."""
+    try:
+        current_user.is_authenticated  # noqa: B018 (loads the user)
+    except SQLAlchemyError:
+        # Flask-Login keeps the request's user here; a visitor is what it loads for no one.
+        g._login_user = AnonymousUserMixin()
 
 
 ErrorPage = Callable[[Any], ResponseReturnValue]
@@ -106,4 +142,7 @@ def init_app(app: Flask, pages: Mapping[type[DomainError], ErrorPage]) -> None:
         app.register_error_handler(error_class, _rolled_back(page))
     app.register_error_handler(DomainError, _handle_domain_error)
     app.register_error_handler(InternalServerError, _handle_internal_error)
+    # A database down, restarting, or out of connections: a 503 to retry, not a bug.
+    app.register_error_handler(OperationalError, _handle_database_unreachable)
+    app.register_error_handler(InterfaceError, _handle_database_unreachable)
     app.register_error_handler(HTTPException, _handle_http_error)

@@ -72,7 +72,8 @@ def _load_user(user_id: str) -> User | None:
 @blueprint.before_app_request
 def _note_activity() -> None:
     """Keep ``last_seen_at`` current (retention counts from it), writing at most hourly."""
-    if request.endpoint in (None, "static") or not current_user.is_authenticated:
+    # Not for /healthz: it must answer, 503 included, without loading anyone.
+    if request.endpoint in (None, "static", "health.healthz") or not current_user.is_authenticated:
         return
     if privacy.seen_now(signed_in_user()):
         # Before the view runs: nothing else is pending in the session yet.
