@@ -4,7 +4,6 @@ due date or removal, attempts granted, the CSV download's convention."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, FileField, SelectField, StringField, SubmitField, TextAreaField
 
 # WTForms 3.3 deprecates (value, label) tuples; types-WTForms does not know SelectChoice yet.
@@ -22,7 +21,7 @@ from lms.accounts.categories import FrqSector
 from lms.accounts.forms import FRQ_SECTOR_LABELS, CheckboxesField
 from lms.cohorts.exports import CsvDialect
 from lms.cohorts.roster import EMAIL_PATTERN, MAX_LENGTHS, Column, RosterRow
-from lms.forms import DayField, OneShotForm, reason_field, strip
+from lms.forms import DayField, Form, OneShotForm, reason_field, strip
 from lms.quizzes.forms import extra_attempts_field
 from lms.quizzes.grants import REASON_MAX_LENGTH
 
@@ -30,7 +29,7 @@ MAX_ROSTER_BYTES = 5 * 1024 * 1024
 """A roster of twenty thousand lines fits in well under this."""
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     name = StringField(
         _l("Name"),
         filters=[strip],
@@ -67,7 +66,7 @@ def _text(label: str, column: Column, missing: str | None = None) -> StringField
     )
 
 
-class AddMemberForm(FlaskForm):
+class AddMemberForm(Form):
     """One roster line typed in: the same columns, the same rules as a file's."""
 
     email = EmailField(
@@ -134,7 +133,7 @@ class GrantBlockedForm(OneShotForm):
         self.members.choices = [SelectChoice(value, label) for value, label in choices]
 
 
-class RosterForm(FlaskForm):
+class RosterForm(Form):
     roster = FileField(_l("Roster file (CSV or XLSX)"))
     submit = SubmitField(_l("Check and import"))
 
@@ -145,7 +144,7 @@ CSV_DIALECT_LABELS = {
 }
 
 
-class ExportForm(FlaskForm):
+class ExportForm(Form):
     """The CSV download's convention, read from its link; absent, the interface language's."""
 
     class Meta:

@@ -170,3 +170,17 @@ def test_a_quiz_answer_of_thousands_of_digits_is_refused(make_app: MakeApp) -> N
     )
 
     assert 400 <= response.status_code < 500
+
+
+def test_a_nul_in_a_cohort_name_is_a_field_error_not_a_database_error(
+    make_app: MakeApp,
+) -> None:
+    app = make_app(content_dir=STAFF_CONTENT)
+    staff = signed_in(app, "sam@example.org", Role.STAFF)
+
+    response = submit_form(
+        staff, "/staff/cohorts/new", {"name": "FRQ\x002026", "certificate_id": "program"}
+    )
+
+    assert response.status_code == 400
+    assert "This text holds a character that cannot be kept" in text_of(response)
