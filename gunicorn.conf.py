@@ -41,11 +41,13 @@ max_requests_jitter = max_requests // 10
 # reloads the code. The price is a catalogue load per worker at start (well under a second).
 preload_app = False
 
-# Logs to standard output and error, for the service manager or container to collect.
-accesslog = "-"
+# Logs to standard error, for the service manager or container to collect. No access log
+# of gunicorn's: its request line carries query strings (a staff search for an address) and
+# link tokens (/accounts/reset/<token>). The app writes one line per request instead
+# (lms.logs: the path without its query, a token's path as its route, the request id).
+accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LMS_LOG_LEVEL", "info").lower()
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 
 # Workers' heartbeat files in memory rather than on the server's disk, where there is one.
 SHARED_MEMORY = "/dev/shm"  # noqa: S108  (gunicorn's own heartbeat files, not data)
