@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -113,6 +114,13 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app, settings.database_url)
     csrf.init_app(app)
     limiter.init_app(app)
+    if settings.is_production and settings.limits_counted_apart:
+        # One address would get each limit once per worker: 20 sign-ins a minute become 80.
+        logging.getLogger("lms").warning(
+            "Rate limits are counted in each worker's memory (LMS_WORKERS=%s): set "
+            "LMS_REDIS_URL so that every worker and server counts together.",
+            settings.workers or "gunicorn's default",
+        )
     mail.init_app(app, settings)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"

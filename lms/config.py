@@ -78,6 +78,9 @@ class Settings:
     remember_days: int = 30
     """How long "keep me signed in on this device" lasts."""
     max_upload_mb: int = 8
+    workers: int = 0
+    """Gunicorn's worker processes (LMS_WORKERS, read by gunicorn.conf.py too; 0: its default,
+    several per core). Rate limits counted in memory are per process: see ``shared_limits``."""
     """The largest request body, a roster file included; bigger ones are refused unread (413)."""
     force_https: bool = False
     """Send HSTS even when the app sees plain HTTP (TLS ended by a proxy that hides it)."""
@@ -168,6 +171,12 @@ class Settings:
                 "LMS_REDIS_URL and LMS_RATELIMIT_STORAGE_URL are both set: rate limits are "
                 "counted in LMS_REDIS_URL; unset LMS_RATELIMIT_STORAGE_URL."
             )
+
+    @property
+    def limits_counted_apart(self) -> bool:
+        """Whether each worker counts rate limits on its own: limits in memory with several
+        workers, where one address gets the limit once per worker."""
+        return self.limiter_storage_url.startswith("memory://") and self.workers != 1
 
     @property
     def limiter_storage_url(self) -> str:
@@ -294,6 +303,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "session_hours": ("LMS_SESSION_HOURS", _parse_count("LMS_SESSION_HOURS")),
     "remember_days": ("LMS_REMEMBER_DAYS", _parse_count("LMS_REMEMBER_DAYS")),
     "max_upload_mb": ("LMS_MAX_UPLOAD_MB", _parse_count("LMS_MAX_UPLOAD_MB")),
+    "workers": ("LMS_WORKERS", _parse_count("LMS_WORKERS")),
     "force_https": ("LMS_FORCE_HTTPS", _parse_bool("LMS_FORCE_HTTPS")),
     "trusted_proxies": ("LMS_TRUSTED_PROXIES", _parse_count("LMS_TRUSTED_PROXIES")),
     "log_format": ("LMS_LOG_FORMAT", lambda v: v.strip().lower()),

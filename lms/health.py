@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms.catalog import catalog_store
+from lms.config import current_settings
 from lms.db import get_session
 from lms.extensions import limiter
 
@@ -52,6 +53,8 @@ def healthz() -> ResponseReturnValue:
             "served_from_last_good": sum(1 for s in content.stale if s.kept is not None),
             "not_served": sum(1 for s in content.stale if s.kept is None),
         },
+        # "per-process": each worker counts rate limits alone (see the log at start).
+        "rate_limits": "per-process" if current_settings().limits_counted_apart else "shared",
     }
     response = jsonify(body)
     response.status_code = 200 if database else 503

@@ -48,6 +48,11 @@ def _add_headers(response: Response) -> Response:
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure or current_settings().force_https:
         headers.setdefault("Strict-Transport-Security", HSTS)
+    # A signed-in person's pages (records, scores, addresses) are for them only: not for a
+    # shared cache, nor for the browser's back button after sign-out. Read from the session,
+    # not current_user, so that no response loads the user only to set a header.
+    if SESSION_USER_KEY in session and request.endpoint != "static":
+        headers.setdefault("Cache-Control", "no-store")
     return response
 
 

@@ -36,7 +36,7 @@ def test_healthz_says_ok_with_the_catalogue_counts(client: FlaskClient) -> None:
     assert body["database"] == "ok"
     assert body["catalogue"]["courses"] >= 1
     assert body["catalogue"]["errors"] == 0
-    assert set(body) == {"status", "database", "catalogue"}
+    assert set(body) == {"status", "database", "catalogue", "rate_limits"}
     assert response.headers["Cache-Control"] == "no-store"
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from lms.certificates.badges import generate_signing_key
 from lms.security import CONTENT_SECURITY_POLICY
 
 from .conftest import MadeUser, MakeApp
@@ -120,3 +123,38 @@ def test_behind_a_trusted_proxy_its_forwarded_scheme_counts(make_app: MakeApp) -
 
     proxied = make_app(trusted_proxies=1).test_client().get("/courses", headers=forwarded)
     assert proxied.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_a_signed_in_person_s_pages_are_never_stored(
+    client: FlaskClient, make_user: Callable[..., MadeUser]
+) -> None:
+    public = client.get("/courses")
+    user = make_user(email="lea@example.org")
+    submit_form(client, "/accounts/sign-in", {"email": user.email, "password": user.password or ""})
+
+    for path in ("/dashboard", "/accounts/profile", "/courses", "/certificates"):
+        assert client.get(path).headers.get("Cache-Control") == "no-store", path
+    assert public.headers.get("Cache-Control") is None
+
+
+def test_rate_limits_in_each_worker_s_memory_are_warned_of_and_reported(
+    make_app: MakeApp, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = tmp_path / "key.pem"
+    generate_signing_key(key, key_size=2048)
+    production = {"env": "production", "secret_key": "z" * 48, "signing_key_file": key}
+
+    apart = make_app(**production, workers=4)
+    one_worker = make_app(**production, workers=1)
+    redis = make_app(**production, workers=4, redis_url="redis://127.0.0.1:1/0")
+
+    warnings = [r.getMessage() for r in caplog.records if "LMS_REDIS_URL" in r.getMessage()]
+    assert warnings == [
+        "Rate limits are counted in each worker's memory (LMS_WORKERS=4): set LMS_REDIS_URL "
+        "so that every worker and server counts together."
+    ]
+    reported = [
+        app.test_client().get("/healthz").get_json()["rate_limits"]
+        for app in (apart, one_worker, redis)
+    ]
+    assert reported == ["per-process", "shared", "shared"]

@@ -149,6 +149,7 @@ def test_healthz_is_degraded_with_the_error_count_and_still_200(app: Flask) -> N
         "status": "degraded",
         "database": "ok",
         "catalogue": {"courses": 1, "errors": 1, "served_from_last_good": 1, "not_served": 0},
+        "rate_limits": "per-process",  # tests count limits in memory
     }
 
 
