@@ -8,7 +8,7 @@ TRANSLATIONS := lms/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: venv install run check test test-postgres bench messages clean
+.PHONY: venv install run check test test-postgres bench bench-fuzz messages clean
 
 venv: $(BIN)/python
 
@@ -49,6 +49,11 @@ test-postgres: install
 bench: install
 	if .ci/with-postgres true 2>/dev/null; then .ci/with-postgres $(BIN)/python bench/run.py; \
 	else $(BIN)/python bench/run.py; fi
+
+# 10,000 hostile requests over every route and role; prints the 5xx count of each engine.
+bench-fuzz: install
+	$(BIN)/python bench/fuzz.py
+	if .ci/with-postgres true 2>/dev/null; then .ci/with-postgres $(BIN)/python bench/fuzz.py; fi
 
 # After changing interface strings: extract them and merge into the .po files to translate.
 messages: install
