@@ -214,7 +214,7 @@ class ProfileForm(Form):
         _l("Your name as it should appear on certificates"),
         filters=[strip],
         validators=[
-            InputRequired(_l("Enter your name as it should appear on certificates.")),
+            DataRequired(_l("Enter your name as it should appear on certificates.")),
             Length(
                 max=CERTIFICATE_NAME_LENGTH,
                 message=_l("A name has at most %(max)d characters."),

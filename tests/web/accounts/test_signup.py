@@ -240,6 +240,35 @@ def test_a_taken_email_gets_the_same_answer_and_its_owner_a_note(
     assert "Mallory" not in text
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"certificate_name": "   "},
+        {"certificate_name": "\u00a0\t"},
+        {"privacy_consent": ""},
+        {"confirm_password": "another one entirely"},
+        {"password": "password"},
+    ],
+)
+def test_a_form_refused_for_a_new_address_is_refused_alike_for_a_taken_one(
+    app: Flask,
+    client: FlaskClient,
+    make_user: Callable[..., MadeUser],
+    changes: dict[str, str],
+) -> None:
+    make_user(email="taken@example.org", language="en")
+    other = app.test_client()
+
+    new = sign_up(other, "new@example.org", **changes)
+    taken = sign_up(client, "taken@example.org", **changes)
+
+    assert new.status_code == taken.status_code == 400
+    assert without_tokens(taken).replace("taken@", "x@") == without_tokens(new).replace(
+        "new@", "x@"
+    )
+    assert user_count(app) == 1
+
+
 def test_the_owners_note_links_to_a_working_reset(
     client: FlaskClient, make_user: Callable[..., MadeUser], mailbox: Mailbox
 ) -> None:
