@@ -4,7 +4,9 @@ Follows OB 3.0 section 8.2 (JSON Web Token Proof Format): the JWT payload *is* t
 credential, with the registered claims iss, jti, nbf, sub (and exp when it expires)
 mirroring issuer.id, id, validFrom, credentialSubject.id and validUntil; the JOSE header
 holds only alg (RS256), typ ("JWT") and kid, a URL that dereferences to the public key:
-the issuer's JWK Set with the key's RFC 7638 thumbprint as fragment.
+the issuer's JWK Set with the key's RFC 7638 thumbprint as fragment. The key in that set
+has the very same URL as its ``kid``, so that verifiers which match ``kid`` exactly (PyJWT's
+``PyJWKClient``, joserfc's ``KeySet``) find it, and badges signed before this held too.
 """
 
 from __future__ import annotations
@@ -214,15 +216,15 @@ def load_signing_key(path: Path, *, password: bytes | None = None) -> rsa.RSAPri
     return key
 
 
-def public_jwk(public_key: rsa.RSAPublicKey) -> dict[str, str]:
-    """The public key as a JWK (RFC 7517), its ``kid`` the RFC 7638 thumbprint."""
+def public_jwk(public_key: rsa.RSAPublicKey, *, jwks_url: str) -> dict[str, str]:
+    """The public key as a JWK (RFC 7517), its ``kid`` the one badges name (``key_url``)."""
     jwk = _required_members(public_key)
-    return {**jwk, "kid": thumbprint(public_key), "use": "sig", "alg": ALGORITHM}
+    return {**jwk, "kid": key_url(jwks_url, public_key), "use": "sig", "alg": ALGORITHM}
 
 
-def jwks(*public_keys: rsa.RSAPublicKey) -> dict[str, list[dict[str, str]]]:
+def jwks(*public_keys: rsa.RSAPublicKey, jwks_url: str) -> dict[str, list[dict[str, str]]]:
     """The JWK Set to serve at ``jwks_url``: the current key, and retired ones still in use."""
-    return {"keys": [public_jwk(key) for key in public_keys]}
+    return {"keys": [public_jwk(key, jwks_url=jwks_url) for key in public_keys]}
 
 
 def thumbprint(public_key: rsa.RSAPublicKey) -> str:
@@ -232,7 +234,8 @@ def thumbprint(public_key: rsa.RSAPublicKey) -> str:
 
 
 def key_url(jwks_url: str, public_key: rsa.RSAPublicKey) -> str:
-    """The JOSE ``kid``: a URL that dereferences to the key (OB 3.0 asks for one)."""
+    """The JOSE ``kid``, in badges and in the JWK Set alike: a URL that dereferences to the
+    key (OB 3.0 8.2.3 asks for one), its fragment the key's thumbprint."""
     return f"{jwks_url}#{thumbprint(public_key)}"
 
 

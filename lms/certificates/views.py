@@ -346,8 +346,10 @@ def achievement(definition_id: str) -> ResponseReturnValue:
 
 @blueprint.get("/.well-known/jwks.json")
 def jwks() -> ResponseReturnValue:
-    """The public key that verifies every badge (the JOSE ``kid`` points here)."""
-    response = jsonify(badges.jwks(signing_key().public_key()))
+    """The public key that verifies every badge; its ``kid`` is the badges' JOSE ``kid``."""
+    response = jsonify(
+        badges.jwks(signing_key().public_key(), jwks_url=external_url("certificates.jwks"))
+    )
     response.cache_control.public = True
     response.cache_control.max_age = JWKS_MAX_AGE
     return response

@@ -90,13 +90,13 @@ def header_of(token: str) -> dict[str, Any]:
 
 
 def dereference(key_set: dict[str, Any]) -> Callable[[GuestProtocol], RSAKey]:
-    """What a verifier does with ``kid``: fetch the JWK Set at the URL, pick by fragment."""
+    """What a verifier does with ``kid``: fetch the JWK Set at the URL, pick the key by kid."""
     keys = KeySet.import_key_set(key_set)
 
     def resolve(token: GuestProtocol) -> RSAKey:
-        url, _, fragment = token.headers()["kid"].partition("#")
-        assert url == JWKS_URL
-        key = keys.get_by_kid(fragment)
+        kid = token.headers()["kid"]
+        assert kid.partition("#")[0] == JWKS_URL
+        key = keys.get_by_kid(kid)
         assert isinstance(key, RSAKey)
         return key
 
@@ -104,7 +104,9 @@ def dereference(key_set: dict[str, Any]) -> Callable[[GuestProtocol], RSAKey]:
 
 
 def joserfc_verify(token: str, private_key: rsa.RSAPrivateKey) -> jwt.Token:
-    decoded = jwt.decode(token, dereference(jwks(private_key.public_key())), algorithms=["RS256"])
+    decoded = jwt.decode(
+        token, dereference(jwks(private_key.public_key(), jwks_url=JWKS_URL)), algorithms=["RS256"]
+    )
     credential = decoded.claims
     jwt.JWTClaimsRegistry(
         iss={"essential": True, "value": credential["issuer"]["id"]},
@@ -260,7 +262,7 @@ def test_another_key_does_not_verify(badge: Badge, private_key: rsa.RSAPrivateKe
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     token = issue_badge(badge, other, jwks_url=JWKS_URL)
     # Whatever the kid says, the issuer's own public key must not accept it.
-    issuer_key = RSAKey.import_key(public_jwk(private_key.public_key()))
+    issuer_key = RSAKey.import_key(public_jwk(private_key.public_key(), jwks_url=JWKS_URL))
     with pytest.raises(BadSignatureError):
         jwt.decode(token, issuer_key, algorithms=["RS256"])
     with pytest.raises(OB3VerificationError):
@@ -272,18 +274,19 @@ def test_signing_is_deterministic(badge: Badge, private_key: rsa.RSAPrivateKey) 
     assert issue_badge(badge, private_key, jwks_url=JWKS_URL) == first
 
 
-def test_the_jwk_set_is_public_and_its_kid_is_the_rfc_7638_thumbprint(
+def test_the_jwk_set_is_public_and_its_kid_is_the_badges_kid(
     private_key: rsa.RSAPrivateKey,
 ) -> None:
-    key_set = jwks(private_key.public_key())
+    key_set = jwks(private_key.public_key(), jwks_url=JWKS_URL)
     (jwk,) = key_set["keys"]
     assert set(jwk) == {"kty", "n", "e", "kid", "use", "alg"}  # never "d" or the primes
     assert jwk["alg"] == "RS256"
     assert jwk["use"] == "sig"
-    assert jwk["kid"] == RSAKey.import_key(jwk).thumbprint()
-    assert key_url(JWKS_URL, private_key.public_key()) == f"{JWKS_URL}#{jwk['kid']}"
+    # A URL that dereferences to the key (OB 3.0), its fragment the RFC 7638 thumbprint.
+    assert jwk["kid"] == f"{JWKS_URL}#{RSAKey.import_key(jwk).thumbprint()}"
+    assert key_url(JWKS_URL, private_key.public_key()) == jwk["kid"]
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
-    assert len(jwks(private_key.public_key(), other)["keys"]) == 2
+    assert len(jwks(private_key.public_key(), other, jwks_url=JWKS_URL)["keys"]) == 2
 
 
 def test_rfc_7638_example_thumbprint() -> None:
