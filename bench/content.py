@@ -6,6 +6,7 @@ import os
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -111,7 +112,8 @@ def _starts_and_checks(root: Path, scratch: Path) -> dict[str, float]:
     CatalogStore(root, cache_dir=instance)
     unchanged = _timed(lambda: CatalogStore(root, cache_dir=instance), 5)
     checks = scratch / "check-instance"
-    command = [str(PROJECT / ".venv" / "bin" / "lms"), "courses", "check", str(root)]
+    # The console script beside this interpreter: the one `make install` puts in .venv/bin.
+    command = [str(Path(sys.executable).with_name("lms")), "courses", "check", str(root)]
     environment = {**os.environ, "LMS_INSTANCE_DIR": str(checks)}
 
     def check() -> None:
