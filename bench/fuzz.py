@@ -76,10 +76,19 @@ def _send(world: World, target: tuple[str, str, str, list[str]], rng: random.Ran
     }
     client, token = world.client_as(role)
     how = rng.choice(("form", "form", "json", "query"))
+    if rng.random() < 0.1:
+        # A number of the URL (a learner, a cohort, an attempt) past any column's range.
+        url = re.sub(r"/\d+(?=/|$)", f"/{rng.choice((2**31, 2**63, 10**30))}", url, count=1)
     if method == "GET":
         response = client.get(url, query_string=fields)
     elif how == "json":
-        response = client.post(url, json=fields, headers={"X-CSRFToken": token})
+        body = rng.choice((fields, [1], 1, "x", None))
+        response = client.post(
+            url,
+            data=json.dumps(body),
+            content_type="application/json",
+            headers={"X-CSRFToken": token},
+        )
     elif how == "query":
         response = client.post(url, query_string=fields, data={"csrf_token": token})
     else:

@@ -17,7 +17,7 @@ from lms.cohorts.dashboard import ReportQuery
 from lms.cohorts.exports import CsvDialect
 from lms.cohorts.models import Cohort
 from lms.cohorts.reminders import SkipReason
-from lms.cohorts.roster import parse_roster
+from lms.cohorts.roster import MAX_FILE_BYTES, parse_roster
 from lms.cohorts.wording import problem_text
 from lms.config import current_settings
 from lms.content import SUPPORTED_LANGUAGES
@@ -84,7 +84,9 @@ def cohorts_import(reference: str, file: Path, language: str | None) -> None:
     nothing is imported and the command exits with 1.
     """
     cohort = _cohort(reference)
-    roster = parse_roster(file.read_bytes(), file.name)
+    with file.open("rb") as opened:
+        # One byte past the limit: enough for parse_roster to refuse a larger file unread.
+        roster = parse_roster(opened.read(MAX_FILE_BYTES + 1), file.name)
     with _in_language(language):
         if not roster.ok:
             for problem in roster.problems:

@@ -17,6 +17,20 @@ from lms.accounts.categories import FrqSector
 
 MAX_ROWS = 20_000
 """More than any cohort; bounds the work a mistaken upload (a whole registry) can cause."""
+MAX_FILE_BYTES = 5 * 1024 * 1024
+"""A 20,000-line roster is about 1.5 MB as CSV, less as XLSX."""
+MAX_SHEET_ROWS = 2 * MAX_ROWS
+"""Lines read at most, blank ones included (spreadsheets keep formatted empty rows)."""
+MAX_COLUMNS = 100
+"""Cells of a line read at most; a roster needs six, an export from a registry a few dozen."""
+MAX_CELL_LENGTH = 10_000
+"""Characters in any cell, ours or not (notes, our longest, take 2,000)."""
+MAX_XLSX_UNCOMPRESSED = 32 * 1024 * 1024
+"""The workbook's parts, uncompressed, at most: a 20,000-line roster takes under 10 MB, and
+openpyxl reads the shared strings whole. Checked in the zip's directory before any of it is
+read (zipfile stops at the declared size, so a part cannot be larger than it says)."""
+SHOWN_LENGTH = 80
+"""Characters of a bad value quoted back in a problem; the rest is cut off."""
 
 EMAIL_PATTERN = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
@@ -121,6 +135,10 @@ class ProblemKind(enum.StrEnum):
     DUPLICATE = "duplicate"
     UNKNOWN_SECTOR = "unknown_sector"
     TOO_LONG = "too_long"
+    FILE_TOO_LARGE = "file_too_large"
+    """The file (value: its limit in MB), or an XLSX's uncompressed parts."""
+    TOO_MANY_COLUMNS = "too_many_columns"
+    CELL_TOO_LONG = "cell_too_long"
 
 
 @dataclass(frozen=True, order=True)
@@ -132,7 +150,8 @@ class RosterProblem:
     kind: ProblemKind
     column: Column | None = None
     value: str | None = None
-    """The offending text; for a duplicate, the line of the first occurrence."""
+    """The offending text (cut to ``SHOWN_LENGTH``: see ``shown``); for a duplicate, the
+    line of the first occurrence."""
 
 
 @dataclass(frozen=True)
@@ -163,11 +182,20 @@ class Roster:
 
 
 def parse_roster(data: bytes, filename: str) -> Roster:
-    """Read and check a whole roster; every problem is reported, each with its line."""
+    """Read and check a whole roster; every problem is reported, each with its line.
+
+    The file's size, and an XLSX's uncompressed size, lines, columns and cells, are checked
+    as it is read, before any of it is kept whole: a hostile file costs a bounded effort.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        return _failed(ProblemKind.FILE_TOO_LARGE, str(MAX_FILE_BYTES // (1024 * 1024)))
     try:
-        table = list(_xlsx_rows(data) if _is_xlsx(data, filename) else _csv_rows(_decode(data)))
+        lines = _xlsx_rows(data) if _is_xlsx(data, filename) else _csv_rows(_decode(data))
+        table = _bounded(lines)
     except _Unreadable:
         return _failed(ProblemKind.UNREADABLE)
+    except _Refused as refused:
+        return Roster((), (refused.problem,))
     # Trailing blank lines (common in exported files) are not rows.
     while table and not any(table[-1]):
         table.pop()
@@ -175,6 +203,10 @@ def parse_roster(data: bytes, filename: str) -> Roster:
         return _failed(ProblemKind.EMPTY)
     if len(table) - 1 > MAX_ROWS:
         return _failed(ProblemKind.TOO_MANY_ROWS, str(MAX_ROWS))
+    return _checked(table)
+
+
+def _checked(table: list[list[str]]) -> Roster:
     positions, problems = _header(table[0])
     if problems:
         return Roster((), tuple(problems))
@@ -191,6 +223,39 @@ def parse_roster(data: bytes, filename: str) -> Roster:
     if not rows and not problems:
         return _failed(ProblemKind.EMPTY)
     return Roster(tuple(rows), tuple(sorted(problems)))
+
+
+def shown(value: str) -> str:
+    """``value`` as a problem quotes it: at most ``SHOWN_LENGTH`` characters."""
+    if len(value) <= SHOWN_LENGTH:
+        return value
+    return value[: SHOWN_LENGTH - 1] + "…"
+
+
+class _Refused(Exception):
+    """A limit was passed while reading: the file is refused for ``problem``."""
+
+    def __init__(self, problem: RosterProblem) -> None:
+        super().__init__(problem.kind.value)
+        self.problem = problem
+
+
+def _bounded(lines: Iterable[list[str]]) -> list[list[str]]:
+    """The file's lines, read until a limit is passed: lines, columns, cell length."""
+    table: list[list[str]] = []
+    for line, cells in enumerate(lines, start=1):
+        if line > MAX_SHEET_ROWS:
+            raise _Refused(RosterProblem(0, ProblemKind.TOO_MANY_ROWS, None, str(MAX_ROWS)))
+        if len(cells) > MAX_COLUMNS:
+            if any(cells[MAX_COLUMNS:]):
+                limit = str(MAX_COLUMNS)
+                raise _Refused(RosterProblem(line, ProblemKind.TOO_MANY_COLUMNS, None, limit))
+            cells = cells[:MAX_COLUMNS]
+        if any(len(cell) > MAX_CELL_LENGTH for cell in cells):
+            limit = str(MAX_CELL_LENGTH)
+            raise _Refused(RosterProblem(line, ProblemKind.CELL_TOO_LONG, None, limit))
+        table.append(cells)
+    return table
 
 
 def _failed(kind: ProblemKind, value: str | None = None) -> Roster:
@@ -240,18 +305,50 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     unreadable = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError)
+    _check_zip(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except unreadable as error:
         raise _Unreadable from error
     try:
         sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_xlsx_text(value) for value in values]
+        _check_dimensions(sheet.max_row, sheet.max_column)
+        # The dimension a file states may be wrong: rows are read as they come instead,
+        # each cut (or padded) to one cell past the limit, which tells a wider one.
+        sheet.reset_dimensions()
+        for values in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
+            yield _xlsx_line(values)
     except unreadable as error:
         raise _Unreadable from error
     finally:
         workbook.close()
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise _Unreadable from error
+    if size > MAX_XLSX_UNCOMPRESSED:
+        limit = str(MAX_XLSX_UNCOMPRESSED // (1024 * 1024))
+        raise _Refused(RosterProblem(0, ProblemKind.FILE_TOO_LARGE, None, limit))
+
+
+def _check_dimensions(rows: int | None, columns: int | None) -> None:
+    """Refuse at once a sheet whose stated size is too large (an honest file's is right)."""
+    if rows is not None and rows > MAX_SHEET_ROWS:
+        raise _Refused(RosterProblem(0, ProblemKind.TOO_MANY_ROWS, None, str(MAX_ROWS)))
+    if columns is not None and columns > MAX_COLUMNS:
+        limit = str(MAX_COLUMNS)
+        raise _Refused(RosterProblem(0, ProblemKind.TOO_MANY_COLUMNS, None, limit))
+
+
+def _xlsx_line(values: Sequence[object]) -> list[str]:
+    end = len(values)
+    while end and values[end - 1] is None:
+        end -= 1  # The padding to MAX_COLUMNS + 1 cells: nothing to convert.
+    return [_xlsx_text(value) for value in values[:end]]
 
 
 def _xlsx_text(value: object) -> str:
@@ -273,7 +370,7 @@ def _header(cells: Sequence[str]) -> tuple[dict[Column, int], list[RosterProblem
         if column is None:
             continue  # Extra columns (a phone number, an id) are not ours to refuse.
         if column in positions:
-            problems.append(RosterProblem(1, ProblemKind.DUPLICATE_COLUMN, column, name))
+            problems.append(RosterProblem(1, ProblemKind.DUPLICATE_COLUMN, column, shown(name)))
         else:
             positions[column] = index
     problems.extend(
@@ -308,7 +405,7 @@ def _row(
     )
     email = values[Column.EMAIL].strip().lower()
     if email and not EMAIL_PATTERN.match(email):
-        problems.append(RosterProblem(line, ProblemKind.BAD_EMAIL, Column.EMAIL, email))
+        problems.append(RosterProblem(line, ProblemKind.BAD_EMAIL, Column.EMAIL, shown(email)))
     elif email in first_line:
         problems.append(
             RosterProblem(line, ProblemKind.DUPLICATE, Column.EMAIL, str(first_line[email]))
@@ -318,7 +415,9 @@ def _row(
     sector_text = values[Column.SECTOR]
     sector = SECTOR_ALIASES.get(fold(sector_text))
     if sector_text and sector is None:
-        problems.append(RosterProblem(line, ProblemKind.UNKNOWN_SECTOR, Column.SECTOR, sector_text))
+        problems.append(
+            RosterProblem(line, ProblemKind.UNKNOWN_SECTOR, Column.SECTOR, shown(sector_text))
+        )
     if problems or sector is None:
         return None, problems
     row = RosterRow(

@@ -90,6 +90,17 @@ def problem_text(problem: RosterProblem) -> str:
         ProblemKind.TOO_LONG: lambda: _(
             "The “%(column)s” cell is longer than %(num)s characters.", column=column, num=value
         ),
+        ProblemKind.FILE_TOO_LARGE: lambda: _(
+            "The file is larger than %(num)s MB (uncompressed, for a workbook): is it really a "
+            "roster? Keep only the roster’s sheet and columns.",
+            num=value,
+        ),
+        ProblemKind.TOO_MANY_COLUMNS: lambda: _(
+            "The file has more than %(num)s columns: keep only the roster’s columns.", num=value
+        ),
+        ProblemKind.CELL_TOO_LONG: lambda: _(
+            "A cell of this line is longer than %(num)s characters.", num=value
+        ),
     }
     return texts[problem.kind]()
 
