@@ -15,6 +15,7 @@ from lms.config import EXTENSION_KEY as SETTINGS_KEY
 from lms.config import Environment, Settings, load_settings
 from lms.extensions import csrf, limiter, login_manager
 from lms.forms import new_action_key
+from lms.outbox import sending as outbox
 
 
 def _blueprints() -> tuple[Blueprint, ...]:
@@ -112,6 +113,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     # Before the blueprints: their routes' ids take its bounded converter.
     guards.init_app(app, settings)
     db.init_app(app, settings.database_url)
+    # After each commit, the mails it queued leave (lms.outbox: the outbox keeps the rest).
+    outbox.init_app(app, settings)
     csrf.init_app(app)
     limiter.init_app(app)
     if settings.is_production and settings.limits_counted_apart:

@@ -20,6 +20,7 @@ from lms.config import ConfigurationError, current_settings, load_settings
 from lms.content import load_content
 from lms.content.loader import enclosing_root
 from lms.db import get_session
+from lms.outbox import cli as outbox_cli
 from lms.privacy.cli import privacy
 
 SETUP_ADMIN_EMAIL = "admin@localhost"
@@ -188,6 +189,8 @@ def setup(url: str) -> None:
 
 cli.add_command(certificates)
 cli.add_command(privacy)
+cli.add_command(outbox_cli.mail)
+cli.add_command(outbox_cli.worker)
 
 
 def main() -> None:

@@ -1,12 +1,15 @@
-"""Outgoing mail: built from templates in the recipient's language, sent by SMTP or logged."""
+"""Outgoing mail: built from templates in the recipient's language; the SMTP connection.
+
+Mails are not sent from here: they are queued in the outbox (``lms.outbox``), which sends them.
+"""
 
 from __future__ import annotations
 
 import logging
 import smtplib
 import ssl
-import threading
-from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -64,15 +67,21 @@ def external_url(endpoint: str, **values: Any) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def build_message(mail: Mail, settings: Settings) -> EmailMessage:
-    """The ``EmailMessage`` for ``mail``: plain text, plus an HTML alternative if it has one."""
+def build_message(mail: Mail, settings: Settings, message_id: str | None = None) -> EmailMessage:
+    """The ``EmailMessage`` for ``mail``: plain text, plus an HTML alternative if it has one.
+
+    ``message_id`` (its part before the ``@``) stays the same on every try of one mail.
+    """
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     domain = settings.mail_from.rpartition("@")[2].rstrip(">").strip() or None
-    message["Message-ID"] = make_msgid(domain=domain)
+    if message_id is None:
+        message["Message-ID"] = make_msgid(domain=domain)
+    else:
+        message["Message-ID"] = f"<{message_id}@{domain or 'localhost'}>"
     # Tells well-behaved servers not to send vacation replies to a robot.
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(mail.text)
@@ -84,104 +93,28 @@ def build_message(mail: Mail, settings: Settings) -> EmailMessage:
     return message
 
 
-def send_mail(mails: Mail | Iterable[Mail]) -> int:
-    """Send ``mails`` over one SMTP connection, or log them when ``LMS_SMTP_HOST`` is empty.
+@contextmanager
+def smtp_connection(settings: Settings) -> Iterator[smtplib.SMTP]:
+    """An open, authenticated connection to ``LMS_SMTP_HOST``; closed on leaving.
 
-    Call it after committing: a mail cannot be taken back, and a failure to send is logged
-    rather than raised, so that it never undoes what the request saved. Returns how many
-    messages the server accepted (or were logged).
+    Raises ``smtplib.SMTPException`` or ``OSError`` when the server cannot be reached.
     """
-    batch = [mails] if isinstance(mails, Mail) else list(mails)
-    if not batch:
-        return 0
-    settings = current_settings()
-    return _deliver([build_message(mail, settings) for mail in batch], settings)
-
-
-_pending: set[threading.Thread] = set()
-_pending_lock = threading.Lock()
-
-
-def send_mail_soon(mails: Mail | Iterable[Mail]) -> None:
-    """Like ``send_mail``, but from a thread, so that the response does not wait for SMTP.
-
-    For answers that must not tell, by how long they take, whether a mail was sent (a reset
-    asked for an unknown address sends nothing). The thread is not a daemon: a stopping
-    worker still sends what it promised.
-    """
-    batch = [mails] if isinstance(mails, Mail) else list(mails)
-    if not batch:
-        return
-    settings = current_settings()
-    messages = [build_message(mail, settings) for mail in batch]
-    thread = threading.Thread(
-        target=_deliver_in_background, args=(messages, settings), name="lms-mail"
-    )
-    with _pending_lock:
-        _pending.add(thread)
-    thread.start()
-
-
-def wait_for_mail(timeout: float | None = None) -> None:
-    """Wait until the mails given to ``send_mail_soon`` are sent (or failed); for tests, CLI."""
-    with _pending_lock:
-        threads = list(_pending)
-    for thread in threads:
-        thread.join(timeout)
-
-
-def _deliver_in_background(messages: list[EmailMessage], settings: Settings) -> None:
-    try:
-        _deliver(messages, settings)
-    except Exception:
-        # Nobody is left to raise to in this thread: the log is where the failure goes.
-        logger.exception("Unexpected failure while sending %d mail(s)", len(messages))
-    finally:
-        with _pending_lock:
-            _pending.discard(threading.current_thread())
-
-
-def _deliver(messages: list[EmailMessage], settings: Settings) -> int:
-    if not settings.mail_is_sent:
-        for message in messages:
-            if settings.is_production:
-                # Recipients, names and links are personal data: never in a production log.
-                logger.info("Mail not sent (LMS_SMTP_HOST is empty): %r", message["Subject"])
-            else:
-                # In development the log is the only way to read a confirmation link.
-                logger.info("Mail not sent (LMS_SMTP_HOST is empty):\n%s", message.as_string())
-        return len(messages)
-    try:
-        return _send_smtp(messages, settings)
-    except (smtplib.SMTPException, OSError):
-        logger.exception(
-            "Could not send %d mail(s) through %s:%d",
-            len(messages),
-            settings.smtp_host,
-            settings.smtp_port,
-        )
-        return 0
-
-
-def _send_smtp(messages: list[EmailMessage], settings: Settings) -> int:
-    sent = 0
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
         if settings.smtp_starttls:
             smtp.starttls(context=ssl.create_default_context())
         if settings.smtp_username:
             smtp.login(settings.smtp_username, settings.smtp_password)
-        for message in messages:
-            try:
-                smtp.send_message(message)
-            except smtplib.SMTPRecipientsRefused:
-                # One bad address must not keep the others from their mail.
-                # The count, not the address: logs must hold no personal data.
-                logger.warning(
-                    "The SMTP server refused the recipient of 1 mail (%r)", message["Subject"]
-                )
-            else:
-                sent += 1
-    return sent
+        yield smtp
+
+
+def log_unsent(message: EmailMessage, settings: Settings) -> None:
+    """Write ``message`` to the log, for a site without an SMTP server."""
+    if settings.is_production:
+        # Recipients, names and links are personal data: never in a production log.
+        logger.info("Mail not sent (LMS_SMTP_HOST is empty): %r", message["Subject"])
+    else:
+        # In development the log is the only way to read a confirmation link.
+        logger.info("Mail not sent (LMS_SMTP_HOST is empty):\n%s", message.as_string())
 
 
 def init_app(app: Flask, settings: Settings) -> None:

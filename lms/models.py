@@ -6,6 +6,7 @@ from lms.certificates.models import Certificate, CertificatePdf
 from lms.cohorts.models import Cohort, CohortMembership, Reminder
 from lms.db import Base
 from lms.learning.models import Enrolment, ItemCompletion
+from lms.outbox.models import QueuedMail
 from lms.quizzes.models import QuizAttempt
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "CohortMembership",
     "Enrolment",
     "ItemCompletion",
+    "QueuedMail",
     "QuizAttempt",
     "Reminder",
     "User",

@@ -20,7 +20,9 @@ from lms.content import SUPPORTED_LANGUAGES, Catalog, load_content
 from lms.db import get_session, utcnow
 from lms.learning import queries as learning
 from lms.learning import services as learning_services
-from lms.mail import send_mail, wait_for_mail
+from lms.outbox import queries as outbox
+from lms.outbox.sending import wait_for_mail
+from lms.outbox.services import enqueue
 
 PREVIEW_CODE = "PRC-0000-0000-0000-0000"
 """Printed on previews: a code no certificate can have been given by chance."""
@@ -118,9 +120,11 @@ def remind_expiring(within_days: int | None, dry_run: bool) -> None:
         session.rollback()
         return
     mails = renewal.remind_expiring(session, within_days=days)
-    # Recorded first, then sent: a failure in between loses a reminder, never sends two.
+    # Queued with their record: a failure to send leaves them in the outbox, never sends two.
+    queued = enqueue(session, mails)
     session.commit()
-    sent = send_mail(mails)
+    wait_for_mail()
+    sent = outbox.count_sent(session, queued)
     click.echo(f"{sent} of {len(mails)} reminder(s) sent.")
 
 
@@ -146,7 +150,7 @@ def issue_due() -> None:
         session, learning.learners_with_a_completed_course(session)
     ).values():
         issued += len(issuing.issue_due_certificates(session, user, catalog, held_back=held_back))
-        session.commit()  # one learner at a time: their mail leaves once theirs is saved
+        session.commit()  # one learner at a time: their mail is queued with theirs
     wait_for_mail()
     click.echo(f"{issued} certificate(s) issued.")
 

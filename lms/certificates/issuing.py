@@ -12,17 +12,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.catalog import current_catalog, held_back_certificates
-from lms.certificates import artifacts, keys, mails, outbox, queries
+from lms.certificates import artifacts, keys, mails, queries
 from lms.certificates.artifacts import Statement
 from lms.certificates.codes import new_code
 from lms.certificates.models import Certificate, CertificatePdf, CertificateStatus
 from lms.certificates.pdf import Mode
 from lms.config import Settings
 from lms.content import Catalog, CertificateDefinition, Course, Localized
-from lms.db import database, utcnow
+from lms.db import utcnow
 from lms.i18n import language_or_default
 from lms.learning import queries as learning
 from lms.learning.signals import course_completed
+from lms.outbox.services import enqueue
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -156,7 +157,7 @@ def _issue(
         # Issued by a concurrent request (same user, definition and sequence): that one
         # stands, and this request leaves it be.
         return None
-    outbox.send_after_commit(session, mails.issued_mail(user, certificate))
+    enqueue(session, mails.issued_mail(user, certificate))
     return certificate
 
 
@@ -220,6 +221,5 @@ def issued_on_completion(session: Session) -> list[Certificate]:
 
 def init_app(app: Flask, settings: Settings) -> None:
     keys.init_app(app, settings)
-    outbox.init_sessions(database(app).sessions)
     # One receiver for every app: the catalogue it reads is the current app's.
     course_completed.connect(_on_course_completed, weak=False)

@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session
 
 from lms.audit import services as audit
 from lms.audit.actions import AuditAction
-from lms.certificates import badge_image, issuing, mails, outbox, queries
+from lms.certificates import badge_image, issuing, mails, queries
 from lms.certificates.codes import new_code
 from lms.certificates.models import Certificate, CertificatePdf, CertificateStatus
 from lms.content import Catalog, CertificateDefinition, Localized
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.learning import queries as learning
+from lms.outbox.services import enqueue
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -256,7 +257,7 @@ def revoke_certificate(
         revoked_reason=text,
         revoked_by_id=actor.id,
     )
-    outbox.send_after_commit(session, mails.revoked_mail(certificate.user, certificate))
+    enqueue(session, mails.revoked_mail(certificate.user, certificate))
     audit.record(
         session,
         actor,
@@ -324,9 +325,7 @@ def reissue_certificate(
     _insert_with_next_sequence(session, replacement)
     certificate.superseded_by = replacement
     text = (reason or "").strip()[:REASON_MAX_LENGTH] or None
-    outbox.send_after_commit(
-        session, mails.issued_mail(user, replacement, reissued=True, reason=text)
-    )
+    enqueue(session, mails.issued_mail(user, replacement, reissued=True, reason=text))
     audit.record(
         session,
         actor,

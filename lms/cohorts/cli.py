@@ -23,7 +23,9 @@ from lms.config import current_settings
 from lms.content import SUPPORTED_LANGUAGES
 from lms.db import get_session, utcnow
 from lms.errors import DomainError
-from lms.mail import send_mail
+from lms.outbox import queries as outbox
+from lms.outbox.sending import wait_for_mail
+from lms.outbox.services import enqueue
 
 LANGUAGE_OPTION = click.option(
     "--language",
@@ -98,8 +100,10 @@ def cohorts_import(reference: str, file: Path, language: str | None) -> None:
         result = membership.import_roster(
             session, cohort, roster, actor=None, secret_key=current_settings().secret_key
         )
+        queued = enqueue(session, result.mails)
         session.commit()
-        sent = send_mail(result.mails)
+        wait_for_mail()
+        sent = outbox.count_sent(session, queued)
     click.echo(
         f"Imported into {cohort.name}: {result.added} added ({result.linked} with an account, "
         f"{result.invited} invited), {result.updated} updated; {sent} invitation(s) sent."
@@ -195,6 +199,8 @@ def reminders_send(reference: str | None, dry_run: bool) -> None:
     mails = services.record_reminders(
         session, catalog, planned, actor=None, now=now, secret_key=settings.secret_key
     )
+    queued = enqueue(session, mails)
     session.commit()
-    sent = send_mail(mails)
+    wait_for_mail()
+    sent = outbox.count_sent(session, queued)
     click.echo(f"Sent {sent} of {len(mails)} reminder(s).")

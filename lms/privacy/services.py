@@ -21,6 +21,7 @@ from lms.certificates import privacy as certificates
 from lms.cohorts import privacy as cohorts
 from lms.db import utcnow
 from lms.learning import privacy as learning
+from lms.outbox import privacy as outbox
 from lms.quizzes import privacy as quizzes
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ def export_data(session: Session, user: User, now: datetime | None = None) -> di
         "certificates": certificates.learner_data(session, user),
         "cohort_memberships": cohort_data["cohort_memberships"],
         "reminders_received": cohort_data["reminders_received"],
+        "mails": outbox.learner_data(session, user.email),
     }
 
 
@@ -56,7 +58,7 @@ def delete_account(
     Kept, anonymous: the account's row (id only), enrolments and completions (counted by
     staff reports), roster lines without name or address, certificate records withdrawn
     by their holder (their codes still answer), audit events (actor ids kept, the address
-    redacted). Deleted: quiz attempts, the PDFs and badges. Raises
+    redacted). Deleted: quiz attempts, the PDFs and badges, every mail to them in the outbox. Raises
     ``LastAdministratorCannotLeave`` for the only administrator.
     """
     moment = now or utcnow()
@@ -64,6 +66,7 @@ def delete_account(
     # Rosters and the audit trail find the person by the address too: before it is replaced.
     cohorts.erase_learner(session, user)
     audit_trail.erase_learner(session, user)
+    outbox.erase_recipient(session, user.email)
     quizzes.erase_learner(session, user)
     certificates.withdraw_certificates(session, user, moment)
     accounts.erase_account(user, moment)

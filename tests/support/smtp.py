@@ -15,9 +15,11 @@ from urllib.parse import urlsplit
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from lms.mail import wait_for_mail
+from lms.outbox.sending import wait_for_mail
 
 LINK = re.compile(r"https?://[^\s<>\"]+")
+REFUSED_DOMAIN = "refused.example.org"
+"""The server refuses every recipient there for good (550), as for an unknown mailbox."""
 
 
 class _Collector:
@@ -29,8 +31,26 @@ class _Collector:
         self.lock = threading.Lock()
         self.open_connections = 0
         self.all_closed = threading.Condition(self.lock)
+        self.refusals = 0
+
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        if address.endswith(f"@{REFUSED_DOMAIN}"):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        with self.lock:
+            if self.refusals > 0:
+                self.refusals -= 1
+                return "451 4.3.0 Try again later"
         raw = envelope.original_content or b""
         parsed = message_from_bytes(raw, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
@@ -76,9 +96,15 @@ class Mailbox:
     def settings(self) -> dict[str, Any]:
         return {"smtp_host": self.host, "smtp_port": self.port, "smtp_starttls": False}
 
+    def refuse(self, count: int) -> None:
+        """Answer the next ``count`` messages with a temporary failure (451), as a server
+        that is overloaded or greylisting does."""
+        with self._collector.lock:
+            self._collector.refusals = count
+
     @property
     def messages(self) -> list[EmailMessage]:
-        # Some mails leave from a thread, after the response (lms.mail.send_mail_soon).
+        # Mails leave from a thread, after the commit (lms.outbox.sending).
         wait_for_mail(timeout=10)
         with self._collector.lock:
             return list(self._collector.messages)

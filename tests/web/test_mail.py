@@ -6,8 +6,7 @@ import pytest
 from flask import Flask
 
 from lms.config import ConfigurationError, load_settings
-from lms.mail import Mail, build_message, external_url, send_mail, send_mail_soon, wait_for_mail
-from tests.support.smtp import Mailbox, free_port, html_of, text_of
+from lms.mail import Mail, build_message, external_url
 
 from .conftest import MakeApp
 
@@ -42,40 +41,6 @@ def test_a_message_has_text_then_html_and_its_headers() -> None:
 def test_a_message_without_html_is_plain_text() -> None:
     message = build_message(Mail(to="a@example.org", subject="S", text="T"), load_settings({}))
     assert message.get_content_type() == "text/plain"
-
-
-def test_mails_go_to_the_smtp_server(make_app: MakeApp, mailbox: Mailbox) -> None:
-    app = make_app(**mailbox.settings, mail_from="Parcours <robot@example.org>")
-    second = Mail(to="grace@example.org", subject="Deux", text="Second\n")
-
-    with app.app_context():
-        assert send_mail([MAIL, second]) == 2
-
-    first, other = mailbox.messages
-    assert first["To"] == "ada@example.org"
-    assert text_of(first) == MAIL.text
-    assert "lien</a>" in html_of(first)
-    assert other["Subject"] == "Deux"
-
-
-def test_an_unreachable_server_is_logged_not_raised(
-    make_app: MakeApp, caplog: pytest.LogCaptureFixture
-) -> None:
-    app = make_app(smtp_host="127.0.0.1", smtp_port=free_port(), smtp_starttls=False)
-    with app.app_context():
-        assert send_mail(MAIL) == 0
-    assert "Could not send 1 mail(s) through 127.0.0.1" in caplog.text
-
-
-def test_without_a_server_mails_are_logged(
-    make_app: MakeApp, caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level("INFO", logger="lms.mail")
-    with make_app().app_context():
-        assert send_mail(MAIL) == 1
-        assert send_mail([]) == 0
-    assert "Mail not sent (LMS_SMTP_HOST is empty)" in caplog.text
-    assert "To: ada@example.org" in caplog.text
 
 
 def test_external_urls_need_no_request(make_app: MakeApp) -> None:
@@ -141,23 +106,3 @@ def test_the_mail_defaults_log_instead_of_sending() -> None:
 def test_bad_mail_settings_are_refused(environ: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         load_settings(environ)
-
-
-def test_mails_sent_soon_arrive_after_the_call(make_app: MakeApp, mailbox: Mailbox) -> None:
-    app = make_app(**mailbox.settings)
-    with app.app_context():
-        send_mail_soon([MAIL, Mail(to="grace@example.org", subject="Deux", text="Second\n")])
-        send_mail_soon([])
-    wait_for_mail()
-
-    assert sorted(m["To"] for m in mailbox.messages) == ["ada@example.org", "grace@example.org"]
-
-
-def test_a_failure_in_the_background_is_logged(
-    make_app: MakeApp, caplog: pytest.LogCaptureFixture
-) -> None:
-    app = make_app(smtp_host="127.0.0.1", smtp_port=free_port(), smtp_starttls=False)
-    with app.app_context():
-        send_mail_soon(MAIL)
-    wait_for_mail()
-    assert "Could not send 1 mail(s)" in caplog.text

@@ -39,7 +39,7 @@ from lms.config import current_settings
 from lms.db import get_session, reads_before_writing, run_in_transaction
 from lms.extensions import limiter, login_manager
 from lms.i18n import current_language, remember_language, switch_requested
-from lms.mail import send_mail, send_mail_soon
+from lms.outbox.services import enqueue
 from lms.panels import profile_panels
 
 blueprint = Blueprint("accounts", __name__, template_folder="../templates")
@@ -191,9 +191,9 @@ def sign_up() -> ResponseReturnValue:
             privacy_consent=bool(form.privacy_consent.data),
             secret_key=current_settings().secret_key,
         )
-        session.commit()
         if mail is not None:
-            send_mail_soon(mail)
+            enqueue(session, mail)  # sent from a thread after the commit: no time difference
+        session.commit()
         # The same answer, as fast, whether the address was new or not (see services.sign_up).
         # The address goes along in the session, never in the URL, which logs would keep.
         flask_session[MAILED_TO] = form.email.data or ""
@@ -260,9 +260,9 @@ def change_password() -> ResponseReturnValue:
         except services.CurrentPasswordIncorrect as error:
             form.current_password.errors = [str(error.message)]
         else:
+            enqueue(get_session(), mail)
             get_session().commit()
             _sign_in_again(user)
-            send_mail(mail)
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.profile"))
     profile_form = ProfileEditForm(formdata=None)

@@ -25,7 +25,8 @@ from lms.config import current_settings
 from lms.db import get_session, run_in_transaction
 from lms.extensions import limiter
 from lms.i18n import current_language
-from lms.mail import Mail, send_mail, send_mail_soon
+from lms.mail import Mail
+from lms.outbox.services import enqueue
 
 blueprint = Blueprint("links", __name__, template_folder="../templates")
 
@@ -71,7 +72,8 @@ def resend_confirmation() -> ResponseReturnValue:
     if mail is None:
         flash(_("Your email address is already confirmed."), "info")
     else:
-        send_mail(mail)
+        enqueue(get_session(), mail)
+        get_session().commit()
         flash(_("A new confirmation link is on its way to %(email)s.", email=user.email), "info")
     return redirect(url_for("accounts.profile"))
 
@@ -82,9 +84,11 @@ def resend_confirmation() -> ResponseReturnValue:
 def request_reset() -> ResponseReturnValue:
     form = ResetRequestForm()
     if form.validate_on_submit():
-        mail = links.request_password_reset(get_session(), form.email.data or "", _secret_key())
+        session = get_session()
+        mail = links.request_password_reset(session, form.email.data or "", _secret_key())
         if mail is not None:
-            send_mail_soon(mail)
+            enqueue(session, mail)  # sent from a thread after the commit: no time difference
+        session.commit()
         # The same answer, as fast, whether an account exists or not.
         return redirect(url_for("links.reset_sent"))
     status = 400 if form.errors else 200
@@ -132,10 +136,10 @@ def _password_link_page(purpose: Purpose, token: str) -> ResponseReturnValue:
             response: ResponseReturnValue = (page, 400 if form.errors else 200)
         else:
             user, mail = _use_link(session, token, form)
+            if mail is not None:
+                enqueue(session, mail)
             session.commit()
             login_user(user)
-            if mail is not None:
-                send_mail(mail)
             response = _signed_in(purpose)
     except links.LinkProblem as error:
         session.rollback()

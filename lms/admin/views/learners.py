@@ -28,7 +28,7 @@ from lms.db import get_session
 from lms.errors import DomainError
 from lms.forms import ALREADY_DONE, ConfirmActionForm
 from lms.i18n import LANGUAGE_NAMES, current_language, language_or_default
-from lms.mail import send_mail
+from lms.outbox.services import enqueue
 from lms.pagination import page_argument
 from lms.quizzes import grants
 
@@ -108,8 +108,8 @@ def resend_invitation(user_id: int) -> ResponseReturnValue:
     mail = services.resend_invitation(
         session, user, actor=signed_in_user(), secret_key=current_settings().secret_key
     )
+    enqueue(session, mail)
     session.commit()
-    send_mail(mail)
     flash(_("A new invitation was sent to %(email)s.", email=user.email), "success")
     return redirect(url_for("learners.record", user_id=user.id), 303)
 

@@ -34,7 +34,7 @@ from lms.content import Catalog
 from lms.db import get_session, utcnow
 from lms.forms import ALREADY_DONE
 from lms.i18n import current_language
-from lms.mail import send_mail_soon
+from lms.outbox.services import enqueue
 from lms.periods import local_date
 
 
@@ -63,9 +63,9 @@ def import_roster(cohort_id: int) -> ResponseReturnValue:
                     actor=signed_in_user(),
                     secret_key=current_settings().secret_key,
                 )
+                # Sent from a thread after the commit: they must not hold the response.
+                enqueue(session, result.mails)
                 session.commit()
-                # From a thread: a large roster's invitations must not hold the response.
-                send_mail_soon(result.mails)
                 flash(_import_summary(result), "success")
                 return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
             problems = roster.problems
@@ -110,8 +110,8 @@ def add_member(cohort_id: int) -> ResponseReturnValue:
             session.rollback()
             form.email.errors = [str(error.message)]
         else:
+            enqueue(session, result.mails)
             session.commit()
-            send_mail_soon(result.mails)
             if result.invited:
                 flash(_("The person is added, and an invitation is on its way."), "success")
             else:

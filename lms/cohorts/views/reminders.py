@@ -19,7 +19,7 @@ from lms.content import SUPPORTED_LANGUAGES
 from lms.db import get_session, utcnow
 from lms.forms import ALREADY_DONE, ConfirmActionForm
 from lms.i18n import LANGUAGE_NAMES
-from lms.mail import send_mail
+from lms.outbox.services import enqueue
 
 
 @blueprint.get("/cohorts/<int:cohort_id>/reminders")
@@ -63,9 +63,9 @@ def send_reminders(cohort_id: int) -> ResponseReturnValue:
     mails = services.record_reminders(
         session, catalog, planned, actor=signed_in_user(), now=now, secret_key=settings.secret_key
     )
+    enqueue(session, mails)
     session.commit()
     if mails:
-        send_mail(mails)
         flash(
             ngettext(
                 "A reminder was sent to %(num)d member.",

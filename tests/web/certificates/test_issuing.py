@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lms.accounts.models import User
 from lms.catalog import current_catalog
-from lms.certificates import issuing, outbox, queries
+from lms.certificates import issuing, queries
 from lms.certificates.cli import certificates as certificates_group
 from lms.certificates.models import Certificate
 from lms.cli import cli
@@ -21,6 +21,7 @@ from lms.learning import queries as learning_queries
 from lms.learning import services as learning
 from lms.learning.models import Enrolment, ItemCompletion
 from lms.mail import Mail
+from lms.outbox.services import enqueue, queued_in
 from tests.support.databases import Databases
 from tests.support.smtp import Mailbox, links_in, path_of, text_of
 from tests.web.certificate_helpers import (
@@ -182,9 +183,9 @@ def test_a_rolled_back_completion_issues_nothing_and_mails_nothing(
         assert course is not None
         for item in course.items():
             learning.record_item_completed(session, user, course, item.key)
-        assert len(outbox.pending(session)) == 1  # issued in this transaction...
+        assert len(queued_in(session)) == 1  # issued in this transaction...
         session.rollback()  # ...which fails
-        assert outbox.pending(session) == []
+        assert queued_in(session) == []
     assert certificates_in(app) == []
     assert mailbox.messages == []
 
@@ -195,13 +196,12 @@ def test_a_mail_queued_in_a_rolled_back_savepoint_is_dropped(app: Flask, mailbox
     with app.app_context():
         session = get_session()
         session.execute(select(1))
-        outbox.send_after_commit(session, kept)
+        enqueue(session, kept)
         with session.begin_nested():
-            outbox.send_after_commit(session, Mail(to="also@example.org", subject="s", text="t"))
+            enqueue(session, Mail(to="also@example.org", subject="s", text="t"))
         nested = session.begin_nested()
-        outbox.send_after_commit(session, dropped)
+        enqueue(session, dropped)
         nested.rollback()
-        assert [m.to for m in outbox.pending(session)] == ["kept@example.org", "also@example.org"]
         session.commit()
     assert sorted(m["To"] for m in mailbox.messages) == ["also@example.org", "kept@example.org"]
 
@@ -295,7 +295,7 @@ def test_the_unique_constraint_refuses_a_second_issue_resting_on_a_stale_read(
         assert user is not None
         issued = issuing.issue_due_certificates(session, user, current_catalog())
         assert issued == []
-        assert outbox.pending(session) == []
+        assert queued_in(session) == []
         session.commit()
 
     assert [c.code for c in certificates_in(app)] == [first.code]

@@ -19,7 +19,7 @@ from lms.catalog import current_catalog
 from lms.certificates import queries, services
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.db import database, get_session
-from lms.mail import wait_for_mail
+from lms.outbox.sending import wait_for_mail
 from tests.support.smtp import Mailbox
 from tests.web.certificate_helpers import (
     CERTIFICATE_CONTENT,
