@@ -100,12 +100,14 @@ def load_course(folder: Path, cache: LessonCache | None = None) -> CourseLoad:
     }
     sections = _read_outline(header, lesson_files, quiz_files, report)
     _warn_unused_files(header, lesson_files, quiz_files, report)
-    if sections is None or header.course_id is None or header.title is None:
+    if not sections:
         return _finish(base, [report], None)
+    # Read even when the id, the title or some outline items have errors: the author then
+    # sees the lessons' and quizzes' errors too, in the same run. No course comes of it.
     items = _ItemReader(
         base,
         header,
-        (header.course_id, header.title),
+        (header.course_id or "", header.title or Localized.plain("")),
         sections,
         lesson_files,
         files,
@@ -115,7 +117,7 @@ def load_course(folder: Path, cache: LessonCache | None = None) -> CourseLoad:
 
 
 class _ItemReader:
-    """Reads the lessons and quizzes of a course whose outline is valid."""
+    """Reads the lessons and quizzes of the outline's valid items."""
 
     def __init__(
         self,
@@ -130,7 +132,7 @@ class _ItemReader:
         self.base, self.header, self.sections, self.files = base, header, sections, files
         self.course_id, self.title = identity
         self.lesson_files = lesson_files
-        link_keys = _link_keys(sections, lesson_files, header.languages)
+        link_keys = _link_keys(header, lesson_files)
         self.targets = LinkTargets(base.folder, header.languages, link_keys)
         self.renderer = MarkdownRenderer(self.targets)
         self.cache = cache
@@ -233,10 +235,10 @@ def _read_outline(
     lesson_files: dict[str, dict[str, Path]],
     quiz_files: dict[str, Path],
     report: Report,
-) -> tuple[Section, ...] | None:
+) -> tuple[Section, ...]:
+    """The sections with their valid items; each invalid one is reported."""
     seen: dict[str, Node] = {}
     sections: list[Section] = []
-    valid = True
     for title, entries in header.sections:
         items: list[OutlineItem] = []
         for key, node in entries:
@@ -246,14 +248,11 @@ def _read_outline(
                 report.error(node, f"outline item '{key}' is listed twice (first on line {first})")
                 item = None
             seen.setdefault(key, node)
-            valid = valid and item is not None
             if item is not None:
                 items.append(item)
-        if title is None:
-            valid = False
-        else:
+        if title is not None:
             sections.append(Section(title, tuple(items)))
-    return tuple(sections) if valid and sections else None
+    return tuple(sections)
 
 
 def _outline_item(
@@ -339,15 +338,14 @@ def _lesson_name(stem: str, language: str, languages: tuple[str, ...]) -> str:
     return f"{stem}.md" if language == languages[0] else f"{stem}.{language}.md"
 
 
-def _link_keys(
-    sections: tuple[Section, ...],
-    lesson_files: dict[str, dict[str, Path]],
-    languages: tuple[str, ...],
-) -> dict[str, str]:
+def _link_keys(header: CourseHeader, lesson_files: dict[str, dict[str, Path]]) -> dict[str, str]:
+    """Lesson file name to outline key, for every lesson the outline lists (valid or not, so
+    that a link to a lesson with an error of its own is not reported as a second error)."""
+    languages = header.languages
     keys = {}
-    for section in sections:
-        for item in section.items:
-            if item.kind is ItemKind.LESSON:
+    for _title, entries in header.sections:
+        for key, _node in entries:
+            if key in lesson_files:
                 for language in languages:
-                    keys[_lesson_name(item.stem, language, languages)] = item.key
+                    keys[_lesson_name(key, language, languages)] = key
     return keys

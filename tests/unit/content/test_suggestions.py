@@ -73,3 +73,33 @@ def test_an_unknown_prerequisite_is_told_while_another_course_is_unreadable(chec
     problems = check({COURSE: course, "courses/other/course.yaml": "id: [broken\n"})
     assert any("unknown prerequisite 'por-999'" in p for p in problems), problems
     assert any(p.startswith("courses/other/course.yaml:") for p in problems), problems
+
+
+def test_lesson_errors_come_with_the_outline_and_id_errors(check: Check) -> None:
+    course = COURSE_YAML.replace("id: demo", "id: Demo Course").replace(
+        "items: [welcome, final.quiz]", "items: [welcome, final.quiz, missing]"
+    )
+    lesson = "---\ntitle: Welcome\n---\n![x](media/none.png)\n"
+    problems = check({COURSE: course, "courses/demo/welcome.md": lesson})
+    assert [p.split(": ")[0] for p in problems] == [
+        "courses/demo/course.yaml:1:5",
+        "courses/demo/course.yaml:9:34",
+        "courses/demo/welcome.md:4:6",
+    ]
+
+
+def test_a_link_to_a_lesson_with_an_error_is_no_second_error(check: Check) -> None:
+    """welcome.fr.md is missing: the link from the quiz's lesson to it is not also wrong."""
+    course = COURSE_YAML.replace(
+        "items: [welcome, final.quiz]", "items: [welcome, other, final.quiz]"
+    )
+    other = "---\ntitle: Other\n---\nSee [the welcome](welcome.md).\n"
+    files = {
+        COURSE: course,
+        "courses/demo/welcome.fr.md": None,
+        "courses/demo/other.md": other,
+        "courses/demo/other.fr.md": other,
+    }
+    problems = check(files)
+    assert len(problems) == 1
+    assert "lesson 'welcome' has no French text" in problems[0]
