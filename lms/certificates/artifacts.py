@@ -19,6 +19,7 @@ from lms.certificates.badges import (
 )
 from lms.certificates.keys import signing_key
 from lms.certificates.pdf import CertificateDocument, Mode, format_hours, render_certificate_pdf
+from lms.certificates.status_lists import badge_status
 from lms.config import current_settings
 from lms.content import Catalog, CertificateDefinition, Localized
 from lms.mail import external_url
@@ -101,10 +102,12 @@ def sign_badge(
     email: str | None,
     language: str,
     criteria: str,
+    status_index: int,
 ) -> str:
     """The certificate as an OpenBadgeCredential, signed (VC-JWT) with the app's key.
 
-    ``language`` is the one the badge's texts are in: the learner's.
+    ``language`` is the one the badge's texts are in: the learner's; ``status_index`` the
+    certificate's bit in its revocation status lists.
     """
     badge = Badge(
         id=verify_url(statement.code),
@@ -128,6 +131,7 @@ def sign_badge(
         ),
         valid_from=statement.issued_at,
         valid_until=statement.expires_at,
+        status=badge_status(statement.definition_id, status_index),
     )
     return issue_badge(badge, signing_key(), jwks_url=external_url("certificates.jwks"))
 

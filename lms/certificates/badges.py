@@ -12,12 +12,13 @@ has the very same URL as its ``kid``, so that verifiers which match ``kid`` exac
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import os
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +36,10 @@ ALGORITHM = "RS256"
 """The one algorithm OB 3.0 requires every verifier to support."""
 KEY_SIZE = 3072
 """RSA modulus bits: NIST SP 800-57 deems 2048 enough only until 2030; badges outlive that."""
+
+STATUS_LIST_BITS = 131_072
+"""Entries in one status list: the 16 KB the W3C Bitstring Status List asks as a minimum,
+so that a verifier fetching a list learns nothing of which of its many badges it checks."""
 
 # Fixed, so that subject_id_for gives the same URN for the same certificate forever.
 _SUBJECT_NAMESPACE = uuid.UUID("5b0f3c1e-6f4e-4d3a-9a57-2f1c8e0d7a61")
@@ -74,6 +79,16 @@ class BadgeHolder:
 
 
 @dataclass(frozen=True)
+class BadgeStatus:
+    """Where a verifier learns whether the badge was revoked: a bit of a status list."""
+
+    list_url: str
+    """URL of the signed BitstringStatusListCredential (``status_list_credential``)."""
+    index: int
+    """The badge's bit in that list, from 0 (the first byte's most significant bit)."""
+
+
+@dataclass(frozen=True)
 class Badge:
     """One learner's certificate, as the credential states it."""
 
@@ -84,6 +99,7 @@ class Badge:
     holder: BadgeHolder
     valid_from: datetime
     valid_until: datetime | None
+    status: BadgeStatus | None = None
 
 
 def new_salt() -> str:
@@ -155,7 +171,52 @@ def build_credential(badge: Badge) -> dict[str, Any]:
     }
     if badge.valid_until is not None:
         credential["validUntil"] = _timestamp(badge.valid_until)
+    if badge.status is not None:
+        credential["credentialStatus"] = status_entry(badge.status)
     return credential
+
+
+def status_entry(status: BadgeStatus) -> dict[str, str]:
+    """The credential's BitstringStatusListEntry (W3C Bitstring Status List v1.0, 2.1)."""
+    return {
+        "id": f"{status.list_url}#{status.index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(status.index),
+        "statusListCredential": status.list_url,
+    }
+
+
+def encode_status_list(set_bits: Iterable[int], *, bits: int = STATUS_LIST_BITS) -> str:
+    """The ``encodedList`` with ``set_bits`` set: multibase base64url (``u``, no padding) of
+    the GZIP-compressed bitstring, index 0 its first byte's most significant bit."""
+    bitstring = bytearray(bits // 8)
+    for index in set_bits:
+        if not 0 <= index < bits:
+            raise ValueError(f"status list index {index} outside 0..{bits - 1}")
+        bitstring[index // 8] |= 0x80 >> (index % 8)
+    # mtime=0: the same bits, the same bytes, whenever compressed.
+    return "u" + _b64url(gzip.compress(bytes(bitstring), mtime=0))
+
+
+def build_status_list_credential(
+    *, list_url: str, issuer_id: str, valid_from: datetime, encoded_list: str
+) -> dict[str, Any]:
+    """The BitstringStatusListCredential (purpose revocation) that ``status_entry`` names,
+    issued by the badges' own issuer (``issuer_id``), as verifiers expect."""
+    return {
+        "@context": [CONTEXT[0]],
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_id,
+        "validFrom": _timestamp(valid_from),
+        "credentialSubject": {
+            "id": f"{list_url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded_list,
+        },
+    }
 
 
 def sign_credential(
@@ -163,7 +224,9 @@ def sign_credential(
 ) -> str:
     """The credential as a compact JWS (VC-JWT), its claims read from the credential itself."""
     payload = dict(credential)
-    payload["iss"] = credential["issuer"]["id"]
+    issuer = credential["issuer"]
+    # A URL or a Profile with one (VC Data Model 2.0, 4.7): badges use the latter.
+    payload["iss"] = issuer if isinstance(issuer, str) else issuer["id"]
     payload["jti"] = credential["id"]
     payload["sub"] = credential["credentialSubject"]["id"]
     payload["nbf"] = _numeric_date(credential["validFrom"])
@@ -179,6 +242,15 @@ def issue_badge(badge: Badge, private_key: rsa.RSAPrivateKey, *, jwks_url: str) 
     """Builds and signs in one step; ``jwks_url`` is where ``jwks`` is served."""
     return sign_credential(
         build_credential(badge), private_key, key_url=key_url(jwks_url, private_key.public_key())
+    )
+
+
+def sign_status_list(
+    credential: Mapping[str, Any], private_key: rsa.RSAPrivateKey, *, jwks_url: str
+) -> str:
+    """A status list credential signed as the badges are, with the same key and ``kid``."""
+    return sign_credential(
+        credential, private_key, key_url=key_url(jwks_url, private_key.public_key())
     )
 
 

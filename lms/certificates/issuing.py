@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.catalog import current_catalog, held_back_certificates
-from lms.certificates import artifacts, keys, mails, queries
+from lms.certificates import artifacts, keys, mails, queries, status_lists
 from lms.certificates.artifacts import Statement
 from lms.certificates.codes import new_code
 from lms.certificates.models import Certificate, CertificatePdf, CertificateStatus
@@ -142,6 +142,7 @@ def _issue(
             now + timedelta(days=definition.valid_for_days) if definition.valid_for_days else None
         ),
         status=CertificateStatus.ACTIVE,
+        status_index=status_lists.new_status_index(session),
     )
     try:
         make_artifacts(certificate, definition, catalog, user)
@@ -155,7 +156,8 @@ def _issue(
             session.add(certificate)
     except IntegrityError:
         # Issued by a concurrent request (same user, definition and sequence): that one
-        # stands, and this request leaves it be.
+        # stands, and this request leaves it be. (Or, once in a blue moon, the same status
+        # index drawn at the same instant: `lms certificates issue-due` issues it later.)
         return None
     enqueue(session, mails.issued_mail(user, certificate))
     return certificate
@@ -181,7 +183,8 @@ def statement_of(certificate: Certificate) -> Statement:
 def make_artifacts(
     certificate: Certificate, definition: CertificateDefinition, catalog: Catalog, user: User
 ) -> None:
-    """Render ``certificate``'s PDFs and sign its badge, from what its row states."""
+    """Render ``certificate``'s PDFs and sign its badge, from what its row states (its
+    ``status_index`` given)."""
     statement = statement_of(certificate)
     certificate.pdfs = [
         CertificatePdf(language=language, sha256=artifacts.sha256(content), content=content)
@@ -195,6 +198,7 @@ def make_artifacts(
         criteria=artifacts.criteria_text(
             catalog, definition.requires, language, certificate.duration_minutes
         ),
+        status_index=certificate.status_index,
     )
 
 

@@ -76,6 +76,9 @@ class Certificate(Base):
     )
     badge_jwt: Mapped[str | None] = mapped_column(Text)
     """The Open Badges 3.0 credential, signed as a VC-JWT at issue."""
+    status_index: Mapped[int] = mapped_column(unique=True)
+    """Its bit in its definition's revocation status lists, which its badge names; drawn at
+    random at issue (``lms.certificates.status_lists``), so that bits tell nothing of order."""
     expiry_reminded_at: Mapped[datetime | None]
     """When the learner was told it expires soon: never twice."""
     renewal_started_at: Mapped[datetime | None]

@@ -70,3 +70,37 @@ def active_certificates(
         .order_by(Certificate.issued_at)
     )
     return {user_id: (code, issued_at) for user_id, code, issued_at in rows}
+
+
+def certificate_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Certificate)) or 0
+
+
+def status_index_taken(session: Session, index: int) -> bool:
+    found = session.scalar(select(Certificate.id).where(Certificate.status_index == index))
+    return found is not None
+
+
+def has_certificates(session: Session, definition_id: str) -> bool:
+    found = session.scalar(
+        select(Certificate.id).where(Certificate.definition_id == definition_id).limit(1)
+    )
+    return found is not None
+
+
+def invalid_status_indices(
+    session: Session, definition_id: str, first: int, last: int
+) -> list[int]:
+    """The status indices, from ``first`` to ``last`` included, of ``definition_id``'s
+    certificates no longer valid: revoked, superseded by a reissue, or withdrawn by their
+    holder (expiry is in the badge itself)."""
+    return list(
+        session.scalars(
+            select(Certificate.status_index).where(
+                Certificate.definition_id == definition_id,
+                Certificate.status_index.between(first, last),
+                (Certificate.status != CertificateStatus.ACTIVE)
+                | Certificate.holder_withdrawn_at.is_not(None),
+            )
+        )
+    )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from lms.audit import services as audit
 from lms.audit.actions import AuditAction
-from lms.certificates import badge_image, issuing, mails, queries
+from lms.certificates import badge_image, issuing, mails, queries, status_lists
 from lms.certificates.codes import new_code
 from lms.certificates.models import Certificate, CertificatePdf, CertificateStatus
 from lms.content import Catalog, CertificateDefinition, Localized
@@ -320,6 +320,8 @@ def reissue_certificate(
         # Reminded or renewing, the old one was: the same holds for its replacement.
         expiry_reminded_at=certificate.expiry_reminded_at,
         renewal_started_at=certificate.renewal_started_at,
+        # A bit of its own: the old one's is set, superseded, so its badge reads revoked.
+        status_index=status_lists.new_status_index(session),
     )
     issuing.make_artifacts(replacement, definition, catalog, user)
     _insert_with_next_sequence(session, replacement)

@@ -27,7 +27,16 @@ from werkzeug.wrappers import Response
 
 from lms.accounts.access import signed_in_user
 from lms.catalog import current_catalog, held_back_certificates
-from lms.certificates import artifacts, badges, issuing, pages, queries, renewal, services
+from lms.certificates import (
+    artifacts,
+    badges,
+    issuing,
+    pages,
+    queries,
+    renewal,
+    services,
+    status_lists,
+)
 from lms.certificates.codes import normalize_code
 from lms.certificates.forms import ClaimForm, RenewForm, VerifyForm
 from lms.certificates.keys import signing_key
@@ -352,4 +361,23 @@ def jwks() -> ResponseReturnValue:
     )
     response.cache_control.public = True
     response.cache_control.max_age = JWKS_MAX_AGE
+    return response
+
+
+@blueprint.get("/issuers/<definition_id>/status/<int:number>")
+def status_list(definition_id: str, number: int) -> ResponseReturnValue:
+    """A revocation status list of a definition's badges (their ``credentialStatus``), as
+    a signed BitstringStatusListCredential (VC-JWT)."""
+    session = get_session()
+    known = definition_id in current_catalog().certificates or queries.has_certificates(
+        session, definition_id
+    )
+    if not known or number >= status_lists.MAX_LISTS:
+        abort(404)
+    token = status_lists.status_list_token(session, definition_id, number)
+    response = make_response(token)
+    response.mimetype = "application/jwt"
+    # A revocation must reach verifiers at once; any cache may keep a copy meanwhile.
+    response.cache_control.public = True
+    response.cache_control.no_cache = True
     return response

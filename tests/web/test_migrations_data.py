@@ -30,8 +30,9 @@ from lms.quizzes.models import QuizAttempt
 from tests.support.databases import Databases
 
 LEARNERS = 12
-CHANGED_ON_PURPOSE = {("certificates", "language")}
-"""Columns a revision rewrites: going below certificate issuing, 'bilingual' becomes 'fr'."""
+CHANGED_ON_PURPOSE = {("certificates", "language"), ("certificates", "status_index")}
+"""Columns a revision rewrites: going below certificate issuing, 'bilingual' becomes 'fr';
+status indices, dropped going down, are drawn at random again going up."""
 
 Rows = dict[str, dict[str, dict[Any, dict[str, Any]]]]
 """table -> primary key -> column -> value."""
@@ -141,6 +142,7 @@ def fill(session: Session) -> None:
             language=languages[0] if len(languages) == 1 else learner.language or "fr",
             expires_at=now + timedelta(days=365),
             badge_jwt="eyJhbGciOiJSUzI1NiJ9.e30.c2ln",
+            status_index=index * 7,
             status=CertificateStatus.REVOKED if index == 3 else CertificateStatus.ACTIVE,
             revoked_at=now if index == 3 else None,
             revoked_reason="erreur de saisie" if index == 3 else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import stat
@@ -21,11 +22,15 @@ from joserfc.jwk import GuestProtocol, KeySet, RSAKey
 from openbadgeslib.ob3 import OB3VerificationError, OB3Verifier
 
 from lms.certificates.badges import (
+    STATUS_LIST_BITS,
     Badge,
     BadgeAchievement,
     BadgeHolder,
     BadgeIssuer,
+    BadgeStatus,
     build_credential,
+    build_status_list_credential,
+    encode_status_list,
     generate_signing_key,
     identity_hash,
     issue_badge,
@@ -34,6 +39,7 @@ from lms.certificates.badges import (
     load_signing_key,
     new_salt,
     public_jwk,
+    sign_status_list,
     subject_id_for,
     thumbprint,
 )
@@ -332,3 +338,64 @@ def test_only_rsa_keys_are_loaded(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match="not an RSA private key"):
         load_signing_key(path)
+
+
+STATUS_LIST_URL = "https://parcours.example.org/issuers/por-101/status/0"
+
+
+def test_a_badge_names_its_bit_in_a_revocation_status_list(
+    badge: Badge, private_key: rsa.RSAPrivateKey
+) -> None:
+    with_status = replace(badge, status=BadgeStatus(list_url=STATUS_LIST_URL, index=70_001))
+    token = issue_badge(with_status, private_key, jwks_url=JWKS_URL)
+
+    assert joserfc_verify(token, private_key).claims["credentialStatus"] == {
+        "id": f"{STATUS_LIST_URL}#70001",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "70001",
+        "statusListCredential": STATUS_LIST_URL,
+    }
+    assert openbadgeslib_verifier(private_key).verify(token).id == VERIFY_URL
+    assert "credentialStatus" not in build_credential(badge)
+
+
+def decoded_list(encoded: str) -> bytes:
+    assert encoded[0] == "u"  # multibase base64url without padding
+    body = encoded[1:]
+    assert "=" not in body
+    return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+def test_the_encoded_list_sets_each_bit_from_the_left() -> None:
+    bitstring = decoded_list(encode_status_list([0, 9, STATUS_LIST_BITS - 1]))
+
+    assert len(bitstring) * 8 == STATUS_LIST_BITS == 131_072
+    assert bitstring[0] == 0b1000_0000
+    assert bitstring[1] == 0b0100_0000
+    assert bitstring[-1] == 0b0000_0001
+    assert sum(bin(byte).count("1") for byte in bitstring) == 3
+    assert decoded_list(encode_status_list([])) == bytes(STATUS_LIST_BITS // 8)
+    assert encode_status_list([5]) == encode_status_list([5])  # no timestamp in the GZIP
+    with pytest.raises(ValueError, match="outside"):
+        encode_status_list([STATUS_LIST_BITS])
+
+
+def test_the_status_list_credential_is_signed_like_badges(private_key: rsa.RSAPrivateKey) -> None:
+    credential = build_status_list_credential(
+        list_url=STATUS_LIST_URL,
+        issuer_id=ISSUER_ID,
+        valid_from=NOW,
+        encoded_list=encode_status_list([3]),
+    )
+    token = sign_status_list(credential, private_key, jwks_url=JWKS_URL)
+    claims = jwt.decode(
+        token, dereference(jwks(private_key.public_key(), jwks_url=JWKS_URL)), algorithms=["RS256"]
+    ).claims
+
+    assert claims["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert claims["iss"] == claims["issuer"] == ISSUER_ID
+    assert claims["jti"] == STATUS_LIST_URL
+    assert claims["credentialSubject"]["type"] == "BitstringStatusList"
+    assert claims["credentialSubject"]["statusPurpose"] == "revocation"
+    assert decoded_list(claims["credentialSubject"]["encodedList"])[0] == 0b0001_0000

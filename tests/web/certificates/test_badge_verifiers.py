@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import threading
 import urllib.request
@@ -14,8 +16,16 @@ import pytest
 from flask import Flask
 from joserfc import jwt
 from joserfc.jwk import KeySet
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from lms.accounts.categories import Role
+from lms.accounts.models import User
+from lms.catalog import current_catalog
+from lms.certificates import services
+from lms.certificates.models import Certificate
+from lms.db import get_session
 from tests.web.certificate_helpers import (
     CERTIFICATE_CONTENT,
     RENEWABLE,
@@ -91,3 +101,77 @@ def test_joserfc_finds_the_key_in_the_key_set_over_http(running: Running) -> Non
     claims = jwt.decode(token, keys, algorithms=["RS256"]).claims
 
     assert claims["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+
+
+def revocation_bit(token: str) -> int:
+    """What a verifier checking status does (W3C Bitstring Status List v1.0, 3.2): fetch the
+    list the badge names, check its signature and issuer, read the badge's bit."""
+    entry = pyjwt.decode(token, options={"verify_signature": False})["credentialStatus"]
+    assert entry["type"] == "BitstringStatusListEntry"
+    assert entry["statusPurpose"] == "revocation"
+    with urllib.request.urlopen(entry["statusListCredential"], timeout=30) as response:
+        assert response.headers["Content-Type"] == "application/jwt"
+        assert "no-cache" in response.headers["Cache-Control"]
+        listed = response.read().decode()
+    jwks_url = pyjwt.get_unverified_header(listed)["kid"].partition("#")[0]
+    key = pyjwt.PyJWKClient(jwks_url, cache_keys=False).get_signing_key_from_jwt(listed)
+    status_list = pyjwt.decode(listed, key.key, algorithms=["RS256"])
+    badge_issuer = pyjwt.decode(token, options={"verify_signature": False})["issuer"]["id"]
+    assert status_list["issuer"] == badge_issuer
+    assert status_list["id"] == entry["statusListCredential"]
+    assert status_list["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    subject = status_list["credentialSubject"]
+    assert subject["type"] == "BitstringStatusList"
+    assert subject["statusPurpose"] == "revocation"
+    encoded = subject["encodedList"]
+    assert encoded.startswith("u")  # multibase base64url, no padding
+    body = encoded[1:]
+    bitstring = gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    assert len(bitstring) >= 16 * 1024  # herd privacy: at least 131,072 entries
+    index = int(entry["statusListIndex"])
+    return (bitstring[index // 8] >> (7 - index % 8)) & 1
+
+
+def staff_acts(running: Running, act: Callable[[Session, Certificate, User], object]) -> None:
+    with running.app.app_context():
+        session = get_session()
+        staff = session.get(User, add_learner(running.app, "staff@example.org", role=Role.STAFF))
+        (certificate,) = session.scalars(select(Certificate)).all()
+        assert staff is not None
+        act(session, certificate, staff)
+        session.commit()
+
+
+def test_a_revoked_badge_reads_revoked_to_a_verifier_checking_status(running: Running) -> None:
+    token = badge_token(running)
+    assert revocation_bit(token) == 0
+
+    staff_acts(
+        running,
+        lambda session, certificate, staff: services.revoke_certificate(
+            session, certificate, reason="Identity fraud.", actor=staff
+        ),
+    )
+
+    assert revocation_bit(token) == 1  # the badge downloaded before, checked again
+    assert pyjwt.decode(token, options={"verify_signature": False})["jti"]  # still signed
+
+
+def test_a_badge_superseded_by_a_reissue_reads_revoked_and_its_replacement_not(
+    running: Running,
+) -> None:
+    token = badge_token(running)
+    replaced: list[Certificate] = []
+    staff_acts(
+        running,
+        lambda session, certificate, staff: replaced.append(
+            services.reissue_certificate(
+                session, certificate, actor=staff, catalog=current_catalog()
+            )
+        ),
+    )
+
+    assert revocation_bit(token) == 1
+    (replacement,) = replaced
+    assert replacement.badge_jwt is not None
+    assert revocation_bit(replacement.badge_jwt) == 0
