@@ -25,6 +25,7 @@ def _blueprints() -> tuple[Blueprint, ...]:
     from lms.admin.views.admin import blueprint as admin
     from lms.admin.views.content import blueprint as content_problems
     from lms.admin.views.learners import blueprint as learners
+    from lms.admin.views.mail import blueprint as mail_admin
     from lms.admin.views.progress import blueprint as progress
     from lms.certificates.views import blueprint as certificates
     from lms.cohorts.views import blueprint as cohorts
@@ -45,6 +46,7 @@ def _blueprints() -> tuple[Blueprint, ...]:
         progress,
         quiz_analysis,
         admin,
+        mail_admin,
         content_problems,
         personal_data,
         health,

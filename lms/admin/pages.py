@@ -46,6 +46,7 @@ ACTION_LABELS = {
     AuditAction.MEMBERSHIP_ADD: _l("Member added"),
     AuditAction.MEMBERSHIP_REMOVE: _l("Member removed"),
     AuditAction.MEMBERSHIP_DUE_DATE: _l("Member’s due date changed"),
+    AuditAction.MAIL_RETRY: _l("Mail tried again"),
 }
 
 

@@ -34,6 +34,7 @@ from lms.errors import DomainError
 from lms.learning import queries as learning
 from lms.learning import services as progress
 from lms.mail import Mail
+from lms.outbox import services as outbox
 from lms.quizzes import grading, limits
 from lms.quizzes import queries as quizzes
 
@@ -255,3 +256,12 @@ def _attempts(session: Session, user: User, catalog: Catalog) -> tuple[AttemptLi
             )
         )
     return tuple(lines)
+
+
+def retry_mail(session: Session, mail_id: int, *, actor: User) -> None:
+    """Have an unsent or failed mail tried again right after the commit, in the audit trail.
+
+    Raises ``lms.outbox.services.MailNotRetriable`` if it was sent meanwhile, or is gone.
+    """
+    outbox.retry_now(session, mail_id)
+    audit.record(session, actor, AuditAction.MAIL_RETRY, f"mail:{mail_id}")

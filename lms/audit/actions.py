@@ -34,3 +34,5 @@ class AuditAction(enum.StrEnum):
     """A member taken off a cohort's roster, with the reason."""
     MEMBERSHIP_DUE_DATE = "membership.due_date"
     """A member given a due date of their own (an extension), with the reason."""
+    MAIL_RETRY = "mail.retry"
+    """An administrator had an unsent or failed mail of the outbox tried again at once."""

@@ -54,6 +54,8 @@ class World:
             "path": "missing.png",
             "filename": "css/parcours.css",
             "quiz": "check",
+            "import_id": 1,  # none: staff are told there is no such import
+            "mail_id": 1,  # none queued: a retry finds nothing (once its form is valid)
         }
 
     def client_as(self, role: str) -> tuple[FlaskClient, str]:

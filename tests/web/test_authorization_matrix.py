@@ -49,6 +49,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("content_problems.index", "GET"): "302S 403 403 200 200",
     ("admin.set_role", "POST"): "302S 403 403 403 303",
     ("admin.confirm_role", "GET"): "302S 403 403 403 303",
+    ("mail_admin.index", "GET"): "302S 403 403 403 200",
+    ("mail_admin.retry", "POST"): "302S 403 403 403 400",
     ("certificates.index", "GET"): "302S 200 200 200 200",
     # A certificate's files are its owner's alone: 404 (not 403) so as not to confirm it exists.
     ("certificates.pdf", "GET"): "302S 200 404 404 404",
