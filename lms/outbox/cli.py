@@ -10,7 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from lms.config import current_settings
 from lms.db import database
-from lms.outbox.delivery import Counts, drain
+from lms.outbox.delivery import BATCH, Counts, drain
 
 WORKER_INTERVAL_SECONDS = 5.0
 """How often ``lms worker`` looks for due mail: each look is one indexed query."""
@@ -36,8 +36,8 @@ def _drain_all() -> Counts:
     while True:
         counts = drain(database().sessions, current_settings())
         total += counts
-        # A full batch may leave more behind it; a batch that sent nothing would loop.
-        if counts.sent + counts.retrying + counts.failed == 0 or counts.sent == 0:
+        # Only a full batch may leave more behind it; one that sent nothing would loop.
+        if counts.sent == 0 or counts.sent + counts.retrying + counts.failed < BATCH:
             return total
 
 

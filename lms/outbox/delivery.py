@@ -78,9 +78,11 @@ def drain(
 ) -> Counts:
     """Send the due mails (only those of ``ids``, if given), up to ``BATCH``; what happened."""
     moment = now or utcnow()
+    expired = 0
     if ids is None:
+        # The housekeeping of scheduled drains: a request's own mails need none of it.
         _forget_old_sent(sessions, moment)
-    expired = _fail_stale_claims(sessions, moment)
+        expired = _fail_stale_claims(sessions, moment)
     due = _due_ids(sessions, moment, ids)
     if not due:
         return Counts(failed=expired)

@@ -4,6 +4,7 @@ A real gunicorn server takes a sign-up; its mail is committed with the account, 
 server starts sending it to an SMTP server that never answers (its greeting stalls). The
 server is then killed with SIGKILL, workers and all. Nothing was sent, nothing was claimed:
 ``lms mail send``, run as a separate process against a working SMTP server, sends it, once.
+``lms worker`` does the same as mail becomes due, and stops cleanly on SIGTERM.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from lms import schema
@@ -126,3 +129,40 @@ def test_a_server_killed_before_sending_loses_no_mail(
     assert "0 sent, 0 to retry later, 0 failed." in second.stdout
     (mail,) = mailbox.to(EMAIL)
     assert "confirm" in mail["Subject"].lower()
+
+
+def test_lms_worker_sends_mail_as_it_comes_and_stops_on_sigterm(
+    databases: Databases, tmp_path: Path, mailbox: Mailbox
+) -> None:
+    url = databases.url("worker")
+    schema.upgrade(url, "head")
+    environ = {**_environ(url, mailbox.port, tmp_path), "LMS_ENV": "development"}
+    worker = subprocess.Popen(
+        [str(Path(sys.executable).parent / "lms"), "worker", "--interval", "0.2"],
+        cwd=PROJECT,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        engine = create_db_engine(url, poolclass=NullPool)
+        with Session(engine) as session:
+            # Queued by another process that died before sending: the worker finds it.
+            session.add(QueuedMail(recipient=EMAIL, subject="Hello", text="Hello\n"))
+            session.commit()
+        engine.dispose()
+        deadline = time.monotonic() + 20
+        while not mailbox.to(EMAIL) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        worker.send_signal(signal.SIGTERM)
+        output, errors = worker.communicate(timeout=20)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(timeout=10)
+
+    assert len(mailbox.to(EMAIL)) == 1
+    assert worker.returncode == 0, errors
+    assert "1 sent, 0 to retry later, 0 failed." in output
+    assert output.rstrip().endswith("Stopped.")
