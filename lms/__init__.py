@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext
 
-from lms import catalog, db, errors, guards, i18n, logs, mail, panels, security
+from lms import catalog, db, errors, guards, i18n, jobs, logs, mail, panels, security
 from lms.accounts import hashing
 from lms.config import EXTENSION_KEY as SETTINGS_KEY
 from lms.config import Environment, Settings, load_settings
@@ -140,8 +140,11 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     # A feature's hooks (signing key, the receiver that issues certificates): imported here,
     # like the blueprints, so that features load with the app.
     from lms.certificates import issuing
+    from lms.cohorts import import_jobs
     from lms.quizzes import limits
 
+    jobs.init_app(app, settings)
+    import_jobs.init_app(app)
     issuing.init_app(app, settings)
     limits.connect_receivers()
     # Passwords are hashed at production cost, except under LMS_ENV=testing. Last, so that an

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup
 
-from lms import backup, create_app, schema
+from lms import backup, create_app, jobs, schema
 from lms.accounts import queries as account_queries
 from lms.accounts import services as accounts
 from lms.accounts.categories import Role
@@ -191,6 +191,7 @@ cli.add_command(certificates)
 cli.add_command(privacy)
 cli.add_command(outbox_cli.mail)
 cli.add_command(outbox_cli.worker)
+cli.add_command(jobs.commands)
 
 
 def main() -> None:

@@ -96,6 +96,39 @@ def account_states(session: Session, user_ids: Any) -> dict[int, AccountState]:
     }
 
 
+@dataclass(frozen=True)
+class AccountKey:
+    """An account as an invitation needs it (a token binds id, address and password hash),
+    read without the rest of the row: imports look up thousands at once."""
+
+    id: int
+    email: str
+    password_hash: str | None
+    language: str | None
+    certificate_name: str | None
+    deleted: bool
+
+    @property
+    def invitation_pending(self) -> bool:
+        """No password chosen yet (see ``lms.accounts.links.invitation_pending``)."""
+        return self.password_hash is None and not self.deleted
+
+
+def account_keys_by_email(session: Session, emails: Iterable[str]) -> dict[str, AccountKey]:
+    """``AccountKey`` of each existing account among ``emails``; a query per 500."""
+    found: dict[str, AccountKey] = {}
+    unique = sorted({normalize_email(email) for email in emails})
+    columns = (
+        User.id, User.email, User.password_hash, User.language, User.certificate_name,
+        User.deleted_at.is_not(None),
+    )  # fmt: skip
+    for start in range(0, len(unique), LOOKUP_CHUNK):
+        chunk = unique[start : start + LOOKUP_CHUNK]
+        rows = session.execute(select(*columns).where(User.email.in_(chunk)))
+        found.update((row[1], AccountKey(*row)) for row in rows)
+    return found
+
+
 def admin_exists(session: Session) -> bool:
     """Whether any account has the admin role."""
     return session.scalar(select(User.id).where(User.role == Role.ADMIN).limit(1)) is not None

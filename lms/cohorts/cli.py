@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from lms.catalog import current_catalog
-from lms.cohorts import membership, services
+from lms.cohorts import imports, services
 from lms.cohorts.dashboard import ReportQuery
 from lms.cohorts.exports import CsvDialect
 from lms.cohorts.models import Cohort
@@ -25,7 +25,7 @@ from lms.db import get_session, utcnow
 from lms.errors import DomainError
 from lms.outbox import queries as outbox
 from lms.outbox.sending import wait_for_mail
-from lms.outbox.services import enqueue
+from lms.outbox.services import enqueue, queued_in
 
 LANGUAGE_OPTION = click.option(
     "--language",
@@ -97,10 +97,10 @@ def cohorts_import(reference: str, file: Path, language: str | None) -> None:
                 f"{len(roster.problems)} problem(s) in {file}: nothing was imported."
             )
         session = get_session()
-        result = membership.import_roster(
+        result = imports.import_roster(
             session, cohort, roster, actor=None, secret_key=current_settings().secret_key
         )
-        queued = enqueue(session, result.mails)
+        queued = list(queued_in(session))
         session.commit()
         wait_for_mail()
         sent = outbox.count_sent(session, queued)

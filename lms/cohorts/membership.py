@@ -1,4 +1,4 @@
-"""Who is in a cohort: rosters imported or one person added (with their invitations), a member
+"""Who is in a cohort: one person added (with their invitation; rosters: ``imports``), a member
 removed, a member's own due date, more attempts for members out of them. Services: they
 never commit."""
 
@@ -20,8 +20,9 @@ from lms.audit import services as audit
 from lms.audit.actions import AuditAction
 from lms.cohorts import queries
 from lms.cohorts.models import Cohort, CohortMembership
-from lms.cohorts.roster import Roster, RosterRow
+from lms.cohorts.roster import RosterRow
 from lms.content import Catalog
+from lms.db import utcnow
 from lms.errors import DomainError
 from lms.mail import Mail
 from lms.quizzes import grants, limits
@@ -62,32 +63,6 @@ class ImportResult:
     """New members for whom an account was made and an invitation written."""
     mails: tuple[Mail, ...]
     """The invitations, to send once the import is committed."""
-
-
-def import_roster(
-    session: Session, cohort: Cohort, roster: Roster, *, actor: User | None, secret_key: str
-) -> ImportResult:
-    """Add or update the roster's people in ``cohort``, all at once or (with errors) not at all.
-
-    Known addresses are linked to their accounts; for the others an account without a
-    password is made, and an invitation written to open it. People already in the cohort
-    keep their membership, with the file's details; nobody is removed.
-    """
-    if not roster.ok:
-        raise RosterNotValid
-    existing = queries.memberships_by_email(session, cohort)
-    result = _add_rows(session, cohort, roster.rows, existing, actor=actor, secret_key=secret_key)
-    audit.record(
-        session,
-        actor,
-        AuditAction.ROSTER_IMPORT,
-        f"cohort:{cohort.id}",
-        added=result.added,
-        updated=result.updated,
-        linked=result.linked,
-        invited=result.invited,
-    )
-    return result
 
 
 def add_member(
@@ -155,6 +130,8 @@ def _add_rows(
         # Someone invited before who never accepted gets an invitation naming this cohort.
         if new_account or links.invitation_pending(user):
             invited.append((user, row.name))
+            # Queued in the outbox by the caller, in this transaction: owed no more.
+            membership.invited_at = utcnow()
     session.flush()
     for user, _name in invited:
         audit.record(

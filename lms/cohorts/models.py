@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, utcnow
@@ -53,6 +53,9 @@ class CohortMembership(Base):
     due_date: Mapped[date | None]
     """This member's own due date (an extension staff gave), over the cohort's."""
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    invited_at: Mapped[datetime | None]
+    """When this line's invitation was handed to the mail server; None while one is owed
+    (the account has no password yet): a later import of the roster invites them again."""
 
     cohort: Mapped[Cohort] = relationship(back_populates="memberships")
 
@@ -79,3 +82,29 @@ class Reminder(Base):
     sent_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     """The staff member who sent it; None for the scheduled command."""
+
+
+class RosterImport(Base):
+    """A roster import run as a job: its file until it is done, then its progress and outcome,
+    read by the progress page from any server."""
+
+    __tablename__ = "roster_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    """The file as uploaded; emptied once the import is done or failed (it holds names)."""
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    """An ``lms.cohorts.imports.ImportStatus``."""
+    rows_checked: Mapped[int] = mapped_column(default=0)
+    rows_written: Mapped[int] = mapped_column(default=0)
+    invitations_queued: Mapped[int] = mapped_column(default=0)
+    """Invitations queued in the outbox, in the transaction that wrote the lines."""
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """Once written: added, updated, linked, invited (as the audit trail's event says)."""
+    problems: Mapped[list[Any]] = mapped_column(default=list)
+    """A refused file's problems, as [line, kind, column, value] lists."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]

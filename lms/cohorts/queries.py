@@ -64,6 +64,33 @@ def memberships_by_email(session: Session, cohort: Cohort) -> dict[str, CohortMe
     return {membership.email: membership for membership in rows}
 
 
+@dataclass(frozen=True)
+class RosterLine:
+    """A roster line as an import compares it with the file: read as plain rows, since a
+    cohort may have 20,000 of them."""
+
+    id: int
+    user_id: int | None
+    first_name: str | None
+    last_name: str | None
+    sector: str | None
+    fellowship_number: str | None
+    notes: str | None
+    invited_at: datetime | None
+
+
+def roster_lines(session: Session, cohort_id: int) -> dict[str, RosterLine]:
+    """``cohort_id``'s roster lines by address, in one query."""
+    m = CohortMembership
+    rows = session.execute(
+        select(
+            m.email, m.id, m.user_id, m.first_name, m.last_name, m.sector,
+            m.fellowship_number, m.notes, m.invited_at,
+        ).where(m.cohort_id == cohort_id)
+    )  # fmt: skip
+    return {row[0]: RosterLine(*row[1:]) for row in rows}
+
+
 def membership_by_email(session: Session, cohort: Cohort, email: str) -> CohortMembership | None:
     """``cohort``'s roster line for ``email``, if there is one."""
     return session.scalars(

@@ -82,6 +82,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("cohorts.export", "GET"): "302S 403 403 200 200",
     ("cohorts.import_roster", "GET"): "302S 403 403 200 200",
     ("cohorts.import_roster", "POST"): "302S 403 403 400 400",
+    ("cohorts.import_progress", "GET"): "302S 403 403 404 404",
     # One-shot forms posted without their key (or fields) are refused, and change nothing.
     ("cohorts.send_reminders", "POST"): "302S 403 403 400 400",
     ("cohorts.confirm_reminders", "GET"): "302S 403 403 200 200",

@@ -1,4 +1,4 @@
-"""A cohort's members: a roster imported or one person added, a member's page (their own due
+"""A cohort's members: one person added (rosters: ``imports``), a member's page (their own due
 date), a member removed after a confirmation, attempts granted to members out of them."""
 
 from __future__ import annotations
@@ -18,16 +18,12 @@ from lms.catalog import current_catalog
 from lms.cohorts import membership, queries, services
 from lms.cohorts.dashboard import MemberRow
 from lms.cohorts.forms import (
-    MAX_ROSTER_BYTES,
     AddMemberForm,
     GrantBlockedForm,
     MemberDueDateForm,
     RemoveMemberForm,
-    RosterForm,
 )
 from lms.cohorts.models import Cohort, CohortMembership
-from lms.cohorts.pages import ROSTER_COLUMN_LABELS
-from lms.cohorts.roster import REQUIRED_COLUMNS, RosterProblem, parse_roster, sector_names
 from lms.cohorts.views.blueprint import blueprint
 from lms.config import current_settings
 from lms.content import Catalog
@@ -36,60 +32,6 @@ from lms.forms import ALREADY_DONE
 from lms.i18n import current_language
 from lms.outbox.services import enqueue
 from lms.periods import local_date
-
-
-@blueprint.route("/cohorts/<int:cohort_id>/import", methods=["GET", "POST"])
-def import_roster(cohort_id: int) -> ResponseReturnValue:
-    session = get_session()
-    cohort = services.find_cohort(session, cohort_id)
-    form = RosterForm()
-    problems: tuple[RosterProblem, ...] = ()
-    status = 200
-    if form.validate_on_submit():
-        upload = request.files.get(form.roster.name)
-        filename = (upload.filename or "") if upload is not None else ""
-        data = upload.stream.read(MAX_ROSTER_BYTES + 1) if upload is not None and filename else b""
-        if not data:
-            form.roster.errors = [_("Choose a CSV or XLSX file to import.")]
-        elif len(data) > MAX_ROSTER_BYTES:
-            form.roster.errors = [_("This file is larger than 5 MB: is it really a roster?")]
-        else:
-            roster = parse_roster(data, filename)
-            if roster.ok:
-                result = membership.import_roster(
-                    session,
-                    cohort,
-                    roster,
-                    actor=signed_in_user(),
-                    secret_key=current_settings().secret_key,
-                )
-                # Sent from a thread after the commit: they must not hold the response.
-                enqueue(session, result.mails)
-                session.commit()
-                flash(_import_summary(result), "success")
-                return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
-            problems = roster.problems
-        status = 400
-    elif form.errors:
-        status = 400
-    return render_template(
-        "cohorts/import.html",
-        cohort=cohort,
-        form=form,
-        problems=problems,
-        required=REQUIRED_COLUMNS,
-        column_labels=ROSTER_COLUMN_LABELS,
-        sector_names=sector_names(),
-    ), status
-
-
-def _import_summary(result: membership.ImportResult) -> str:
-    parts = [
-        ngettext("%(num)d person added", "%(num)d people added", result.added),
-        ngettext("%(num)d updated", "%(num)d updated", result.updated),
-        ngettext("%(num)d invitation sent", "%(num)d invitations sent", result.invited),
-    ]
-    return _("Roster imported: %(summary)s.", summary=", ".join(parts))
 
 
 @blueprint.route("/cohorts/<int:cohort_id>/members/new", methods=["GET", "POST"])

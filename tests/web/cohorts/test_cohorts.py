@@ -5,38 +5,23 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import Workbook
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from lms.accounts.categories import Role
 from lms.cli import cli
 from lms.cohorts.models import Cohort, CohortMembership
 from lms.db import get_session
 from tests.support.smtp import Mailbox, links_in, path_of, text_of
 from tests.web.account_helpers import post_form
-from tests.web.conftest import MakeApp
 from tests.web.helpers import csrf_token, hidden_fields
 from tests.web.learning_helpers import sign_in
-from tests.web.staff_helpers import add_cohort, add_user, audit_events, staff_app, user_by_email
+from tests.web.staff_helpers import add_cohort, add_user, audit_events, user_by_email
 
 HEADER = "Email,First name,Last name,FRQ sector,Fellowship number,Notes\r\n"
 NEW_PASSWORD = "a long enough passphrase"
-
-
-@pytest.fixture
-def app(make_app: MakeApp, mailbox: Mailbox) -> Flask:
-    return staff_app(make_app, **mailbox.settings)
-
-
-@pytest.fixture
-def staff(app: Flask, client: FlaskClient) -> int:
-    staff_id = add_user(app, "sam@example.org", role=Role.STAFF)
-    sign_in(client, "sam@example.org")
-    return staff_id
 
 
 def upload(client: FlaskClient, cohort_id: int, data: bytes, filename: str) -> TestResponse:
@@ -114,9 +99,11 @@ def test_a_utf8_csv_with_a_bom_links_known_people_and_invites_the_others(
 
     response = upload(client, cohort, data, "roster.csv")
 
-    assert response.status_code == 302
-    assert response.headers["Location"] == f"/staff/cohorts/{cohort}"
-    assert "2 people added" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/staff/cohorts/{cohort}/imports/1"
+    progress = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 people added" in progress
+    assert "is imported." in progress
     known_member, new_member = members_of(app, cohort)
     assert (known_member.user_id, known_member.sector) == (known, "health")
     assert (new_member.first_name, new_member.last_name) == ("Zoé", "Côté")
@@ -141,7 +128,7 @@ def test_a_windows_1252_csv_with_french_headers(
         "rene@example.org;René;Bélanger;Société et culture;123\r\n"
     ).encode("cp1252")
 
-    assert upload(client, cohort, data, "liste.csv").status_code == 302
+    assert upload(client, cohort, data, "liste.csv").status_code == 303
 
     [member] = members_of(app, cohort)
     assert (member.first_name, member.last_name, member.sector) == (
@@ -163,9 +150,9 @@ def test_an_xlsx_roster_and_a_second_import_updates_rather_than_duplicates(
     buffer = io.BytesIO()
     workbook.save(buffer)
 
-    assert upload(client, cohort, buffer.getvalue(), "roster.xlsx").status_code == 302
+    assert upload(client, cohort, buffer.getvalue(), "roster.xlsx").status_code == 303
     again = (HEADER + "luc@example.org,Luc,Tremblay-Roy,FRQSC,271828,\r\n").encode()
-    assert upload(client, cohort, again, "roster.csv").status_code == 302
+    assert upload(client, cohort, again, "roster.csv").status_code == 303
 
     [member] = members_of(app, cohort)
     assert (member.last_name, member.fellowship_number) == ("Tremblay-Roy", "271828")
