@@ -11,7 +11,7 @@ from lms import jobs
 from lms.accounts import queries as account_queries
 from lms.cohorts import imports
 from lms.cohorts.models import Cohort, RosterImport
-from lms.cohorts.roster import parse_roster
+from lms.cohorts.roster import rows_from_json
 from lms.config import current_settings
 from lms.db import get_session
 
@@ -28,20 +28,15 @@ def run_import(import_id: int) -> None:
     if job is None:
         return
     try:
-        roster = parse_roster(job.data or b"", job.filename)
-        job.rows_checked = len(roster.rows)
-        if not roster.ok:
-            # Checked before it was queued: only a file changed since (or a bug) gets here.
-            imports.finish_import(job, None, roster.problems)
-        else:
-            actor = account_queries.user_by_id(session, job.actor_id) if job.actor_id else None
-            cohort = session.get(Cohort, job.cohort_id)
-            if cohort is None:
-                raise imports.ImportNotFound
-            result = imports.import_roster(
-                session, cohort, roster, actor=actor, secret_key=current_settings().secret_key
-            )
-            imports.finish_import(job, result)
+        roster = rows_from_json(job.data or b"[]")
+        actor = account_queries.user_by_id(session, job.actor_id) if job.actor_id else None
+        cohort = session.get(Cohort, job.cohort_id)
+        if cohort is None:
+            raise imports.ImportNotFound
+        result = imports.import_roster(
+            session, cohort, roster, actor=actor, secret_key=current_settings().secret_key
+        )
+        imports.finish_import(job, result)
         session.commit()
     except Exception:
         session.rollback()

@@ -24,7 +24,15 @@ from lms.cohorts import queries
 from lms.cohorts.membership import RosterNotValid
 from lms.cohorts.models import Cohort, CohortMembership, RosterImport
 from lms.cohorts.queries import RosterLine
-from lms.cohorts.roster import Column, ProblemKind, Roster, RosterProblem, RosterRow, shown
+from lms.cohorts.roster import (
+    Column,
+    ProblemKind,
+    Roster,
+    RosterProblem,
+    RosterRow,
+    rows_to_json,
+    shown,
+)
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.outbox import services as outbox
@@ -215,19 +223,18 @@ def queue_import(
     cohort: Cohort,
     *,
     filename: str,
-    data: bytes,
-    rows_checked: int,
+    rows: Sequence[RosterRow],
     actor: User | None,
 ) -> RosterImport:
-    """A job to import ``data`` (a roster already checked) into ``cohort``; queue it on
+    """A job to import ``rows`` (a file's lines, checked) into ``cohort``; queue it on
     ``lms.jobs`` once committed."""
     job = RosterImport(
         cohort_id=cohort.id,
         actor_id=actor.id if actor is not None else None,
         filename=filename[:255],
-        data=data,
+        data=rows_to_json(rows),
         status=ImportStatus.QUEUED.value,
-        rows_checked=rows_checked,
+        rows_checked=len(rows),
     )
     session.add(job)
     session.flush()

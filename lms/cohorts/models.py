@@ -95,7 +95,8 @@ class RosterImport(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     filename: Mapped[str] = mapped_column(String(255))
     data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
-    """The file as uploaded; emptied once the import is done or failed (it holds names)."""
+    """The file's lines, checked, as JSON (``lms.cohorts.roster.rows_to_json``); emptied once
+    the import is done or failed (they hold names and addresses)."""
     status: Mapped[str] = mapped_column(String(16), default="queued")
     """An ``lms.cohorts.imports.ImportStatus``."""
     rows_checked: Mapped[int] = mapped_column(default=0)

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from lms.accounts.categories import Role
 from lms.cohorts import imports, services
+from lms.cohorts.roster import parse_roster
 from lms.db import get_session
 from tests.web.staff_helpers import STAFF_CONTENT, add_cohort, add_user
 
@@ -59,8 +60,7 @@ def test_staff_import_a_roster_and_follow_its_progress(
             session,
             services.find_cohort(session, cohort_id),
             filename="attente.csv",
-            data=good.read_bytes(),
-            rows_checked=2,
+            rows=parse_roster(good.read_bytes(), "attente.csv").rows,
             actor=None,
         )
         session.commit()

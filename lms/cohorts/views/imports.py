@@ -41,8 +41,7 @@ def import_roster(cohort_id: int) -> ResponseReturnValue:
                     session,
                     cohort,
                     filename=filename,
-                    data=data,
-                    rows_checked=len(roster.rows),
+                    rows=roster.rows,
                     actor=signed_in_user(),
                 )
                 session.commit()

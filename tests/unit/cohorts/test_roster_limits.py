@@ -149,3 +149,11 @@ def test_a_csv_of_blank_lines_is_refused_once_past_the_lines_read_at_most() -> N
     assert only_problem(data, "roster.csv") == RosterProblem(
         0, ProblemKind.TOO_MANY_ROWS, None, "20000"
     )
+
+
+def test_checked_lines_kept_as_json_come_back_the_same() -> None:
+    text = "Email,First name,Last name,Sector,Fellowship number,Notes\n"
+    text += "zoe@example.org,Zoé,Côté,FRQSC,,« note »\nada@example.org,Ada,L,FRQS,12,\n"
+    checked = parse_roster(text.encode(), "roster.csv")
+
+    assert roster.rows_from_json(roster.rows_to_json(checked.rows)) == checked

@@ -15,6 +15,7 @@ from lms.accounts.models import User
 from lms.audit.models import AuditEvent
 from lms.cohorts import import_jobs, imports, services
 from lms.cohorts.models import CohortMembership, RosterImport
+from lms.cohorts.roster import parse_roster
 from lms.db import get_session, utcnow
 from lms.outbox.models import QueuedMail
 from tests.support.smtp import Mailbox
@@ -106,8 +107,7 @@ def test_the_progress_page_reloads_in_both_languages_while_queued_and_once_done(
             session,
             services.find_cohort(session, cohort),
             filename="liste.csv",
-            data=(HEADER + "ada@example.org,Ada,L,FRQS,1\r\n").encode(),
-            rows_checked=1,
+            rows=parse_roster((HEADER + "ada@example.org,Ada,L,FRQS,1\r\n").encode(), "l.csv").rows,
             actor=None,
         )
         session.commit()
