@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Executable, delete, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lms.config import Settings
@@ -43,6 +45,9 @@ MAX_ATTEMPTS = 8
 CLAIM_LEASE = timedelta(minutes=10)
 """Far longer than one message's SMTP conversation (``SMTP_TIMEOUT_SECONDS`` per step)."""
 BATCH = 200
+MARK_TRIES = 5
+MARK_PAUSE = 0.5
+"""Seconds before the second try at marking a mail sent, doubled each time after."""
 KEEP_SENT = timedelta(days=30)
 """Sent mails are kept a month (for staff's questions), then deleted: they hold links."""
 
@@ -184,13 +189,22 @@ def _send_each(
 
 
 def _mark_sent(sessions: sessionmaker[Session], mail_id: int) -> None:
-    with sessions() as session, session.begin():
-        session.execute(
-            update(QueuedMail)
-            .where(QueuedMail.id == mail_id)
-            .values(sent_at=utcnow(), attempts=QueuedMail.attempts + 1, last_error=None)
-            .execution_options(synchronize_session=False)
-        )
+    """Record that the server accepted ``mail_id``, trying hard: a mark lost to a busy
+    database would leave a delivered mail looking "interrupted, may have been delivered"."""
+    for attempt in range(MARK_TRIES):
+        try:
+            with sessions() as session, session.begin():
+                session.execute(
+                    update(QueuedMail)
+                    .where(QueuedMail.id == mail_id)
+                    .values(sent_at=utcnow(), attempts=QueuedMail.attempts + 1, last_error=None)
+                    .execution_options(synchronize_session=False)
+                )
+            return
+        except OperationalError:
+            if attempt == MARK_TRIES - 1:
+                raise
+            time.sleep(MARK_PAUSE * 2**attempt)
 
 
 def _record_failures(

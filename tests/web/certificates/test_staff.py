@@ -88,6 +88,8 @@ def test_revoking_mails_the_learner_the_reason_in_their_language(
         session = get_session()
         user_by_email(session, "lea@example.org").language = "fr"
         session.commit()
+    # The mail first: its sender must not wait for the write lock held below.
+    wait_for_mail()
     with acting(app, code) as it:
         services.revoke_certificate(it.session, it.certificate, reason="Fraude.", actor=it.actor)
         assert len(mailbox.to("lea@example.org")) == 1  # only the issue's: not before commit
