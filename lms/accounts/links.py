@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from flask_babel import lazy_gettext
 from markupsafe import escape
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from lms.accounts import mails, tokens
 from lms.accounts.models import User
@@ -24,6 +24,7 @@ from lms.accounts.services import (
     link_token,
     update_profile,
 )
+from lms.accounts.signals import email_confirmed
 from lms.accounts.tokens import Purpose
 from lms.db import utcnow
 from lms.errors import DomainError
@@ -133,8 +134,16 @@ def confirm_email(session: Session, token: str, secret_key: str) -> User:
     user = user_of_link(session, Purpose.CONFIRM_EMAIL, token, secret_key)
     if user.email_confirmed:
         raise EmailAlreadyConfirmed
-    user.email_confirmed_at = utcnow()
+    _mark_confirmed(user)
     return user
+
+
+def _mark_confirmed(user: User) -> None:
+    user.email_confirmed_at = utcnow()
+    session = object_session(user)
+    if session is not None:
+        # Certificates wait for a proven address: those earned meanwhile are issued now.
+        email_confirmed.send(session, user=user)
 
 
 def request_password_reset(session: Session, email: str, secret_key: str) -> Mail | None:
@@ -151,7 +160,7 @@ def _set_password(user: User, password: str, name: str | None) -> None:
     check_new_password(password, email=user.email, name=name)
     user.password_hash = hash_password(password)
     if not user.email_confirmed:
-        user.email_confirmed_at = utcnow()
+        _mark_confirmed(user)
 
 
 def reset_password(

@@ -135,7 +135,8 @@ def issue_due() -> None:
 
     For a completion lost to two last steps at once (before they waited for each other),
     definitions added after learners completed their courses, a learner who has since
-    added their name, or an issue that failed: it is safe to run at any time.
+    added their name or confirmed their address, or an issue that failed: it is safe to run
+    at any time.
     """
     session = get_session()
     catalog, held_back = current_catalog(), held_back_certificates()

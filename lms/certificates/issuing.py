@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lms.accounts.signals import email_confirmed
 from lms.catalog import current_catalog, held_back_certificates
 from lms.certificates import artifacts, keys, mails, queries, status_lists
 from lms.certificates.artifacts import Statement
@@ -47,11 +48,13 @@ def issue_due_certificates(
     learner has none of it yet, or has renewed the latest one (``renewal``) and completed
     every course again since. The unique (user, definition, sequence) settles two requests
     issuing at once: the second one's insert fails, and it issues nothing. Nothing is issued
-    while the learner's name for certificates is empty: it would be printed blank, nor
-    from the ``held_back`` definitions (placeholder text in production): it would print too.
+    while the learner's name for certificates is empty: it would be printed blank; nor while
+    their address is unconfirmed: the badge would assert an address nobody proved (they are
+    issued once it is, ``_on_email_confirmed``); nor from the ``held_back`` definitions
+    (placeholder text in production): it would print too.
     The learner is mailed once the caller commits.
     """
-    if not (user.certificate_name or "").strip():
+    if not (user.certificate_name or "").strip() or not user.email_confirmed:
         return []
     definitions: Iterable[CertificateDefinition] = (
         catalog.certificates_requiring(course_id)
@@ -193,7 +196,9 @@ def make_artifacts(
     language = language_or_default(user.language)
     certificate.badge_jwt = artifacts.sign_badge(
         statement,
-        email=user.email,
+        # A reissue for a holder whose address is unconfirmed (issued before certificates
+        # waited for one) must not assert it either.
+        email=user.email if user.email_confirmed else None,
         language=language,
         criteria=artifacts.criteria_text(
             catalog, definition.requires, language, certificate.duration_minutes
@@ -215,6 +220,11 @@ def _on_course_completed(session: Session, **values: Any) -> None:
     session.info.setdefault(_ISSUED_ON_COMPLETION, []).extend(issued)
 
 
+def _on_email_confirmed(session: Session, **values: Any) -> None:
+    user: User = values["user"]
+    issue_due_certificates(session, user, current_catalog(), held_back=held_back_certificates())
+
+
 def issued_on_completion(session: Session) -> list[Certificate]:
     """The certificates that completed courses issued in ``session`` since the last call:
     what a completion's signal issued, which its sender cannot know (``lms certificates
@@ -227,3 +237,4 @@ def init_app(app: Flask, settings: Settings) -> None:
     keys.init_app(app, settings)
     # One receiver for every app: the catalogue it reads is the current app's.
     course_completed.connect(_on_course_completed, weak=False)
+    email_confirmed.connect(_on_email_confirmed, weak=False)

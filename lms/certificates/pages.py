@@ -231,6 +231,7 @@ class ProspectEntry:
     code: str | None
     missing_courses: tuple[CourseLink, ...]
     name_missing: bool
+    email_unconfirmed: bool
 
 
 def prospect_entry(prospect: Prospect, catalog: Catalog, language: str) -> ProspectEntry:
@@ -245,6 +246,7 @@ def prospect_entry(prospect: Prospect, catalog: Catalog, language: str) -> Prosp
         code=prospect.code,
         missing_courses=tuple(CourseLink(e.course_id, e.title, e.language) for e in missing),
         name_missing=prospect.name_missing,
+        email_unconfirmed=prospect.email_unconfirmed,
     )
 
 

@@ -392,6 +392,8 @@ class Prospect:
     """Required courses not completed yet, in the definition's order."""
     name_missing: bool
     """The learner has no name for certificates, which a certificate prints."""
+    email_unconfirmed: bool = False
+    """The learner's address is not confirmed yet: certificates wait for it."""
 
 
 def prospects(session: Session, user: User, catalog: Catalog, course_id: str) -> list[Prospect]:
@@ -414,6 +416,7 @@ def prospects(session: Session, user: User, catalog: Catalog, course_id: str) ->
                 code=latest.code if valid and latest is not None else None,
                 missing_courses=tuple(c for c in definition.requires if c not in completed),
                 name_missing=not (user.certificate_name or "").strip(),
+                email_unconfirmed=not user.email_confirmed,
             )
         )
     return found

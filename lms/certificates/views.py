@@ -142,6 +142,7 @@ def index() -> ResponseReturnValue:
         ),
         due=[pages.text_in(d.title.values, language) for d in due],
         name_missing=not (user.certificate_name or "").strip(),
+        email_unconfirmed=not user.email_confirmed,
         claim_form=ClaimForm(),
         renew_form=RenewForm(),
     )
@@ -165,6 +166,8 @@ def claim() -> ResponseReturnValue:
             ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", count),
             "success",
         )
+    elif not signed_in_user().email_confirmed:
+        flash(_("Your certificates wait for your confirmed email address."), "info")
     else:
         flash(_("No certificate to issue: check that your profile has your name."), "info")
     return redirect(url_for(".index"), 303)

@@ -25,6 +25,7 @@ from lms.accounts.models import User
 from lms.catalog import current_catalog
 from lms.certificates import services
 from lms.certificates.models import Certificate
+from lms.certificates.privacy import withdraw_certificates
 from lms.db import get_session
 from tests.web.certificate_helpers import (
     CERTIFICATE_CONTENT,
@@ -175,3 +176,13 @@ def test_a_badge_superseded_by_a_reissue_reads_revoked_and_its_replacement_not(
     (replacement,) = replaced
     assert replacement.badge_jwt is not None
     assert revocation_bit(replacement.badge_jwt) == 0
+
+
+def test_a_badge_its_holder_withdrew_reads_revoked(running: Running) -> None:
+    token = badge_token(running)
+    with running.app.app_context():
+        session = get_session()
+        withdraw_certificates(session, session.scalars(select(User)).one())
+        session.commit()
+
+    assert revocation_bit(token) == 1
