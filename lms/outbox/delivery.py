@@ -3,16 +3,18 @@
 Each step commits on its own, in sessions of its own, so that a crash at any point leaves
 a true record:
 
-- A mail is *claimed* (``claimed_at``, committed) on an open SMTP connection, just before
-  its DATA, and marked *sent* once the server accepted it. A crash between the two leaves
-  it claimed: it may have been delivered. We never send such a mail again on our own (a
-  duplicated reset link or certificate mail is worse than staff seeing "interrupted, may
-  have been delivered" and pressing "retry now"): after ``CLAIM_LEASE`` it counts as failed.
+- Mails are *claimed* (``claimed_at``, committed), ``CLAIM_GROUP`` at a time, on an open
+  SMTP connection just before their DATA, and marked *sent* once the server accepted them.
+  A crash between the two leaves them claimed: they may have been delivered. We never send
+  such a mail again on our own (a duplicated reset link or certificate mail is worse than
+  staff seeing "interrupted, may have been delivered" and pressing "try again now"): after
+  ``CLAIM_LEASE`` it counts as failed.
 - A crash before the claim (between the commit and the send, even with the SMTP server
   stalled) loses nothing: the mail is still waiting, and the next drain sends it.
 - Two drainers (web processes, ``lms worker``, ``lms mail send``) cannot both claim one mail:
-  the claim is an ``UPDATE ... WHERE claimed_at IS NULL``, which on PostgreSQL waits for the
-  other's claim to commit and then finds the row taken, and on SQLite holds the write lock.
+  the claim reads ``claimed_at IS NULL`` rows ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (a
+  row another drainer is claiming at that instant is left to it), and holds the write lock
+  on SQLite.
 - A refused try counts an attempt and waits ``BASE_DELAY * 2**(attempts - 1)`` (at most
   ``MAX_DELAY``); after ``MAX_ATTEMPTS`` the mail is failed, shown to staff.
 
@@ -45,6 +47,9 @@ MAX_ATTEMPTS = 8
 CLAIM_LEASE = timedelta(minutes=10)
 """Far longer than one message's SMTP conversation (``SMTP_TIMEOUT_SECONDS`` per step)."""
 BATCH = 200
+CLAIM_GROUP = 10
+"""Mails claimed, then marked sent, together: a tenth of the commits of one at a time, and
+at most this many "interrupted" mails when a drainer dies in the middle of a group."""
 MARK_TRIES = 5
 MARK_PAUSE = 0.5
 """Seconds before the second try at marking a mail sent, doubled each time after."""
@@ -125,36 +130,43 @@ def _due_ids(sessions: sessionmaker[Session], now: datetime, ids: list[int] | No
         return list(session.scalars(query))
 
 
-def _claim(sessions: sessionmaker[Session], mail_id: int, now: datetime) -> Mail | None:
-    """Take ``mail_id`` for sending, committed; its mail, or None if another drainer has it."""
+@dataclass(frozen=True)
+class _Claimed:
+    id: int
+    mail: Mail
+    message_id: str
+
+
+def _claim(sessions: sessionmaker[Session], ids: list[int], now: datetime) -> list[_Claimed]:
+    """Take those of ``ids`` no other drainer has, in one committed transaction; their mails.
+
+    On PostgreSQL, ``SKIP LOCKED`` passes over rows another drainer is claiming at this
+    instant (it will have them); on SQLite this transaction holds the write lock.
+    """
     with sessions() as session, session.begin():
-        taken = _rows_changed(
-            session,
-            update(QueuedMail)
-            .where(
-                QueuedMail.id == mail_id,
-                QueuedMail.claimed_at.is_(None),
-                QueuedMail.sent_at.is_(None),
-                QueuedMail.failed_at.is_(None),
+        rows = list(
+            session.scalars(
+                select(QueuedMail)
+                .where(
+                    QueuedMail.id.in_(ids),
+                    QueuedMail.claimed_at.is_(None),
+                    QueuedMail.sent_at.is_(None),
+                    QueuedMail.failed_at.is_(None),
+                )
+                .order_by(QueuedMail.id)
+                .with_for_update(skip_locked=True)
             )
-            .values(claimed_at=now)
-            .execution_options(synchronize_session=False),
         )
-        if taken != 1:
-            return None
-        row = session.get_one(QueuedMail, mail_id)
-        return Mail(row.recipient, row.subject, row.text, row.html, row.language)
-
-
-def _rows_changed(session: Session, statement: Executable) -> int:
-    result = cast(CursorResult[Any], session.execute(statement))
-    return int(result.rowcount or 0)
-
-
-def _message_id(sessions: sessionmaker[Session], mail_id: int) -> str:
-    with sessions() as session:
-        token = session.scalar(select(QueuedMail.token).where(QueuedMail.id == mail_id))
-    return f"parcours.{mail_id}.{token}"
+        for row in rows:
+            row.claimed_at = now
+        return [
+            _Claimed(
+                row.id,
+                Mail(row.recipient, row.subject, row.text, row.html, row.language),
+                f"parcours.{row.id}.{row.token}",
+            )
+            for row in rows
+        ]
 
 
 def _send_each(
@@ -165,38 +177,61 @@ def _send_each(
     now: datetime,
 ) -> Counts:
     counts = Counts()
-    for index, mail_id in enumerate(due):
-        mail = _claim(sessions, mail_id, now)
-        if mail is None:
-            continue
-        message = build_message(mail, settings, _message_id(sessions, mail_id))
+    for start in range(0, len(due), CLAIM_GROUP):
+        group = _claim(sessions, due[start : start + CLAIM_GROUP], now)
+        sent: list[int] = []
         try:
-            smtp.send_message(message)
-        except smtplib.SMTPRecipientsRefused as error:
-            # The address itself is refused: trying again would not help.
-            counts += _record_failures(
-                sessions, [mail_id], error, now, ours=mail_id, permanent=True
-            )
-        except smtplib.SMTPResponseException as error:
-            counts += _record_failures(sessions, [mail_id], error, now, ours=mail_id)
+            for claimed in group:
+                counts += _send_one(sessions, settings, smtp, claimed, now, sent)
         except (smtplib.SMTPException, OSError) as error:
-            # The connection broke: this mail and the rest wait for the next drain.
-            return counts + _record_failures(sessions, due[index:], error, now, ours=mail_id)
-        else:
-            _mark_sent(sessions, mail_id)
-            counts += Counts(sent=1)
+            # The connection broke: what it had not sent, and the rest, wait for a retry.
+            _mark_sent(sessions, sent)
+            mine = [c.id for c in group if c.id not in sent]
+            rest = mine + due[start + CLAIM_GROUP :]
+            return (
+                counts
+                + Counts(sent=len(sent))
+                + _record_failures(sessions, rest, error, now, ours=mine)
+            )
+        _mark_sent(sessions, sent)
+        counts += Counts(sent=len(sent))
     return counts
 
 
-def _mark_sent(sessions: sessionmaker[Session], mail_id: int) -> None:
-    """Record that the server accepted ``mail_id``, trying hard: a mark lost to a busy
-    database would leave a delivered mail looking "interrupted, may have been delivered"."""
+def _send_one(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    smtp: smtplib.SMTP,
+    claimed: _Claimed,
+    now: datetime,
+    sent: list[int],
+) -> Counts:
+    """Send one claimed mail; a refusal is recorded at once, an acceptance added to ``sent``
+    (marked with its group's). A broken connection is raised to the caller."""
+    try:
+        smtp.send_message(build_message(claimed.mail, settings, claimed.message_id))
+    except smtplib.SMTPRecipientsRefused as error:
+        # The address itself is refused: trying again would not help.
+        return _record_failures(
+            sessions, [claimed.id], error, now, ours=[claimed.id], permanent=True
+        )
+    except smtplib.SMTPResponseException as error:
+        return _record_failures(sessions, [claimed.id], error, now, ours=[claimed.id])
+    sent.append(claimed.id)
+    return Counts()
+
+
+def _mark_sent(sessions: sessionmaker[Session], ids: list[int]) -> None:
+    """Record that the server accepted ``ids``, trying hard: a mark lost to a busy database
+    would leave delivered mails looking "interrupted, may have been delivered"."""
+    if not ids:
+        return
     for attempt in range(MARK_TRIES):
         try:
             with sessions() as session, session.begin():
                 session.execute(
                     update(QueuedMail)
-                    .where(QueuedMail.id == mail_id)
+                    .where(QueuedMail.id.in_(ids))
                     .values(sent_at=utcnow(), attempts=QueuedMail.attempts + 1, last_error=None)
                     .execution_options(synchronize_session=False)
                 )
@@ -213,7 +248,7 @@ def _record_failures(
     error: BaseException,
     now: datetime,
     *,
-    ours: int | None = None,
+    ours: list[int] | None = None,
     permanent: bool = False,
 ) -> Counts:
     """Count a failed try of each of ``ids``: those unclaimed, and ``ours``, which we claimed
@@ -226,7 +261,7 @@ def _record_failures(
                 QueuedMail.id.in_(ids),
                 QueuedMail.sent_at.is_(None),
                 QueuedMail.failed_at.is_(None),
-                or_(QueuedMail.claimed_at.is_(None), QueuedMail.id == ours),
+                or_(QueuedMail.claimed_at.is_(None), QueuedMail.id.in_(ours or [])),
             )
         )
         for row in rows:
@@ -267,6 +302,11 @@ def _forget_old_sent(sessions: sessionmaker[Session], now: datetime) -> None:
         )
 
 
+def _rows_changed(session: Session, statement: Executable) -> int:
+    result = cast(CursorResult[Any], session.execute(statement))
+    return int(result.rowcount or 0)
+
+
 def _fail_stale_claims(sessions: sessionmaker[Session], now: datetime) -> int:
     """Fail the mails claimed by a drainer that died while sending them (see the module)."""
     with sessions() as session, session.begin():
@@ -290,11 +330,8 @@ def _log_instead(
     sessions: sessionmaker[Session], settings: Settings, due: list[int], now: datetime
 ) -> Counts:
     """Without ``LMS_SMTP_HOST``: write each mail to the log, and count it as sent."""
-    counts = Counts()
-    for mail_id in due:
-        mail = _claim(sessions, mail_id, now)
-        if mail is not None:
-            log_unsent(build_message(mail, settings, _message_id(sessions, mail_id)), settings)
-            _mark_sent(sessions, mail_id)
-            counts += Counts(sent=1)
-    return counts
+    claimed = _claim(sessions, due, now)
+    for each in claimed:
+        log_unsent(build_message(each.mail, settings, each.message_id), settings)
+    _mark_sent(sessions, [each.id for each in claimed])
+    return Counts(sent=len(claimed))

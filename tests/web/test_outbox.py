@@ -166,8 +166,8 @@ def test_a_claim_is_taken_once(mail_app: Flask) -> None:
         services.queued_in(session).clear()
         session.commit()
     sessions = database(mail_app).sessions
-    assert delivery._claim(sessions, mail_id, utcnow()) is not None
-    assert delivery._claim(sessions, mail_id, utcnow()) is None
+    assert [claimed.id for claimed in delivery._claim(sessions, [mail_id], utcnow())] == [mail_id]
+    assert delivery._claim(sessions, [mail_id], utcnow()) == []
 
 
 def test_a_stale_claim_is_failed_and_never_sent_again_on_its_own(
@@ -231,3 +231,14 @@ def test_old_sent_mails_are_forgotten(mail_app: Flask) -> None:
     drain_at(mail_app, utcnow() + delivery.KEEP_SENT + timedelta(days=1))
     with mail_app.app_context():
         assert get_session().scalar(select(QueuedMail).where(QueuedMail.id == mail_id)) is None
+
+
+def test_a_refusal_in_a_group_leaves_the_others_sent(mail_app: Flask, mailbox: Mailbox) -> None:
+    mailbox.refuse(1)
+    third = Mail(to="alan@example.org", subject="Trois", text="Third\n")
+    refused, *others = queue(mail_app, MAIL, SECOND, third)
+
+    assert row(mail_app, refused).sent_at is None
+    assert row(mail_app, refused).claimed_at is None  # released, for its retry
+    assert all(row(mail_app, other).sent_at is not None for other in others)
+    assert sorted(m["To"] for m in mailbox.messages) == ["alan@example.org", "grace@example.org"]

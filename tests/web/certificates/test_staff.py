@@ -58,7 +58,12 @@ def user_by_email(session: Session, email: str) -> User:
 
 @contextmanager
 def acting(app: Flask, code: str, actor_email: str = "staff@example.org") -> Iterator[Acting]:
-    """A staff member (or anyone) about to act on ``code``, in an app context."""
+    """A staff member (or anyone) about to act on ``code``, in an app context.
+
+    The issue's mail is sent first: its sender must not wait for this context's write lock
+    (a command's transaction takes it at once), nor arrive after the action's own mail.
+    """
+    wait_for_mail()
     with app.app_context():
         session = get_session()
         certificate = queries.find_certificate_by_code(session, code)
@@ -88,8 +93,6 @@ def test_revoking_mails_the_learner_the_reason_in_their_language(
         session = get_session()
         user_by_email(session, "lea@example.org").language = "fr"
         session.commit()
-    # The issue's mail first: its sender must not wait for the write lock held below.
-    wait_for_mail()
     with acting(app, code) as it:
         services.revoke_certificate(it.session, it.certificate, reason="Fraude.", actor=it.actor)
         assert len(mailbox.to("lea@example.org")) == 1  # only the issue's: not before commit
