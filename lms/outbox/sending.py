@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from lms.config import Settings
 from lms.db import database
-from lms.outbox.delivery import drain
+from lms.outbox.delivery import BATCH, drain
 from lms.outbox.services import QUEUED_KEY
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,9 @@ def _drain_in_background(
     sessions: sessionmaker[Session], settings: Settings, ids: list[int]
 ) -> None:
     try:
-        drain(sessions, settings, ids=ids)
+        # A drain takes at most a batch: a roster's thousands of invitations take several.
+        for start in range(0, len(ids), BATCH):
+            drain(sessions, settings, ids=ids[start : start + BATCH])
     except Exception:
         # Nobody is left to raise to in this thread; the mails wait for the next drain.
         logger.exception("Unexpected failure while sending %d mail(s)", len(ids))

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from lms.cli import cli
 from lms.db import database, get_session, utcnow
 from lms.mail import Mail
-from lms.outbox import delivery, queries, services
+from lms.outbox import delivery, queries, sending, services
 from lms.outbox.delivery import BASE_DELAY, CLAIM_LEASE, MAX_ATTEMPTS, Counts, backoff, drain
 from lms.outbox.models import QueuedMail
 from lms.outbox.sending import wait_for_mail
@@ -242,3 +242,13 @@ def test_a_refusal_in_a_group_leaves_the_others_sent(mail_app: Flask, mailbox: M
     assert row(mail_app, refused).claimed_at is None  # released, for its retry
     assert all(row(mail_app, other).sent_at is not None for other in others)
     assert sorted(m["To"] for m in mailbox.messages) == ["alan@example.org", "grace@example.org"]
+
+
+def test_more_mails_than_a_batch_all_leave_after_the_commit(
+    mail_app: Flask, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(delivery, "BATCH", 2)
+    monkeypatch.setattr(sending, "BATCH", 2)
+    mails = [Mail(to=f"p{n}@example.org", subject="S", text="T\n") for n in range(5)]
+    queue(mail_app, *mails)
+    assert len(mailbox.messages) == 5
