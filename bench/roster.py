@@ -32,8 +32,9 @@ def roster_csv(rows: int) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def measure(rows: int) -> dict[str, float]:
-    """Import a ``rows``-row roster into a new cohort, then the same file again."""
+def measure(rows: int, engine: str = "sqlite") -> dict[str, float]:
+    """Import a ``rows``-row roster into a new cohort, then the same file again, on a new
+    SQLite file or (``engine="postgresql"``) a new database of the test server."""
     from sqlalchemy import insert
 
     from lms.accounts.categories import Role
@@ -44,12 +45,15 @@ def measure(rows: int) -> dict[str, float]:
     from lms.db import database, get_session, utcnow
     from lms.outbox.sending import wait_for_mail
     from tests.support.apps import build_app, compile_translations
+    from tests.support.databases import postgres_server
 
     compile_translations()
     # Without an SMTP server the outbox writes each mail to the log: not what is measured.
     logging.disable(logging.CRITICAL)
+    server = postgres_server() if engine == "postgresql" else None
+    name = server.create(with_schema=False) if server is not None else ""
     with tempfile.TemporaryDirectory() as scratch:
-        app = build_app(Path(scratch, "roster.db"))
+        app = build_app(server.url_of(name) if server else Path(scratch, "roster.db"))
         data = roster_csv(rows)
         with database(app).engine.begin() as connection:
             connection.execute(
@@ -79,28 +83,38 @@ def measure(rows: int) -> dict[str, float]:
                 wait_for_mail()
                 figures[f"roster_import_and_outbox_s_{rows}_{label}"] = time.perf_counter() - start
                 session.expunge_all()
-        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        figures[f"roster_import_peak_mb_{rows}"] = peak_kib / 1024
-        return figures
+        database(app).engine.dispose()
+    if server is not None:
+        server.drop(name)
+        server.close()
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    figures[f"roster_import_peak_mb_{rows}"] = peak_kib / 1024
+    return {f"{key}_{engine}": value for key, value in figures.items()}
 
 
 def run() -> dict[str, float]:
-    """Every size, each in a fresh process."""
+    """Every size, each in a fresh process; on PostgreSQL too when there is a server."""
+    from tests.support.databases import postgres_server
+
+    server = postgres_server()
+    engines = ["sqlite", "postgresql"] if server is not None else ["sqlite"]
     figures: dict[str, float] = {}
-    for rows in SIZES:
-        output = subprocess.run(
-            [sys.executable, __file__, "--rows", str(rows)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        figures.update(json.loads(output.strip().splitlines()[-1]))
+    for engine in engines:
+        for rows in SIZES:
+            output = subprocess.run(
+                [sys.executable, __file__, "--rows", str(rows), "--engine", engine],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            figures.update(json.loads(output.strip().splitlines()[-1]))
     return figures
 
 
 if __name__ == "__main__":
     if "--rows" in sys.argv:
-        print(json.dumps(measure(int(sys.argv[sys.argv.index("--rows") + 1]))))
+        engine = sys.argv[sys.argv.index("--engine") + 1] if "--engine" in sys.argv else "sqlite"
+        print(json.dumps(measure(int(sys.argv[sys.argv.index("--rows") + 1]), engine)))
     else:
         for key, value in run().items():
             print(f"{key:<36} {value:>10.2f}")

@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.categories import Role
@@ -124,9 +124,17 @@ def account_keys_by_email(session: Session, emails: Iterable[str]) -> dict[str, 
     )  # fmt: skip
     for start in range(0, len(unique), LOOKUP_CHUNK):
         chunk = unique[start : start + LOOKUP_CHUNK]
-        rows = session.execute(select(*columns).where(User.email.in_(chunk)))
+        rows = session.execute(select(*columns).where(User.email.in_(literal_values(chunk))))
         found.update((row[1], AccountKey(*row)) for row in rows)
     return found
+
+
+def literal_values(values: list[str]) -> BindParameter[Any]:
+    """``values`` for an ``IN``, written into the statement (quoted by SQLAlchemy): dozens of
+    the same statement with bound values make psycopg prepare it, and PostgreSQL's generic
+    plan for a 500-value list then compares each row with each value (150 ms a chunk on
+    20,000 accounts, instead of 2 ms)."""
+    return bindparam("values", values, expanding=True, literal_execute=True)
 
 
 def admin_exists(session: Session) -> bool:

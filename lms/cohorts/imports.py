@@ -193,7 +193,7 @@ def _queue_invitations(
             update(CohortMembership)
             .where(
                 CohortMembership.cohort_id == cohort.id,
-                CohortMembership.email.in_(emails),
+                CohortMembership.email.in_(account_queries.literal_values(emails)),
             )
             .values(invited_at=now)
             .execution_options(synchronize_session=False)

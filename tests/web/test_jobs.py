@@ -4,7 +4,12 @@ to those made one at a time."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,10 +20,17 @@ from huey import MemoryHuey, RedisHuey, SqliteHuey
 from lms import jobs
 from lms.accounts import links
 from lms.accounts.queries import AccountKey
+from lms.certificates.badges import generate_signing_key
+from lms.cohorts import import_jobs, imports, services
+from lms.cohorts.models import RosterImport
+from lms.cohorts.roster import parse_roster
 from lms.config import load_settings
-from lms.db import get_session
+from lms.db import database, get_session
 from lms.mail import Mail
+from tests.support.apps import PROJECT
+from tests.support.smtp import Mailbox
 from tests.web.conftest import MakeApp
+from tests.web.staff_helpers import STAFF_CONTENT, add_cohort, staff_app
 
 TOKEN = re.compile(r"/invitation/[^\s\"<]+")
 
@@ -99,3 +111,68 @@ def _untimed(mail: Mail) -> Mail:
         return TOKEN.sub("TOKEN", text)
 
     return replace(mail, text=strip(mail.text), html=strip(mail.html or ""))
+
+
+def test_lms_jobs_run_imports_a_queued_roster_and_stops_on_sigterm(
+    make_app: MakeApp, tmp_path: Path, mailbox: Mailbox
+) -> None:
+    instance = tmp_path / "instance"
+    app = staff_app(make_app, instance_dir=instance, **mailbox.settings)
+    cohort_id = add_cohort(app)
+    # Queued as a production server queues it: on the SQLite queue of the instance folder.
+    queue = SqliteHuey(jobs.QUEUE_NAME, filename=str(instance / "jobs.sqlite3"))
+    app.extensions[jobs.EXTENSION_KEY] = jobs.Jobs(queue)
+    import_jobs.init_app(app)
+    text = "Email,First name,Last name,Sector,Fellowship number\nada@example.org,Ada,L,FRQS,1\n"
+    with app.app_context():
+        session = get_session()
+        job = imports.queue_import(
+            session,
+            services.find_cohort(session, cohort_id),
+            filename="roster.csv",
+            rows=parse_roster(text.encode(), "roster.csv").rows,
+            actor=None,
+        )
+        session.commit()
+        jobs.enqueue(import_jobs.JOB_NAME, job.id)
+        url = str(database(app).engine.url.render_as_string(hide_password=False))
+    key = tmp_path / "badge-signing-key.pem"
+    generate_signing_key(key, key_size=2048)
+    environ = {
+        "PATH": os.environ.get("PATH", ""),
+        "LMS_ENV": "production",
+        "LMS_SECRET_KEY": "k" * 64,
+        "LMS_SIGNING_KEY_FILE": str(key),
+        "LMS_WORKERS": "1",
+        "LMS_DATABASE_URL": url,
+        "LMS_CONTENT_DIR": str(STAFF_CONTENT),
+        "LMS_INSTANCE_DIR": str(instance),
+        **{f"LMS_{key.upper()}": str(value) for key, value in mailbox.settings.items()},
+    }
+    consumer = subprocess.Popen(
+        [str(Path(sys.executable).parent / "lms"), "jobs", "run", "--workers", "1"],
+        cwd=PROJECT,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while _status(app, job.id) != "done" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        consumer.send_signal(signal.SIGTERM)
+        _output, errors = consumer.communicate(timeout=30)
+    finally:
+        if consumer.poll() is None:
+            consumer.kill()
+            consumer.wait(timeout=10)
+
+    assert _status(app, job.id) == "done", errors
+    assert consumer.returncode == 0, errors
+
+
+def _status(app: Flask, import_id: int) -> str | None:
+    with app.app_context():
+        found = get_session().get(RosterImport, import_id)
+        return found.status if found is not None else None

@@ -164,3 +164,17 @@ def _set_language(app: Flask, user_id: int, language: str) -> None:
         session = get_session()
         session.execute(update(User).where(User.id == user_id).values(language=language))
         session.commit()
+
+
+def test_an_address_with_an_apostrophe_is_looked_up_and_invited_once(
+    app: Flask, client: FlaskClient, staff: int, mailbox: Mailbox
+) -> None:
+    # Addresses are written into the look-up's statement (lms.accounts.queries.literal_values).
+    cohort = add_cohort(app)
+    text = HEADER + "o'brien@example.org,Seán,O'Brien,FRQSC,1\r\n"
+
+    assert upload(client, cohort, text).status_code == 303
+    assert upload(client, cohort, text).status_code == 303
+
+    assert [m["To"] for m in mailbox.messages] == ["o'brien@example.org"]
+    assert count(app, User) == 2
