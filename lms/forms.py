@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SubmitField, TextAreaField
@@ -109,7 +110,16 @@ class OneShotForm(Form):
 
 
 ALREADY_DONE = _l("This was done already: nothing more happened.")
-"""What a one-shot form posted a second time says (flash it as ``str``)."""
+"""What a one-shot form posted a second time says."""
+
+_Answer = TypeVar("_Answer")
+
+
+def already_done(back: _Answer) -> _Answer:
+    """The answer to a one-shot form posted again: ``back`` (a redirect to the page), with a
+    note that nothing more happened."""
+    flash(str(ALREADY_DONE), "info")
+    return back
 
 
 class ConfirmActionForm(OneShotForm):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from flask import (
@@ -12,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -35,7 +33,8 @@ from lms.cohorts.forms import CSV_DIALECT_LABELS, ExportForm
 from lms.cohorts.services import EXPORT_TYPES
 from lms.config import current_settings
 from lms.db import get_session, run_in_transaction
-from lms.forms import ALREADY_DONE
+from lms.downloads import private_attachment
+from lms.forms import already_done
 from lms.i18n import current_language
 from lms.pagination import page_argument
 from lms.periods import Period
@@ -98,8 +97,7 @@ def set_role(user_id: int) -> ResponseReturnValue:
         flash(_("Choose one of the roles in the list."), "error")
         return back
     if not claim_action(session, form.key, AuditAction.ROLE_CHANGE):
-        flash(str(ALREADY_DONE), "info")
-        return back
+        return already_done(back)
     role = Role(form.role.data)
     if services.set_role(session, user, role, actor=signed_in_user()):
         session.commit()
@@ -171,12 +169,4 @@ def export_audit(kind: str) -> ResponseReturnValue:
             actor=signed_in_user(),
         )
     )
-    response = send_file(
-        io.BytesIO(made.content),
-        mimetype=made.mimetype,
-        as_attachment=True,
-        download_name=made.filename,
-    )
-    # Names and addresses: not for shared caches, nor for the browser's after sign-out.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_attachment(made.content, made.mimetype, made.filename)

@@ -26,7 +26,7 @@ from lms.certificates import services as certificates
 from lms.config import current_settings
 from lms.db import get_session
 from lms.errors import DomainError
-from lms.forms import ALREADY_DONE, ConfirmActionForm
+from lms.forms import ConfirmActionForm, already_done
 from lms.i18n import LANGUAGE_NAMES, current_language, language_or_default
 from lms.outbox.services import enqueue
 from lms.pagination import page_argument
@@ -103,8 +103,7 @@ def resend_invitation(user_id: int) -> ResponseReturnValue:
     session = get_session()
     user = find_user(session, user_id)
     if not claim_action(session, form.key, AuditAction.INVITATION_SEND):
-        flash(str(ALREADY_DONE), "info")
-        return redirect(url_for("learners.record", user_id=user.id), 303)
+        return already_done(redirect(url_for("learners.record", user_id=user.id), 303))
     mail = services.resend_invitation(
         session, user, actor=signed_in_user(), secret_key=current_settings().secret_key
     )
@@ -159,8 +158,7 @@ def revoke(user_id: int, code: str) -> ResponseReturnValue:
         return _render_revoke(user, certificate, form, 400)
     back = redirect(url_for("learners.record", user_id=user.id), 303)
     if not claim_action(session, form.key, AuditAction.CERTIFICATE_REVOKE):
-        flash(str(ALREADY_DONE), "info")
-        return back
+        return already_done(back)
     try:
         certificates.revoke_certificate(
             session, certificate, reason=form.reason.data or "", actor=signed_in_user()
@@ -209,8 +207,7 @@ def reissue(user_id: int, code: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _render_reissue(user, certificate, form, 400)
     if not claim_action(session, form.key, AuditAction.CERTIFICATE_REISSUE):
-        flash(str(ALREADY_DONE), "info")
-        return redirect(url_for("learners.record", user_id=user.id), 303)
+        return already_done(redirect(url_for("learners.record", user_id=user.id), 303))
     try:
         replacement = certificates.reissue_certificate(
             session,
@@ -248,8 +245,7 @@ def grant_attempts(user_id: int, course_id: str, quiz: str) -> ResponseReturnVal
     if not form.validate_on_submit():
         return render_record(user, open_form=OpenForm("grant", f"{course_id}/{quiz}", form))
     if not claim_action(session, form.key, AuditAction.QUIZ_ATTEMPTS_GRANT):
-        flash(str(ALREADY_DONE), "info")
-        return redirect(url_for("learners.record", user_id=user.id), 303)
+        return already_done(redirect(url_for("learners.record", user_id=user.id), 303))
     grants.grant_attempts(
         session,
         user,

@@ -14,7 +14,7 @@ from lms.admin import services
 from lms.audit.actions import AuditAction
 from lms.audit.services import claim_action
 from lms.db import get_session
-from lms.forms import ALREADY_DONE, ConfirmActionForm
+from lms.forms import ConfirmActionForm, already_done
 from lms.outbox import queries as outbox
 from lms.outbox.services import MailNotRetriable
 
@@ -71,8 +71,7 @@ def retry(mail_id: int) -> ResponseReturnValue:
     session = get_session()
     back = redirect(url_for("mail_admin.index"), 303)
     if not claim_action(session, form.key, AuditAction.MAIL_RETRY):
-        flash(str(ALREADY_DONE), "info")
-        return back
+        return already_done(back)
     try:
         services.retry_mail(session, mail_id, actor=signed_in_user())
     except MailNotRetriable:

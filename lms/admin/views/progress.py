@@ -21,7 +21,7 @@ from lms.audit.services import claim_action
 from lms.catalog import current_catalog
 from lms.db import get_session
 from lms.errors import DomainError
-from lms.forms import ALREADY_DONE
+from lms.forms import already_done
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -65,8 +65,7 @@ def reset(user_id: int, course_id: str) -> ResponseReturnValue:
         return _render_reset(user, course, form, 400)
     back = redirect(url_for("learners.record", user_id=user.id), 303)
     if not claim_action(session, form.key, AuditAction.PROGRESS_RESET):
-        flash(str(ALREADY_DONE), "info")
-        return back
+        return already_done(back)
     steps = services.reset_course_progress(
         session, user, course_id, reason=form.reason.data or "", actor=signed_in_user()
     )
@@ -95,12 +94,10 @@ def mark_done(user_id: int, course_id: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         # A repeated post finds its step done, so no longer a choice: it was done already.
         if form.key and action_claimed(session, form.key):
-            flash(str(ALREADY_DONE), "info")
-            return back
+            return already_done(back)
         return render_record(user, open_form=OpenForm("mark", course_id, form))
     if not claim_action(session, form.key, AuditAction.STEP_MARK_DONE):
-        flash(str(ALREADY_DONE), "info")
-        return back
+        return already_done(back)
     try:
         completed = services.mark_step_done(
             session,

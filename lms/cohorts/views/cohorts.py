@@ -3,11 +3,10 @@ dashboard and exports."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -25,7 +24,8 @@ from lms.cohorts.models import Cohort
 from lms.cohorts.views.blueprint import blueprint
 from lms.config import current_settings
 from lms.db import get_session, run_in_transaction, utcnow
-from lms.forms import ALREADY_DONE, ConfirmActionForm
+from lms.downloads import private_attachment
+from lms.forms import ConfirmActionForm, already_done
 from lms.i18n import current_language
 from lms.periods import local_date
 
@@ -138,8 +138,7 @@ def _set_archived(cohort_id: int, *, archived: bool) -> ResponseReturnValue:
     back = redirect(url_for("cohorts.cohort", cohort_id=cohort.id), 303)
     action = AuditAction.COHORT_ARCHIVE if archived else AuditAction.COHORT_UNARCHIVE
     if not claim_action(session, form.key, action):
-        flash(str(ALREADY_DONE), "info")
-        return back
+        return already_done(back)
     services.set_archived(session, cohort, archived, actor=signed_in_user(), now=utcnow())
     session.commit()
     if archived:
@@ -216,12 +215,4 @@ def export(cohort_id: int, kind: str) -> ResponseReturnValue:
             actor=signed_in_user(),
         )
     )
-    response = send_file(
-        io.BytesIO(made.content),
-        mimetype=made.mimetype,
-        as_attachment=True,
-        download_name=made.filename,
-    )
-    # Names and addresses: not for shared caches, nor for the browser's after sign-out.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_attachment(made.content, made.mimetype, made.filename)

@@ -28,7 +28,7 @@ from lms.cohorts.views.blueprint import blueprint
 from lms.config import current_settings
 from lms.content import Catalog
 from lms.db import get_session, utcnow
-from lms.forms import ALREADY_DONE
+from lms.forms import already_done
 from lms.i18n import current_language
 from lms.outbox.services import enqueue
 from lms.periods import local_date
@@ -95,8 +95,7 @@ def set_due_date(cohort_id: int, user_id: int) -> ResponseReturnValue:
     session = get_session()
     back = redirect(url_for("cohorts.cohort", cohort_id=cohort.id), 303)
     if not claim_action(session, form.key, AuditAction.MEMBERSHIP_DUE_DATE):
-        flash(str(ALREADY_DONE), "info")
-        return back
+        return already_done(back)
     membership.set_due_date(
         session, found, form.due_date.data, reason=form.reason.data or "", actor=signed_in_user()
     )
@@ -115,16 +114,14 @@ def remove_member(cohort_id: int, user_id: int) -> ResponseReturnValue:
     found = queries.membership_of(session, cohort, user_id)
     if found is None and form.key and action_claimed(session, form.key):
         # The second post of a removal finds the member gone: it was done already.
-        flash(str(ALREADY_DONE), "info")
-        return back
+        return already_done(back)
     found = found or membership.find_membership(session, cohort, user_id)
     if request.method == "GET" or not form.validate_on_submit():
         status = 400 if form.errors else 200
         page = render_template("cohorts/remove_member.html", cohort=cohort, member=found, form=form)
         return page, status
     if not claim_action(session, form.key, AuditAction.MEMBERSHIP_REMOVE):
-        flash(str(ALREADY_DONE), "info")
-        return back
+        return already_done(back)
     name = found.name or found.email
     membership.remove_member(session, found, reason=form.reason.data or "", actor=signed_in_user())
     session.commit()
@@ -170,8 +167,7 @@ def grant_attempts(cohort_id: int) -> ResponseReturnValue:
     back = redirect(url_for("cohorts.cohort", cohort_id=cohort.id), 303)
     if request.method == "POST" and form.validate_on_submit():
         if not claim_action(session, form.key, AuditAction.QUIZ_ATTEMPTS_GRANT):
-            flash(str(ALREADY_DONE), "info")
-            return back
+            return already_done(back)
         try:
             helped = membership.grant_blocked(
                 session,
@@ -198,8 +194,7 @@ def grant_attempts(cohort_id: int) -> ResponseReturnValue:
         return back
     if request.method == "POST" and form.key and action_claimed(session, form.key):
         # Granted already: the members chosen are no longer blocked, so no longer choices.
-        flash(str(ALREADY_DONE), "info")
-        return back
+        return already_done(back)
     titles = {row.member.user_id: quiz_titles(current_catalog(), row.blocked) for row in rows}
     page = render_template(
         "cohorts/grant_attempts.html", cohort=cohort, rows=rows, titles=titles, form=form

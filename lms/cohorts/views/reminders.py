@@ -17,7 +17,7 @@ from lms.cohorts.views.blueprint import blueprint
 from lms.config import current_settings
 from lms.content import SUPPORTED_LANGUAGES
 from lms.db import get_session, utcnow
-from lms.forms import ALREADY_DONE, ConfirmActionForm
+from lms.forms import ConfirmActionForm, already_done
 from lms.i18n import LANGUAGE_NAMES
 from lms.outbox.services import enqueue
 
@@ -56,8 +56,7 @@ def send_reminders(cohort_id: int) -> ResponseReturnValue:
     cohort = services.find_cohort(session, cohort_id)
     back = redirect(url_for("cohorts.cohort", cohort_id=cohort.id), 303)
     if not claim_action(session, form.key, AuditAction.REMINDER_SEND):
-        flash(str(ALREADY_DONE), "info")
-        return back
+        return already_done(back)
     catalog, settings, now = current_catalog(), current_settings(), utcnow()
     planned = services.plan_reminders(session, catalog, settings, now=now, cohort=cohort)
     mails = services.record_reminders(
