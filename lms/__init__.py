@@ -115,8 +115,6 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     # Before the blueprints: their routes' ids take its bounded converter.
     guards.init_app(app, settings)
     db.init_app(app, settings.database_url)
-    # After each commit, the mails it queued leave (lms.outbox: the outbox keeps the rest).
-    outbox.init_app(app, settings)
     csrf.init_app(app)
     limiter.init_app(app)
     if settings.is_production and settings.limits_counted_apart:
@@ -145,6 +143,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
 
     jobs.init_app(app, settings)
     import_jobs.init_app(app)
+    # After each commit, the mails it queued leave (lms.outbox: the outbox keeps the rest).
+    outbox.init_app(app, settings)
     issuing.init_app(app, settings)
     limits.connect_receivers()
     # Passwords are hashed at production cost, except under LMS_ENV=testing. Last, so that an

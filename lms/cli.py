@@ -190,8 +190,7 @@ def setup(url: str) -> None:
 cli.add_command(certificates)
 cli.add_command(privacy)
 cli.add_command(outbox_cli.mail)
-cli.add_command(outbox_cli.worker)
-cli.add_command(jobs.commands)
+cli.add_command(jobs.worker)
 
 
 def main() -> None:

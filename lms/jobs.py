@@ -1,12 +1,14 @@
-"""Background jobs: one Huey queue per app, chosen by its settings, and ``lms jobs run``.
+"""Background jobs: one Huey queue per app, chosen by its settings, and ``lms worker``.
 
-Work that may outlast a request (a roster of 20,000 lines) is queued here and run by a
-consumer, each job in an app context of its own. Where the queue lives:
+Work that may outlast a request (a roster of 20,000 lines, the mails a commit queued) is
+queued here and run by a consumer, each job in an app context of its own; chores (sending
+the mail that is due for a retry) also run on a schedule. Where the queue lives:
 
 - ``LMS_REDIS_URL`` set (several servers): Redis, so that any server's consumer takes it;
 - otherwise (the embedded default, one server): a SQLite file in the instance folder;
 - in testing and development: no queue, each job runs at once in the process that queues it
-  (Huey's immediate mode), so that tests and ``lms run`` need no consumer.
+  (Huey's immediate mode), so that tests and ``lms run`` need no consumer; chores then run
+  only when asked for (``run_soon``).
 
 Progress is the job's own business, kept in the database (see ``lms.cohorts.imports``), so
 that a page shows it from any server and after a reload.
@@ -14,14 +16,15 @@ that a page shows it from any server and after a reload.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from flask.cli import with_appcontext
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from lms.config import Environment, Settings, current_settings
 
@@ -34,6 +37,11 @@ QUEUE_NAME = "parcours"
 Job = Callable[[int], None]
 """A job takes the id of the row that says what to do and where its progress goes."""
 
+Chore = Callable[[], object]
+"""A chore needs no argument: it finds its work (the mails that are due) itself."""
+
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class Jobs:
@@ -41,6 +49,7 @@ class Jobs:
 
     huey: Huey
     tasks: dict[str, TaskWrapper[[int]]] = field(default_factory=dict)
+    chores: dict[str, TaskWrapper[[]]] = field(default_factory=dict)
 
 
 def make_queue(settings: Settings) -> Huey:
@@ -73,18 +82,43 @@ def register(app: Flask, name: str, job: Job) -> None:
     jobs(app).tasks[name] = jobs(app).huey.task(name=name)(run)
 
 
+def register_chore(app: Flask, name: str, chore: Chore, *, every_minutes: int) -> None:
+    """Run ``chore`` every ``every_minutes`` minutes in ``lms worker``, and whenever
+    ``run_soon(name)`` asks, in an app context of ``app``."""
+
+    def run() -> None:
+        with app.app_context():
+            chore()
+
+    schedule = crontab(minute=f"*/{every_minutes}")
+    jobs(app).chores[name] = jobs(app).huey.periodic_task(schedule, name=name)(run)
+
+
 def enqueue(name: str, row_id: int) -> None:
     """Queue the job ``name`` for ``row_id``; call it once the row is committed."""
     jobs().tasks[name](row_id)
 
 
-commands = AppGroup("jobs", help="Run background jobs (roster imports).")
+def run_soon(name: str, app: Flask | None = None) -> bool:
+    """Queue one run of the chore ``name`` now; whether it could be queued.
+
+    A queue that cannot be reached (Redis down) is not the caller's failure: the chore's
+    next scheduled run does the work.
+    """
+    try:
+        jobs(app).chores[name]()
+    except Exception as error:  # Redis' and SQLite's errors share no base class
+        logger.warning("Could not queue %s (%s); its next scheduled run will do it", name, error)
+        return False
+    return True
 
 
-@commands.command("run")
+@click.command("worker")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True)
-def run_jobs(workers: int) -> None:
-    """Run queued jobs as they come, until stopped (Ctrl-C, or SIGTERM after the current ones).
+@with_appcontext
+def worker(workers: int) -> None:
+    """Run background jobs as they are queued (roster imports, mail), and the chores on
+    their schedule, until stopped (Ctrl-C, or SIGTERM once the jobs running have finished).
 
     Needed in production only: elsewhere jobs run as they are queued.
     """
@@ -92,7 +126,13 @@ def run_jobs(workers: int) -> None:
     if queue.immediate:
         raise click.ClickException(
             f"LMS_ENV={current_settings().env.value} runs jobs as they are queued: "
-            "there is nothing to run here."
+            "there is no worker to run here."
         )
     click.echo(f"Running jobs with {workers} worker(s); Ctrl-C to stop.")
-    queue.create_consumer(workers=workers, worker_type="thread").run()
+    # A run of each chore at once, not at the next minute: catch up on what waited.
+    for name in jobs().chores:
+        run_soon(name)
+    # SIGTERM (systemd, docker stop) lets a mail's SMTP conversation end: stopped in the
+    # middle, it would show as "interrupted, may have been sent" instead of sent.
+    queue.create_consumer(workers=workers, worker_type="thread", graceful_signal="TERM").run()
+    click.echo("Stopped.")

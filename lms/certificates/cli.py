@@ -20,8 +20,7 @@ from lms.content import SUPPORTED_LANGUAGES, Catalog, load_content
 from lms.db import get_session, utcnow
 from lms.learning import queries as learning
 from lms.learning import services as learning_services
-from lms.outbox import queries as outbox
-from lms.outbox.sending import wait_for_mail
+from lms.outbox.sending import send_now
 from lms.outbox.services import enqueue
 
 PREVIEW_CODE = "PRC-0000-0000-0000-0000"
@@ -123,8 +122,7 @@ def remind_expiring(within_days: int | None, dry_run: bool) -> None:
     # Queued with their record: a failure to send leaves them in the outbox, never sends two.
     queued = enqueue(session, mails)
     session.commit()
-    wait_for_mail()
-    sent = outbox.count_sent(session, queued)
+    sent = send_now(session, queued)
     click.echo(f"{sent} of {len(mails)} reminder(s) sent.")
 
 
@@ -152,7 +150,6 @@ def issue_due() -> None:
     ).values():
         issued += len(issuing.issue_due_certificates(session, user, catalog, held_back=held_back))
         session.commit()  # one learner at a time: their mail is queued with theirs
-    wait_for_mail()
     click.echo(f"{issued} certificate(s) issued.")
 
 

@@ -23,8 +23,7 @@ from lms.config import current_settings
 from lms.content import SUPPORTED_LANGUAGES
 from lms.db import get_session, utcnow
 from lms.errors import DomainError
-from lms.outbox import queries as outbox
-from lms.outbox.sending import wait_for_mail
+from lms.outbox.sending import send_now
 from lms.outbox.services import enqueue, queued_in
 
 LANGUAGE_OPTION = click.option(
@@ -102,8 +101,7 @@ def cohorts_import(reference: str, file: Path, language: str | None) -> None:
         )
         queued = list(queued_in(session))
         session.commit()
-        wait_for_mail()
-        sent = outbox.count_sent(session, queued)
+        sent = send_now(session, queued)
     click.echo(
         f"Imported into {cohort.name}: {result.added} added ({result.linked} with an account, "
         f"{result.invited} invited), {result.updated} updated; {sent} invitation(s) sent."
@@ -201,6 +199,5 @@ def reminders_send(reference: str | None, dry_run: bool) -> None:
     )
     queued = enqueue(session, mails)
     session.commit()
-    wait_for_mail()
-    sent = outbox.count_sent(session, queued)
+    sent = send_now(session, queued)
     click.echo(f"Sent {sent} of {len(mails)} reminder(s).")

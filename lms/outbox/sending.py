@@ -1,78 +1,62 @@
-"""Mail leaves as soon as the transaction that queued it commits, and the outbox keeps it if not.
+"""Mail leaves through the job queue once the transaction that queued it commits.
 
-The mails a commit made durable are sent from a thread, so that a response does not wait
-for SMTP (nor tells, by its time, whether a mail was queued: a reset asked for an unknown
-address queues nothing); a command that reports what it sent waits for it
-(``wait_for_mail``, then ``lms.outbox.queries.count_sent``). Whatever is not sent then (a
-crash, a server down) is sent by ``lms mail send`` or ``lms worker``.
+A commit that queued mail queues one run of the ``outbox.send`` chore (``lms.jobs``), which
+``lms worker`` runs at once and every minute besides, for retries and for whatever a crash
+or an unreachable queue left. So a response never waits for SMTP (nor tells, by its time,
+whether a mail was queued), and nothing committed is lost: the outbox table keeps it until
+it is sent. Under ``LMS_ENV=development`` or ``testing`` the chore runs in the process that
+commits, as it commits. A command that reports what it sent sends it itself (``send_now``).
 """
 
 from __future__ import annotations
-
-import logging
-import threading
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from lms.config import Settings
+from lms import jobs
+from lms.config import Settings, current_settings
 from lms.db import database
-from lms.outbox.delivery import BATCH, drain
+from lms.outbox.delivery import BATCH, Counts, drain
+from lms.outbox.queries import count_sent
 from lms.outbox.services import QUEUED_KEY
 
-logger = logging.getLogger(__name__)
-
-_pending: set[threading.Thread] = set()
-_pending_lock = threading.Lock()
+CHORE = "outbox.send"
+EVERY_MINUTES = 1
 
 
-def send_soon(sessions: sessionmaker[Session], settings: Settings, ids: list[int]) -> None:
-    """Send the mails ``ids`` from a thread. Not a daemon: a stopping worker still sends them
-    (and if it is killed first, they wait in the outbox)."""
-    thread = threading.Thread(
-        target=_drain_in_background, args=(sessions, settings, ids), name="lms-mail"
-    )
-    with _pending_lock:
-        _pending.add(thread)
-    thread.start()
+def send_due(sessions: sessionmaker[Session], settings: Settings) -> Counts:
+    """Send every mail that is due, a batch at a time, until none is left; what happened."""
+    total = Counts()
+    while True:
+        counts = drain(sessions, settings)
+        total += counts
+        # Only a full batch may leave more behind it; one that sent nothing would loop.
+        if counts.sent == 0 or counts.sent + counts.retrying + counts.failed < BATCH:
+            return total
 
 
-def wait_for_mail(timeout: float | None = None) -> None:
-    """Wait until the mails given to ``send_soon`` are sent (or failed); for commands, tests."""
-    with _pending_lock:
-        threads = list(_pending)
-    for thread in threads:
-        thread.join(timeout)
-
-
-def _drain_in_background(
-    sessions: sessionmaker[Session], settings: Settings, ids: list[int]
-) -> None:
-    try:
-        # A drain takes at most a batch: a roster's thousands of invitations take several.
-        for start in range(0, len(ids), BATCH):
-            drain(sessions, settings, ids=ids[start : start + BATCH])
-    except Exception:
-        # Nobody is left to raise to in this thread; the mails wait for the next drain.
-        logger.exception("Unexpected failure while sending %d mail(s)", len(ids))
-    finally:
-        with _pending_lock:
-            _pending.discard(threading.current_thread())
+def send_now(session: Session, ids: list[int]) -> int:
+    """Send the committed mails ``ids`` from this process; how many of them are sent."""
+    sessions, settings = database().sessions, current_settings()
+    for start in range(0, len(ids), BATCH):
+        drain(sessions, settings, ids=ids[start : start + BATCH])
+    return count_sent(session, ids)
 
 
 def init_app(app: Flask, settings: Settings) -> None:
-    """Send, after each commit of the app's sessions, the mails that commit queued."""
+    """Register the chore, and queue a run of it after each commit that queued mail."""
     sessions = database(app).sessions
+    jobs.register_chore(
+        app, CHORE, lambda: send_due(sessions, settings), every_minutes=EVERY_MINUTES
+    )
 
     def after_commit(session: Session) -> None:
         # Also called when a savepoint is released: only the outermost commit makes it final.
         if session.in_nested_transaction():
             return
-        ids: list[int] = session.info.pop(QUEUED_KEY, [])
-        if not ids:
-            return
-        send_soon(sessions, settings, ids)
+        if session.info.pop(QUEUED_KEY, None):
+            jobs.run_soon(CHORE, app)
 
     def after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
         # Rolled back (or closed uncommitted): those rows are gone, and their ids with them.

@@ -8,6 +8,7 @@ import importlib.util
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -129,6 +130,30 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=15)
+
+
+@contextmanager
+def lms_worker(environ: Mapping[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """``lms worker`` running as in production, in its own process group; killed (SIGKILL,
+    group and all) on leaving unless the test stopped it."""
+    worker = subprocess.Popen(
+        [str(Path(sys.executable).parent / "lms"), "worker", "--workers", "1"],
+        cwd=PROJECT,
+        env=dict(environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        yield worker
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+        for stream in (worker.stdout, worker.stderr):
+            if stream is not None:
+                stream.close()
 
 
 @contextmanager

@@ -15,8 +15,6 @@ from urllib.parse import urlsplit
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from lms.outbox.sending import wait_for_mail
-
 LINK = re.compile(r"https?://[^\s<>\"]+")
 REFUSED_DOMAIN = "refused.example.org"
 """The server refuses every recipient there for good (550), as for an unknown mailbox."""
@@ -104,8 +102,6 @@ class Mailbox:
 
     @property
     def messages(self) -> list[EmailMessage]:
-        # Mails leave from a thread, after the commit (lms.outbox.sending).
-        wait_for_mail(timeout=10)
         with self._collector.lock:
             return list(self._collector.messages)
 
@@ -163,8 +159,7 @@ def running_mailbox() -> Iterator[Mailbox]:
         yield Mailbox(controller.hostname, controller.port, collector)
     finally:
         # Stopping the server with a conversation under way leaves its socket unclosed
-        # (a ResourceWarning): let background sends finish and connections close first.
-        wait_for_mail(timeout=10)
+        # (a ResourceWarning): let connections close first.
         with collector.lock:
             collector.all_closed.wait_for(lambda: collector.open_connections == 0, timeout=10)
         controller.stop()

@@ -16,7 +16,6 @@ from lms import create_app
 from lms.accounts import services as accounts
 from lms.accounts.categories import Role
 from lms.db import database, get_session
-from lms.outbox.sending import wait_for_mail
 from tests.support.apps import FIXTURE_CONTENT, compile_translations, share_compiled_templates
 from tests.support.databases import SERVER_VARIABLE, Databases, create_schema
 from tests.support.smtp import Mailbox
@@ -71,8 +70,6 @@ def make_app(databases: Databases, tmp_path: Path) -> Iterator[MakeApp]:
         return app
 
     yield make
-    # Mails leave from threads after each commit: let them finish with the database first.
-    wait_for_mail(timeout=30)
     for app in apps:
         database(app).engine.dispose()
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -27,7 +25,7 @@ from lms.cohorts.roster import parse_roster
 from lms.config import load_settings
 from lms.db import database, get_session
 from lms.mail import Mail
-from tests.support.apps import PROJECT
+from tests.support.servers import lms_worker
 from tests.support.smtp import Mailbox
 from tests.web.conftest import MakeApp
 from tests.web.staff_helpers import STAFF_CONTENT, add_cohort, staff_app
@@ -113,7 +111,7 @@ def _untimed(mail: Mail) -> Mail:
     return replace(mail, text=strip(mail.text), html=strip(mail.html or ""))
 
 
-def test_lms_jobs_run_imports_a_queued_roster_and_stops_on_sigterm(
+def test_lms_worker_imports_a_queued_roster_sends_its_invitations_and_stops_on_sigterm(
     make_app: MakeApp, tmp_path: Path, mailbox: Mailbox
 ) -> None:
     instance = tmp_path / "instance"
@@ -149,27 +147,17 @@ def test_lms_jobs_run_imports_a_queued_roster_and_stops_on_sigterm(
         "LMS_INSTANCE_DIR": str(instance),
         **{f"LMS_{key.upper()}": str(value) for key, value in mailbox.settings.items()},
     }
-    consumer = subprocess.Popen(
-        [str(Path(sys.executable).parent / "lms"), "jobs", "run", "--workers", "1"],
-        cwd=PROJECT,
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
+    with lms_worker(environ) as consumer:
         deadline = time.monotonic() + 30
-        while _status(app, job.id) != "done" and time.monotonic() < deadline:
-            time.sleep(0.2)
+        while not mailbox.to("ada@example.org") and time.monotonic() < deadline:
+            time.sleep(0.2)  # polling another process, not waiting out a race
         consumer.send_signal(signal.SIGTERM)
         _output, errors = consumer.communicate(timeout=30)
-    finally:
-        if consumer.poll() is None:
-            consumer.kill()
-            consumer.wait(timeout=10)
 
     assert _status(app, job.id) == "done", errors
     assert consumer.returncode == 0, errors
+    (invitation,) = mailbox.to("ada@example.org")  # the import's commit queued its sending
+    assert "invit" in invitation["Subject"].lower()
 
 
 def _status(app: Flask, import_id: int) -> str | None:

@@ -14,7 +14,6 @@ from lms.mail import Mail
 from lms.outbox import delivery, queries, sending, services
 from lms.outbox.delivery import BASE_DELAY, CLAIM_LEASE, MAX_ATTEMPTS, Counts, backoff, drain
 from lms.outbox.models import QueuedMail
-from lms.outbox.sending import wait_for_mail
 from tests.support.smtp import REFUSED_DOMAIN, Mailbox, free_port, html_of, text_of
 
 from .conftest import MakeApp
@@ -29,7 +28,6 @@ def queue(app: Flask, *mails: Mail, commit: bool = True) -> list[int]:
         ids = services.enqueue(session, list(mails))
         if commit:
             session.commit()
-    wait_for_mail()
     return ids
 
 
@@ -76,7 +74,6 @@ def test_a_mail_whose_transaction_rolls_back_is_neither_kept_nor_sent(
         session.rollback()
         assert services.queued_in(session) == []
         assert queries.count_unsent(session) == 0
-    wait_for_mail()
     assert mailbox.messages == []
 
 
@@ -144,7 +141,6 @@ def test_after_the_last_attempt_the_mail_is_failed_until_retried(
         session = get_session()
         services.retry_now(session, mail_id)
         session.commit()
-    wait_for_mail()
 
     assert row(mail_app, mail_id).sent_at is not None
     assert len(mailbox.to("ada@example.org")) == 1

@@ -1,10 +1,10 @@
-"""Kill -9 between the commit and the send loses no mail: ``lms mail send`` delivers it once.
+"""Kill -9 anywhere loses no mail and sends none twice.
 
-A real gunicorn server takes a sign-up; its mail is committed with the account, and the
-server starts sending it to an SMTP server that never answers (its greeting stalls). The
-server is then killed with SIGKILL, workers and all. Nothing was sent, nothing was claimed:
-``lms mail send``, run as a separate process against a working SMTP server, sends it, once.
-``lms worker`` does the same as mail becomes due, and stops cleanly on SIGTERM.
+A real gunicorn server, as in production, takes a sign-up: its mail is committed with the
+account and its sending queued for ``lms worker``. The server is then killed with SIGKILL,
+workers and all; ``lms worker``, started afterwards, sends the mail, once, and stops cleanly
+on SIGTERM. A worker killed in the middle of an SMTP conversation leaves the mail claimed:
+it is never sent again on its own (it shows as interrupted).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from lms import schema
+from lms.certificates.badges import generate_signing_key
 from lms.db import create_db_engine
 from lms.outbox.models import QueuedMail
 from tests.support.apps import FIXTURE_CONTENT, PROJECT
@@ -34,6 +36,7 @@ from tests.support.servers import (
     Server,
     free_port,
     gunicorn_available,
+    lms_worker,
     wait_until_ready,
 )
 from tests.support.smtp import Mailbox
@@ -45,26 +48,72 @@ pytestmark = pytest.mark.skipif(not gunicorn_available(), reason="gunicorn is no
 EMAIL = "survivor@example.org"
 
 
+class _SilentAfterData:
+    """An SMTP server that accepts a message's envelope and body, then never answers: the
+    sender waits for the verdict on a mail it has claimed, until it is killed."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.body_received = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        connection, _address = self.listener.accept()
+        with connection, connection.makefile("rb") as lines:
+            connection.sendall(b"220 silent.example.org ESMTP\r\n")
+            in_body = False
+            for line in lines:
+                if in_body:
+                    if line == b".\r\n":
+                        self.body_received.set()  # and no answer, ever
+                        connection.recv(1)  # until the sender is gone
+                        return
+                elif line.upper().startswith(b"DATA"):
+                    in_body = True
+                    connection.sendall(b"354 go ahead\r\n")
+                else:
+                    connection.sendall(b"250 ok\r\n")
+
+
 @pytest.fixture
-def stalled_smtp() -> Iterator[socket.socket]:
-    """A port that takes connections and never greets: a sender waits there until killed."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(8)
-        yield listener
+def silent_smtp() -> Iterator[_SilentAfterData]:
+    server = _SilentAfterData()
+    yield server
+    server.listener.close()
 
 
 def _environ(url: str, smtp_port: int, tmp_path: Path) -> dict[str, str]:
+    key = tmp_path / "badge-signing-key.pem"
+    if not key.exists():
+        generate_signing_key(key, key_size=2048)
     return {
         "PATH": os.environ.get("PATH", ""),
-        "LMS_ENV": "testing",
+        "LMS_ENV": "production",
+        "LMS_SECRET_KEY": "s" * 64,
+        "LMS_SIGNING_KEY_FILE": str(key),
         "LMS_DATABASE_URL": url,
         "LMS_CONTENT_DIR": str(FIXTURE_CONTENT),
         "LMS_INSTANCE_DIR": str(tmp_path / "instance"),
+        "LMS_WORKERS": "1",
         "LMS_SMTP_HOST": "127.0.0.1",
         "LMS_SMTP_PORT": str(smtp_port),
         "LMS_SMTP_STARTTLS": "false",
     }
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def _mail_send(environ: dict[str, str]) -> str:
+    command = [str(Path(sys.executable).parent / "lms"), "mail", "send"]
+    done = subprocess.run(command, cwd=PROJECT, env=environ, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def _sign_up(server: Server) -> int:
@@ -83,19 +132,19 @@ def _queued(url: str) -> list[QueuedMail]:
         engine.dispose()
 
 
-def test_a_server_killed_before_sending_loses_no_mail(
-    databases: Databases, tmp_path: Path, stalled_smtp: socket.socket, mailbox: Mailbox
+def test_a_server_killed_after_the_commit_loses_no_mail(
+    databases: Databases, tmp_path: Path, mailbox: Mailbox
 ) -> None:
     url = databases.url("crash")
     schema.upgrade(url, "head")
     port = free_port()
-    environ = _environ(url, stalled_smtp.getsockname()[1], tmp_path)
+    environ = _environ(url, mailbox.port, tmp_path)
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), "wsgi:app"],
             cwd=PROJECT,
-            env={**environ, "LMS_BIND": f"127.0.0.1:{port}", "LMS_WORKERS": "1"},
+            env={**environ, "LMS_BIND": f"127.0.0.1:{port}"},
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: SIGKILL reaches the workers too
@@ -104,65 +153,48 @@ def test_a_server_killed_before_sending_loses_no_mail(
     try:
         wait_until_ready(server)
         assert _sign_up(server) == 302, server.output()
-        stalled_smtp.settimeout(10)
-        waiting, _address = stalled_smtp.accept()  # the worker is sending: it waits here
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
-        waiting.close()
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        _stop(process)
 
     (queued,) = _queued(url)
-    assert queued.recipient == EMAIL
-    assert queued.sent_at is None
-    assert queued.claimed_at is None  # killed before the claim: sure not to have been sent
+    assert (queued.recipient, queued.sent_at, queued.claimed_at) == (EMAIL, None, None)
+    assert mailbox.to(EMAIL) == []  # the web server only queued it
 
-    working = {**environ, "LMS_SMTP_PORT": str(mailbox.port)}
-    send = [str(Path(sys.executable).parent / "lms"), "mail", "send"]
-    first = subprocess.run(send, cwd=PROJECT, env=working, capture_output=True, text=True)
-    second = subprocess.run(send, cwd=PROJECT, env=working, capture_output=True, text=True)
+    with lms_worker(environ) as worker:
+        deadline = time.monotonic() + 30
+        while not mailbox.to(EMAIL) and time.monotonic() < deadline:
+            time.sleep(0.1)  # polling another process, not waiting out a race
+        worker.send_signal(signal.SIGTERM)
+        output, errors = worker.communicate(timeout=30)
 
-    assert first.returncode == 0, first.stderr
-    assert "1 sent, 0 to retry later, 0 failed." in first.stdout
-    assert "0 sent, 0 to retry later, 0 failed." in second.stdout
+    assert worker.returncode == 0, errors
+    assert output.rstrip().endswith("Stopped.")
     (mail,) = mailbox.to(EMAIL)
     assert "confirm" in mail["Subject"].lower()
-
-
-def test_lms_worker_sends_mail_as_it_comes_and_stops_on_sigterm(
-    databases: Databases, tmp_path: Path, mailbox: Mailbox
-) -> None:
-    url = databases.url("worker")
-    schema.upgrade(url, "head")
-    environ = {**_environ(url, mailbox.port, tmp_path), "LMS_ENV": "development"}
-    worker = subprocess.Popen(
-        [str(Path(sys.executable).parent / "lms"), "worker", "--interval", "0.2"],
-        cwd=PROJECT,
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        engine = create_db_engine(url, poolclass=NullPool)
-        with Session(engine) as session:
-            # Queued by another process that died before sending: the worker finds it.
-            session.add(QueuedMail(recipient=EMAIL, subject="Hello", text="Hello\n"))
-            session.commit()
-        engine.dispose()
-        deadline = time.monotonic() + 20
-        while not mailbox.to(EMAIL) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        worker.send_signal(signal.SIGTERM)
-        output, errors = worker.communicate(timeout=20)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait(timeout=10)
-
+    assert "0 sent, 0 to retry later, 0 failed." in _mail_send(environ)
     assert len(mailbox.to(EMAIL)) == 1
-    assert worker.returncode == 0, errors
-    assert "1 sent, 0 to retry later, 0 failed." in output
-    assert output.rstrip().endswith("Stopped.")
+
+
+def test_a_worker_killed_while_sending_never_sends_twice(
+    databases: Databases, tmp_path: Path, silent_smtp: _SilentAfterData, mailbox: Mailbox
+) -> None:
+    url = databases.url("stalled")
+    schema.upgrade(url, "head")
+    engine = create_db_engine(url, poolclass=NullPool)
+    with Session(engine) as session:
+        session.add(QueuedMail(recipient=EMAIL, subject="Hello", text="Hello\n"))
+        session.commit()
+    engine.dispose()
+    environ = _environ(url, silent_smtp.port, tmp_path)
+    with lms_worker(environ):
+        # The worker catches up on what waits as it starts: it sends this mail at once.
+        assert silent_smtp.body_received.wait(timeout=30)
+
+    (queued,) = _queued(url)
+    assert queued.sent_at is None
+    assert queued.claimed_at is not None  # claimed, maybe sent: not to be sent again
+    working = {**environ, "LMS_SMTP_PORT": str(mailbox.port)}
+    assert "0 sent, 0 to retry later, 0 failed." in _mail_send(working)
+    assert mailbox.to(EMAIL) == []

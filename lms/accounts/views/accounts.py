@@ -192,7 +192,7 @@ def sign_up() -> ResponseReturnValue:
             secret_key=current_settings().secret_key,
         )
         if mail is not None:
-            enqueue(session, mail)  # sent from a thread after the commit: no time difference
+            enqueue(session, mail)  # sent by a job after the commit, not in this response
         session.commit()
         # The same answer, as fast, whether the address was new or not (see services.sign_up).
         # The address goes along in the session, never in the URL, which logs would keep.

@@ -87,7 +87,7 @@ def request_reset() -> ResponseReturnValue:
         session = get_session()
         mail = links.request_password_reset(session, form.email.data or "", _secret_key())
         if mail is not None:
-            enqueue(session, mail)  # sent from a thread after the commit: no time difference
+            enqueue(session, mail)  # sent by a job after the commit, not in this response
         session.commit()
         # The same answer, as fast, whether an account exists or not.
         return redirect(url_for("links.reset_sent"))

@@ -19,7 +19,6 @@ from lms.catalog import current_catalog
 from lms.certificates import queries, services
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.db import database, get_session
-from lms.outbox.sending import wait_for_mail
 from tests.support.smtp import Mailbox
 from tests.web.certificate_helpers import (
     CERTIFICATE_CONTENT,
@@ -58,12 +57,7 @@ def user_by_email(session: Session, email: str) -> User:
 
 @contextmanager
 def acting(app: Flask, code: str, actor_email: str = "staff@example.org") -> Iterator[Acting]:
-    """A staff member (or anyone) about to act on ``code``, in an app context.
-
-    The issue's mail is sent first: its sender must not wait for this context's write lock
-    (a command's transaction takes it at once), nor arrive after the action's own mail.
-    """
-    wait_for_mail()
+    """A staff member (or anyone) about to act on ``code``, in an app context."""
     with app.app_context():
         session = get_session()
         certificate = queries.find_certificate_by_code(session, code)
@@ -97,7 +91,6 @@ def test_revoking_mails_the_learner_the_reason_in_their_language(
         services.revoke_certificate(it.session, it.certificate, reason="Fraude.", actor=it.actor)
         assert len(mailbox.to("lea@example.org")) == 1  # only the issue's: not before commit
         it.session.commit()
-    wait_for_mail()
 
     _issued, revoked = mailbox.to("lea@example.org")
     assert revoked["Subject"] == "Votre attestation a été révoquée : Rappel sur le partenariat"
