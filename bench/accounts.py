@@ -1,12 +1,15 @@
 """Account figures: how long a reset request and a sign-up take for an address that has an
 account and for one that has none. They must not tell the two apart (issue #15, item 3).
 
-Requests alternate between the two kinds, in-process, with rate limits off; the medians of
-``ROUNDS`` each are reported, and their difference.
+Requests alternate between the two kinds, in-process, on an app with production settings
+(its job queue a SQLite file, as on one server: the request only queues the job that decides,
+which ``lms worker`` would run), with rate limits off; the medians of ``ROUNDS`` each are
+reported.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import statistics
 import sys
@@ -20,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask.testing import FlaskClient
 
 from lms.accounts import services
+from lms.certificates.badges import generate_signing_key
 from lms.db import get_session
 from lms.extensions import limiter
 from tests.support.apps import build_app
@@ -33,8 +37,12 @@ KNOWN = "known@example.org"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+HTTPS = {"base_url": "https://parcours.example.org"}
+"""Production's cookies are Secure, and its CSRF check wants a Referer from the site."""
+
+
 def _token(client: FlaskClient, path: str) -> str:
-    found = CSRF.search(client.get(path).get_data(as_text=True))
+    found = CSRF.search(client.get(path, **HTTPS).get_data(as_text=True))
     assert found
     return found.group(1)
 
@@ -50,7 +58,16 @@ def _timed(request: Callable[[], int]) -> float:
 def run() -> dict[str, float]:
     engine = "postgresql" if on_postgresql() else "sqlite"
     databases = Databases(Path(tempfile.mkdtemp(prefix="lms-bench-accounts-")))
-    app = build_app(databases.url("accounts", with_schema=True))
+    scratch = Path(tempfile.mkdtemp(prefix="lms-bench-accounts-"))
+    generate_signing_key(scratch / "key.pem", key_size=2048)
+    app = build_app(
+        databases.url("accounts", with_schema=True),
+        env="production",
+        secret_key="b" * 64,
+        signing_key_file=scratch / "key.pem",
+        base_url=HTTPS["base_url"],
+    )
+    logging.disable(logging.CRITICAL)  # production's access log, one line per request
     with app.app_context():
         limiter.enabled = False
         session = get_session()
@@ -67,14 +84,20 @@ def run() -> dict[str, float]:
         reset = _timed(
             lambda e=email: (
                 client.post(
-                    "/accounts/reset", data={"email": e, "csrf_token": reset_token}
+                    "/accounts/reset",
+                    data={"email": e, "csrf_token": reset_token},
+                    headers={"Referer": HTTPS["base_url"] + "/accounts/reset"},
+                    **HTTPS,
                 ).status_code
             )
         )
         sign_up = _timed(
             lambda e=email: (
                 client.post(
-                    "/accounts/sign-up", data={**sign_up_data(e), "csrf_token": sign_up_token}
+                    "/accounts/sign-up",
+                    data={**sign_up_data(e), "csrf_token": sign_up_token},
+                    headers={"Referer": HTTPS["base_url"] + "/accounts/sign-up"},
+                    **HTTPS,
                 ).status_code
             )
         )

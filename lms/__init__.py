@@ -137,12 +137,14 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     panels.init_app(app, **_panels())
     # A feature's hooks (signing key, the receiver that issues certificates): imported here,
     # like the blueprints, so that features load with the app.
+    from lms.accounts import request_jobs
     from lms.certificates import issuing
     from lms.cohorts import import_jobs
     from lms.quizzes import limits
 
     jobs.init_app(app, settings)
     import_jobs.init_app(app)
+    request_jobs.init_app(app)
     # After each commit, the mails it queued leave (lms.outbox: the outbox keeps the rest).
     outbox.init_app(app, settings)
     issuing.init_app(app, settings)

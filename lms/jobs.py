@@ -32,10 +32,13 @@ if TYPE_CHECKING:
     from huey import TaskWrapper
 
 EXTENSION_KEY = "lms.jobs"
+RETRY_DELAY_SECONDS = 60
 QUEUE_NAME = "parcours"
 
-Job = Callable[[int], None]
-"""A job takes the id of the row that says what to do and where its progress goes."""
+Job = Callable[..., None]
+"""A job takes what it needs to find its work: the id of the row that says what to do and
+where its progress goes, or a request's few values (never a secret in clear: the queue is
+stored)."""
 
 Chore = Callable[[], object]
 """A chore needs no argument: it finds its work (the mails that are due) itself."""
@@ -48,7 +51,7 @@ class Jobs:
     """An app's queue and the jobs registered on it, by name."""
 
     huey: Huey
-    tasks: dict[str, TaskWrapper[[int]]] = field(default_factory=dict)
+    tasks: dict[str, TaskWrapper[...]] = field(default_factory=dict)
     chores: dict[str, TaskWrapper[[]]] = field(default_factory=dict)
 
 
@@ -71,15 +74,20 @@ def jobs(app: Flask | None = None) -> Jobs:
     return found
 
 
-def register(app: Flask, name: str, job: Job) -> None:
+def register(app: Flask, name: str, job: Job, *, retries: int = 0) -> None:
     """Make ``job`` runnable on ``app``'s queue as ``name``, in an app context of ``app``
-    (a session of its own, even when immediate mode runs it inside a request)."""
+    (a session of its own, even when immediate mode runs it inside a request).
 
-    def run(row_id: int) -> None:
+    A job that fails is run again up to ``retries`` times, a minute apart, by ``lms worker``
+    (not in immediate mode): for work that a database outage must not lose.
+    """
+
+    def run(*args: object) -> None:
         with app.app_context():
-            job(row_id)
+            job(*args)
 
-    jobs(app).tasks[name] = jobs(app).huey.task(name=name)(run)
+    task = jobs(app).huey.task(name=name, retries=retries, retry_delay=RETRY_DELAY_SECONDS)
+    jobs(app).tasks[name] = task(run)
 
 
 def register_chore(app: Flask, name: str, chore: Chore, *, every_minutes: int) -> None:
@@ -94,23 +102,29 @@ def register_chore(app: Flask, name: str, chore: Chore, *, every_minutes: int) -
     jobs(app).chores[name] = jobs(app).huey.periodic_task(schedule, name=name)(run)
 
 
-def enqueue(name: str, row_id: int) -> None:
-    """Queue the job ``name`` for ``row_id``; call it once the row is committed."""
-    jobs().tasks[name](row_id)
+def enqueue(name: str, *args: object) -> None:
+    """Queue the job ``name`` with ``args`` (a row's id: once the row is committed).
 
-
-def run_soon(name: str, app: Flask | None = None) -> bool:
-    """Queue one run of the chore ``name`` now; whether it could be queued.
-
-    A queue that cannot be reached (Redis down) is not the caller's failure: the chore's
-    next scheduled run does the work.
+    A queue that cannot be reached (Redis down) does not fail the request: the job runs
+    here and now instead, as in development, and the site keeps working.
     """
+    task = jobs().tasks[name]
     try:
-        jobs(app).chores[name]()
+        task(*args)
     except Exception as error:  # Redis' and SQLite's errors share no base class
-        logger.warning("Could not queue %s (%s); its next scheduled run will do it", name, error)
-        return False
-    return True
+        logger.warning("Could not queue %s (%s); running it now", name, type(error).__name__)
+        task.func(*args)
+
+
+def run_soon(name: str, app: Flask | None = None) -> None:
+    """Queue one run of the chore ``name`` now; with the queue down, run it here (as
+    ``enqueue`` does)."""
+    chore = jobs(app).chores[name]
+    try:
+        chore()
+    except Exception as error:  # Redis' and SQLite's errors share no base class
+        logger.warning("Could not queue %s (%s); running it now", name, type(error).__name__)
+        chore.func()
 
 
 @click.command("worker")

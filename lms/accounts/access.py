@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from flask import Blueprint, abort, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from limits import parse
 
 from lms.accounts.categories import Role
 from lms.accounts.models import User, normalize_email
-from lms.extensions import login_manager
+from lms.extensions import limiter, login_manager
 
 MAILS_PER_EMAIL = "3 per 15 minutes"
-"""Sign-ups and reset requests naming one address: each may mail its owner."""
+"""Mails that sign-ups and reset requests naming one address send its owner: counted on the
+mails sent (``may_mail``), never on the requests, which are all answered alike."""
+
+logger = logging.getLogger(__name__)
 
 STAFF_ROLES = frozenset({Role.STAFF, Role.ADMIN})
 ADMIN_ROLES = frozenset({Role.ADMIN})
@@ -44,10 +49,26 @@ def signed_in_user() -> User:
     return user
 
 
+def email_digest(email: str) -> str:
+    """What identifies an address in limits and cookies: hashed, so that they hold no email."""
+    return hashlib.sha256(normalize_email(email)[:254].encode("utf-8")).hexdigest()
+
+
 def email_key() -> str:
-    """The rate-limit key of the address in the form, hashed so that storage holds no email."""
-    email = normalize_email(request.form.get("email", ""))[:254]
-    return "email:" + hashlib.sha256(email.encode("utf-8")).hexdigest()
+    """The rate-limit key of the address in the form."""
+    return "email:" + email_digest(request.form.get("email", ""))
+
+
+def may_mail(email: str) -> bool:
+    """Whether the owner of ``email`` may be sent one more sign-up or reset mail now
+    (``MAILS_PER_EMAIL``); if so, the mail is counted."""
+    if not limiter.enabled:
+        return True
+    try:
+        return limiter.limiter.hit(parse(MAILS_PER_EMAIL), "account-mail", email_digest(email))
+    except Exception:  # the store (Redis) is down: a mail too many beats a lost one
+        logger.warning("Could not count an account mail; sending it", exc_info=True)
+        return True
 
 
 def user_key() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import lazy_gettext
 from sqlalchemy import insert
@@ -275,7 +276,8 @@ def check_new_password(password: str, *, email: str | None, name: str | None) ->
     # TOO_LONG: the forms refuse it first; hashing a long password is only slow.
 
 
-def _apply_profile(user: User, profile: Profile) -> None:
+def check_profile(profile: Profile) -> None:
+    """Refuse an incomplete ``profile`` (``ProfileIncomplete``) or an unknown language."""
     if profile.language not in SUPPORTED_LANGUAGES:
         raise UnsupportedLanguage
     other = profile.affiliation is Affiliation.OTHER
@@ -288,6 +290,11 @@ def _apply_profile(user: User, profile: Profile) -> None:
         or (profile.frq_fellowship and profile.frq_sector is None)
     ):
         raise ProfileIncomplete
+
+
+def _apply_profile(user: User, profile: Profile) -> None:
+    check_profile(profile)
+    other = profile.affiliation is Affiliation.OTHER
     user.certificate_name = profile.certificate_name.strip()
     user.language = profile.language
     user.roles_in_research = profile.research_roles
@@ -297,30 +304,39 @@ def _apply_profile(user: User, profile: Profile) -> None:
     user.frq_sector = profile.frq_sector if profile.frq_fellowship else None
 
 
-def sign_up(
-    session: Session,
-    email: str,
-    password: str,
-    profile: Profile,
-    *,
-    privacy_consent: bool,
-    secret_key: str,
-) -> Mail | None:
-    """Create a learner's account with ``profile`` and the consent given now.
+def check_sign_up(email: str, password: str, profile: Profile, *, privacy_consent: bool) -> None:
+    """Refuse a sign-up that breaks a rule, with the rule's error.
 
-    Returns the mail to send once committed: the confirmation link, or, if the address
-    already has an account, a note to its owner (with a reset link) instead. The caller
-    answers both cases alike, so that nobody learns which addresses have accounts.
+    Every rule is checked here, before anyone looks the address up: a sign-up is refused,
+    or taken, alike whether the address has an account or not.
     """
     check_new_password(password, email=email, name=profile.certificate_name)
     if not privacy_consent:
         raise PrivacyConsentMissing
+    check_profile(profile)
+
+
+def sign_up(
+    session: Session,
+    email: str,
+    password_hash: str,
+    profile: Profile,
+    *,
+    consented_at: datetime,
+    secret_key: str,
+) -> Mail | None:
+    """Create a learner's account, from a sign-up ``check_sign_up`` took, with the password
+    hashed when it was taken and the consent given then.
+
+    Returns the mail to send once committed: the confirmation link, or, if the address
+    already has an account, a note to its owner (with a reset link) instead.
+    """
     existing = find_user_by_email(session, email)
     if existing is None:
         user = User(email=email, role=Role.LEARNER)
         _apply_profile(user, profile)
-        user.password_hash = hash_password(password)
-        user.privacy_consent_at = utcnow()
+        user.password_hash = password_hash
+        user.privacy_consent_at = consented_at
         user.privacy_notice_version = PRIVACY_NOTICE_VERSION
         try:
             with session.begin_nested():
@@ -332,9 +348,6 @@ def sign_up(
             return mails.confirmation_mail(
                 user, link_token(user, Purpose.CONFIRM_EMAIL, secret_key)
             )
-    else:
-        # The hash a new account would cost, so that the answer takes as long.
-        hash_password(password)
     if existing is None:
         return None
     return mails.account_exists_mail(

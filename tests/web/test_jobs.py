@@ -25,7 +25,7 @@ from lms.cohorts.roster import parse_roster
 from lms.config import load_settings
 from lms.db import database, get_session
 from lms.mail import Mail
-from tests.support.servers import lms_worker
+from tests.support.servers import free_port, lms_worker
 from tests.support.smtp import Mailbox
 from tests.web.conftest import MakeApp
 from tests.web.staff_helpers import STAFF_CONTENT, add_cohort, staff_app
@@ -80,6 +80,21 @@ def test_a_job_on_a_real_queue_waits_for_a_consumer_and_runs_in_its_own_context(
     queue.execute(task)
 
     assert seen == [(7, True)]
+
+
+def test_a_job_whose_queue_is_down_runs_at_once(make_app: MakeApp) -> None:
+    app = make_app()
+    # Nothing listens there: Redis is down.
+    app.extensions[jobs.EXTENSION_KEY] = jobs.Jobs(
+        RedisHuey("test", url=f"redis://127.0.0.1:{free_port()}/0")
+    )
+    seen: list[str] = []
+    jobs.register(app, "test.job", seen.append)
+
+    with app.app_context():
+        jobs.enqueue("test.job", "ran")
+
+    assert seen == ["ran"]
 
 
 @pytest.mark.parametrize("language", ["fr", "en", None])

@@ -10,6 +10,7 @@ class Result:
 
 class TaskWrapper(Generic[_P]):
     name: str
+    func: Callable[_P, Any]
     def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> Result | None: ...
 
 def crontab(

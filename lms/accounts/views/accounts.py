@@ -24,8 +24,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
-from lms.accounts import privacy, services
-from lms.accounts.access import MAILS_PER_EMAIL, email_key, signed_in_user, user_key
+from lms import jobs
+from lms.accounts import known_browsers, privacy, request_jobs, services
+from lms.accounts.access import email_key, signed_in_user, user_key
 from lms.accounts.forms import (
     ChangePasswordForm,
     LanguageForm,
@@ -36,7 +37,7 @@ from lms.accounts.forms import (
 )
 from lms.accounts.models import User
 from lms.config import current_settings
-from lms.db import get_session, reads_before_writing, run_in_transaction
+from lms.db import get_session, reads_before_writing, run_in_transaction, utcnow
 from lms.extensions import limiter, login_manager
 from lms.i18n import current_language, remember_language, switch_requested
 from lms.outbox.services import enqueue
@@ -115,9 +116,15 @@ def _sign_in_again(user: User) -> None:
 
 
 @blueprint.route("/accounts/sign-in", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_PER_IP, methods=["POST"])
+# Neither limit applies to an address from a browser where its owner signed in before
+# (lms.accounts.known_browsers): strangers' failures cannot lock the owner out.
+@limiter.limit(SIGN_IN_PER_IP, methods=["POST"], exempt_when=known_browsers.knows_the_form_address)
 @limiter.limit(
-    SIGN_IN_FAILURES_PER_EMAIL, methods=["POST"], key_func=email_key, deduct_when=_failed
+    SIGN_IN_FAILURES_PER_EMAIL,
+    methods=["POST"],
+    key_func=email_key,
+    deduct_when=_failed,
+    exempt_when=known_browsers.knows_the_form_address,
 )
 # The password check takes tens of milliseconds: sign-ins must not queue for the lock.
 @reads_before_writing
@@ -150,7 +157,7 @@ def sign_in() -> ResponseReturnValue:
                     ),
                     "warning",
                 )
-            return redirect(safe_next(form.next.data, home))
+            return known_browsers.remember(redirect(safe_next(form.next.data, home)), user.email)
     status = 400 if form.errors else 200
     return render_template("accounts/sign_in.html", form=form), status
 
@@ -170,9 +177,6 @@ def _switching_language() -> bool:
 
 @blueprint.route("/accounts/sign-up", methods=["GET", "POST"])
 @limiter.limit(SIGN_UP_PER_IP, methods=["POST"], exempt_when=_switching_language)
-@limiter.limit(
-    MAILS_PER_EMAIL, methods=["POST"], key_func=email_key, exempt_when=_switching_language
-)
 def sign_up() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
@@ -182,19 +186,19 @@ def sign_up() -> ResponseReturnValue:
     if (language := switch_requested()) is not None:
         return _sign_up_in(form, language)
     if form.validate_on_submit():
-        session = get_session()
-        mail = services.sign_up(
-            session,
+        email, password, profile = (
             form.email.data or "",
             form.password.data or "",
             form.to_profile(),
-            privacy_consent=bool(form.privacy_consent.data),
-            secret_key=current_settings().secret_key,
         )
-        if mail is not None:
-            enqueue(session, mail)  # sent by a job after the commit, not in this response
-        session.commit()
-        # The same answer, as fast, whether the address was new or not (see services.sign_up).
+        services.check_sign_up(
+            email, password, profile, privacy_consent=bool(form.privacy_consent.data)
+        )
+        # The same work whether the address is new or not, and the same answer: a job looks
+        # it up (lms.accounts.request_jobs). It gets the password hashed, never in clear.
+        jobs.enqueue(
+            request_jobs.SIGN_UP, email, services.hash_password(password), profile, utcnow()
+        )
         # The address goes along in the session, never in the URL, which logs would keep.
         flask_session[MAILED_TO] = form.email.data or ""
         return redirect(url_for("accounts.check_email"))

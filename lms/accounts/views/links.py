@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy.orm import Session
 
-from lms.accounts import links, services
-from lms.accounts.access import MAILS_PER_EMAIL, email_key, signed_in_user, user_key
+from lms import jobs
+from lms.accounts import known_browsers, links, request_jobs, services
+from lms.accounts.access import signed_in_user, user_key
 from lms.accounts.forms import (
     AcceptInvitationForm,
     ResendConfirmationForm,
@@ -80,16 +81,12 @@ def resend_confirmation() -> ResponseReturnValue:
 
 @blueprint.route("/accounts/reset", methods=["GET", "POST"])
 @limiter.limit(RESET_REQUESTS_PER_IP, methods=["POST"])
-@limiter.limit(MAILS_PER_EMAIL, methods=["POST"], key_func=email_key)
 def request_reset() -> ResponseReturnValue:
     form = ResetRequestForm()
     if form.validate_on_submit():
-        session = get_session()
-        mail = links.request_password_reset(session, form.email.data or "", _secret_key())
-        if mail is not None:
-            enqueue(session, mail)  # sent by a job after the commit, not in this response
-        session.commit()
-        # The same answer, as fast, whether an account exists or not.
+        # The same work and answer whether an account exists or not: a job looks it up, and
+        # mails within the address's share (lms.accounts.request_jobs).
+        jobs.enqueue(request_jobs.RESET_REQUEST, form.email.data or "")
         return redirect(url_for("links.reset_sent"))
     status = 400 if form.errors else 200
     return render_template("accounts/reset_request.html", form=form), status
@@ -140,7 +137,10 @@ def _password_link_page(purpose: Purpose, token: str) -> ResponseReturnValue:
                 enqueue(session, mail)
             session.commit()
             login_user(user)
-            response = _signed_in(purpose)
+            # The link proved the address: this browser is its owner's from now on.
+            response = known_browsers.remember(
+                current_app.make_response(_signed_in(purpose)), user.email
+            )
     except links.LinkProblem as error:
         session.rollback()
         response = _link_problem(error)

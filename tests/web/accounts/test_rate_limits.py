@@ -1,4 +1,10 @@
-"""Rate limits on sign-in, sign-up and mails: a 429 page, per address and per network address."""
+"""Rate limits on sign-in, sign-up and mails, which strangers cannot turn against an owner.
+
+Failed sign-ins get a 429 page, per address and per network address, except from a browser
+where the address's owner signed in before or set a password from a mailed link. Sign-ups
+and reset requests naming an address all get the same answer: what is limited is the mails
+that address is sent.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.support.smtp import Mailbox
+from lms.accounts.known_browsers import COOKIE
+from tests.support.smtp import Mailbox, links_in, path_of
 from tests.web.account_helpers import post_form, sign_up
 from tests.web.conftest import MadeUser, MakeApp
 from tests.web.helpers import CSRF_INPUT, PASSWORD
@@ -116,25 +123,104 @@ def test_the_429_page_is_in_french_and_in_english(client: FlaskClient) -> None:
     assert "Wait a few minutes" in page
 
 
-def test_sign_ups_naming_one_address_are_limited(
+def test_sign_ups_naming_one_address_mail_it_three_times_and_answer_alike(
     client: FlaskClient, make_user: Callable[..., MadeUser], mailbox: Mailbox
 ) -> None:
     make_user(email="taken@example.org")
-    for _ in range(3):
-        assert sign_up(client, "taken@example.org").status_code == 302
-    assert sign_up(client, "taken@example.org").status_code == 429
-    # The owner got one note per allowed attempt, no more.
+    answers = [sign_up(client, "taken@example.org") for _ in range(5)]
+
+    assert {(answer.status_code, answer.location) for answer in answers} == {
+        (302, "/accounts/sign-up/check-email")
+    }
+    # The owner got one note per mail the address may be sent, no more.
     assert len(mailbox.to("taken@example.org")) == 3
 
 
-def test_reset_requests_for_one_address_are_limited(
+def test_a_strangers_reset_requests_never_refuse_the_owner(
     client: FlaskClient, make_user: Callable[..., MadeUser], mailbox: Mailbox
 ) -> None:
     user = make_user()
-    for _ in range(3):
-        assert post_form(client, "/accounts/reset", {"email": user.email}).status_code == 302
-    assert post_form(client, "/accounts/reset", {"email": user.email}).status_code == 429
-    assert len(mailbox.to(user.email)) == 3
+    strangers = [post_form(client, "/accounts/reset", {"email": user.email}) for _ in range(4)]
+    owner = post_form(user_client := client, "/accounts/reset", {"email": user.email})
+
+    assert {answer.location for answer in [*strangers, owner]} == {"/accounts/reset/sent"}
+    mails = mailbox.to(user.email)
+    assert len(mails) == 3
+    # What was sent is in the owner's mailbox, and its links work: the owner is not stuck.
+    (link,) = [found for found in links_in(mails[-1]) if "/accounts/reset/" in found]
+    assert user_client.get(path_of(link)).status_code == 200
+
+
+def test_reset_requests_for_unknown_addresses_count_no_mail(
+    client: FlaskClient, make_user: Callable[..., MadeUser], mailbox: Mailbox
+) -> None:
+    for number in range(5):
+        post_form(client, "/accounts/reset", {"email": f"nobody{number}@example.org"})
+    user = make_user()
+
+    post_form(client, "/accounts/reset", {"email": user.email})
+
+    assert len(mailbox.to(user.email)) == 1
+    assert mailbox.messages == mailbox.to(user.email)
+
+
+def test_the_owners_browser_signs_in_while_strangers_are_refused(
+    app: Flask, make_user: Callable[..., MadeUser]
+) -> None:
+    user = make_user()
+    owners = app.test_client()
+    assert sign_in(owners, user.email, user.password).status_code == 302
+    owners.post("/accounts/sign-out", data={"csrf_token": _token(owners, "/accounts/profile")})
+    stranger = app.test_client()
+    for attempt in range(6):
+        sign_in(stranger, user.email, "wrong", ip=f"192.0.2.{attempt}")
+    for _ in range(25):  # more than the network address's share, too
+        sign_in(stranger, user.email, "wrong", ip="192.0.2.99")
+
+    assert sign_in(stranger, user.email, user.password).status_code == 429
+    assert sign_in(owners, user.email, "wrong", ip="192.0.2.99").status_code == 400
+    assert sign_in(owners, user.email, user.password, ip="192.0.2.99").status_code == 302
+
+
+def test_a_reset_link_makes_its_browser_the_owners(
+    app: Flask, make_user: Callable[..., MadeUser], mailbox: Mailbox
+) -> None:
+    user = make_user()
+    for attempt in range(6):
+        sign_in(app.test_client(), user.email, "wrong", ip=f"192.0.2.{attempt}")
+    fresh = app.test_client()
+    assert sign_in(fresh, user.email, user.password).status_code == 429
+
+    post_form(fresh, "/accounts/reset", {"email": user.email})
+    (link,) = [found for found in links_in(mailbox.to(user.email)[-1]) if "/reset/" in found]
+    new_password = "a brand new passphrase for Ada"
+    assert (
+        post_form(
+            fresh, path_of(link), {"password": new_password, "confirm_password": new_password}
+        ).status_code
+        == 302
+    )
+    fresh.post("/accounts/sign-out", data={"csrf_token": _token(fresh, "/accounts/profile")})
+
+    assert sign_in(fresh, user.email, new_password).status_code == 302
+
+
+def test_a_made_up_known_browser_cookie_counts_for_nothing(
+    app: Flask, make_user: Callable[..., MadeUser]
+) -> None:
+    user = make_user()
+    stranger = app.test_client()
+    stranger.set_cookie(COOKIE, "WyJhYmMiXQ.forged")
+    for attempt in range(5):
+        sign_in(stranger, user.email, "wrong", ip=f"192.0.2.{attempt}")
+
+    assert sign_in(stranger, user.email, user.password).status_code == 429
+
+
+def _token(client: FlaskClient, page: str) -> str:
+    found = CSRF_INPUT.search(client.get(page).get_data(as_text=True))
+    assert found
+    return found[1]
 
 
 def test_resending_the_confirmation_is_limited(client: FlaskClient, mailbox: Mailbox) -> None:

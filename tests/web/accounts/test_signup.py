@@ -18,7 +18,6 @@ from lms.accounts.categories import Affiliation, FrqSector, ResearchRole
 from lms.accounts.models import User
 from lms.accounts.services import PRIVACY_NOTICE_VERSION, Profile
 from lms.cli import cli
-from lms.config import current_settings
 from lms.db import get_session, utcnow
 from tests.support.smtp import Mailbox, html_of, links_in, path_of, text_of
 from tests.web.account_helpers import post_form, sign_up, sign_up_data
@@ -397,32 +396,11 @@ def test_the_rules_hold_without_the_form(app: Flask) -> None:
     with app.app_context():
         session = get_session()
         with pytest.raises(services.PrivacyConsentMissing):
-            services.sign_up(
-                session,
-                "a@example.org",
-                PASSWORD,
-                profile,
-                privacy_consent=False,
-                secret_key=current_settings().secret_key,
-            )
+            services.check_sign_up("a@example.org", PASSWORD, profile, privacy_consent=False)
         with pytest.raises(services.PasswordTooShort):
-            services.sign_up(
-                session,
-                "a@example.org",
-                "short",
-                profile,
-                privacy_consent=True,
-                secret_key=current_settings().secret_key,
-            )
+            services.check_sign_up("a@example.org", "short", profile, privacy_consent=True)
         with pytest.raises(services.ProfileIncomplete):
-            services.sign_up(
-                session,
-                "a@example.org",
-                PASSWORD,
-                profile,
-                privacy_consent=True,
-                secret_key=current_settings().secret_key,
-            )
+            services.check_sign_up("a@example.org", PASSWORD, profile, privacy_consent=True)
         assert session.scalar(select(func.count(User.id))) == 0
 
 
