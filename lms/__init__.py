@@ -22,6 +22,7 @@ def _blueprints() -> tuple[Blueprint, ...]:
     """Every blueprint of the app, in one list; imported here so features load with the app."""
     from lms.accounts.views.accounts import blueprint as accounts
     from lms.accounts.views.links import blueprint as links
+    from lms.accounts.views.second_factor import blueprint as second_factor
     from lms.admin.views.admin import blueprint as admin
     from lms.admin.views.content import blueprint as content_problems
     from lms.admin.views.learners import blueprint as learners
@@ -38,6 +39,7 @@ def _blueprints() -> tuple[Blueprint, ...]:
     return (
         accounts,
         links,
+        second_factor,
         learning,
         quizzes,
         certificates,
@@ -138,6 +140,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     # A feature's hooks (signing key, the receiver that issues certificates): imported here,
     # like the blueprints, so that features load with the app.
     from lms.accounts import request_jobs
+    from lms.audit import services as audit
     from lms.certificates import issuing
     from lms.cohorts import import_jobs
     from lms.quizzes import limits
@@ -149,6 +152,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     outbox.init_app(app, settings)
     issuing.init_app(app, settings)
     limits.connect_receivers()
+    audit.connect_receivers()
     # Passwords are hashed at production cost, except under LMS_ENV=testing. Last, so that an
     # app refused for its settings leaves the process hashing as it did.
     hashing.configure(settings)

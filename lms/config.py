@@ -82,6 +82,9 @@ class Settings:
     """Gunicorn's worker processes (LMS_WORKERS, read by gunicorn.conf.py too; 0: its default,
     several per core). Rate limits counted in memory are per process: see ``shared_limits``."""
     """The largest request body, a roster file included; bigger ones are refused unread (413)."""
+    require_2fa_for_staff: bool = False
+    """Staff and admin pages refuse a session that has not passed a second factor (default:
+    on in production, off elsewhere)."""
     force_https: bool = False
     """Send HSTS even when the app sees plain HTTP (TLS ended by a proxy that hides it)."""
     trusted_proxies: int = 0
@@ -305,6 +308,10 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "max_upload_mb": ("LMS_MAX_UPLOAD_MB", _parse_count("LMS_MAX_UPLOAD_MB")),
     "workers": ("LMS_WORKERS", _parse_count("LMS_WORKERS")),
     "force_https": ("LMS_FORCE_HTTPS", _parse_bool("LMS_FORCE_HTTPS")),
+    "require_2fa_for_staff": (
+        "LMS_REQUIRE_2FA_FOR_STAFF",
+        _parse_bool("LMS_REQUIRE_2FA_FOR_STAFF"),
+    ),
     "trusted_proxies": ("LMS_TRUSTED_PROXIES", _parse_count("LMS_TRUSTED_PROXIES")),
     "log_format": ("LMS_LOG_FORMAT", lambda v: v.strip().lower()),
     "retention_years": ("LMS_RETENTION_YEARS", _parse_count("LMS_RETENTION_YEARS")),
@@ -340,6 +347,7 @@ def load_settings(
             values[name] = Path(values[name])
     # Reloading content on each request suits authors editing files, not a busy server.
     values.setdefault("content_reload", values["env"] is Environment.DEVELOPMENT)
+    values.setdefault("require_2fa_for_staff", values["env"] is Environment.PRODUCTION)
     return Settings(**values)
 
 

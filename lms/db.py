@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import (
@@ -17,12 +17,13 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     Enum,
+    Executable,
     MetaData,
     create_engine,
     event,
     make_url,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -189,6 +190,12 @@ def database(app: Flask | None = None) -> Database:
     target = app if app is not None else current_app
     found: Database = target.extensions[EXTENSION_KEY]
     return found
+
+
+def rows_changed(session: Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE; how many rows it changed (a conditional one: whether it won)."""
+    result = cast(CursorResult[Any], session.execute(statement))
+    return int(result.rowcount or 0)
 
 
 def get_session() -> Session:

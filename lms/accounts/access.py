@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from limits import parse
 
+from lms.accounts import sign_in_steps
 from lms.accounts.categories import Role
 from lms.accounts.models import User, normalize_email
+from lms.config import current_settings
 from lms.extensions import limiter, login_manager
 
 MAILS_PER_EMAIL = "3 per 15 minutes"
@@ -37,9 +40,22 @@ def restrict(blueprint: Blueprint, roles: frozenset[Role]) -> None:
             return login_manager.unauthorized()
         if current_user.role not in roles:
             abort(403)
+        if roles & STAFF_ROLES and current_settings().require_2fa_for_staff:
+            return _second_factor_asked(signed_in_user())
         return None
 
     blueprint.before_request(check)
+
+
+def _second_factor_asked(user: User) -> ResponseReturnValue | None:
+    """Send a staff member whose session has not passed a second factor to set one up, or
+    to type its code, and back (LMS_REQUIRE_2FA_FOR_STAFF)."""
+    if sign_in_steps.passed(user):
+        return None
+    if not user.has_second_factor:
+        flash(_("Staff pages need two-step verification: set it up to continue."), "info")
+        return redirect(url_for("second_factor.settings"))
+    return redirect(url_for("second_factor.sign_in_code", next=request.full_path))
 
 
 def signed_in_user() -> User:

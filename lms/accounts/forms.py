@@ -384,3 +384,54 @@ class SignOutForm(Form):
 class LanguageForm(Form):
     language = HiddenField(validators=[AnyOf(SUPPORTED_LANGUAGES)])
     next = HiddenField()
+
+
+def _code_field(label: Any) -> StringField:
+    return StringField(
+        label,
+        filters=[strip],
+        validators=[InputRequired(_l("Enter the code.")), Length(max=32)],
+        # Recovery codes have letters: no numeric keypad, but the phone's one-time code offer.
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )
+
+
+class SecondFactorCodeForm(Form):
+    """The second step of a sign-in: a code from the app, or a recovery code."""
+
+    code = _code_field(_l("Code"))
+    remember_device = BooleanField(_l("Do not ask again on this device for 30 days"))
+    submit = SubmitField(_l("Continue"))
+
+
+class SecondFactorSetUpForm(Form):
+    code = _code_field(_l("The code your app shows"))
+    submit = SubmitField(_l("Turn on two-step verification"))
+
+
+def _current_password_field() -> PasswordField:
+    return PasswordField(
+        _l("Your password"),
+        validators=[InputRequired(_l("Enter your password.")), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class SecondFactorOffForm(Form):
+    """On the page of ``RecoveryCodesForm``: prefixed, so that their fields' ids differ."""
+
+    password = _current_password_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="off", **kwargs)
+
+    submit = SubmitField(_l("Turn off two-step verification"))
+
+
+class RecoveryCodesForm(Form):
+    password = _current_password_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="codes", **kwargs)
+
+    submit = SubmitField(_l("Make new recovery codes"))

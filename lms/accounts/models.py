@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from lms.accounts.categories import Affiliation, FrqSector, ResearchRole, Role
@@ -56,6 +56,11 @@ class User(Base):
     privacy_consent_at: Mapped[datetime | None]
     privacy_notice_version: Mapped[str | None] = mapped_column(String(32))
     """The version of the privacy notice consented to at ``privacy_consent_at``."""
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    """The second factor's TOTP secret, sealed (``totp.seal``); None without one."""
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    """The time step of the last code accepted: a code is good once (RFC 6238, 5.2)."""
     deleted_at: Mapped[datetime | None]
     """When the account was deleted: the row stays, emptied of personal data, so that staff
     counts and certificate verification pages keep their anonymous facts (lms.privacy)."""
@@ -74,6 +79,10 @@ class User(Base):
     def roles_in_research(self, roles: frozenset[ResearchRole]) -> None:
         # A new list, in enum order: SQLAlchemy sees the change, and equal sets store alike.
         self.research_roles = [r.value for r in ResearchRole if r in roles]
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enabled_at is not None and self.totp_secret is not None
 
     @property
     def email_confirmed(self) -> bool:
@@ -113,3 +122,16 @@ class User(Base):
     def __repr__(self) -> str:
         # No email: a repr can end up in a log or a traceback.
         return f"<User {self.id} {self.role}>"
+
+
+class RecoveryCode(Base):
+    """One of a person's single-use codes for signing in without their authenticator."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    """``totp.recovery_code_digest`` of the code; the code itself is shown once."""
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

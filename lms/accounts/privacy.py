@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session, object_session
 
 from lms.accounts.categories import Role
-from lms.accounts.models import User, normalize_email
+from lms.accounts.models import RecoveryCode, User, normalize_email
 from lms.accounts.services import verify_password
 from lms.db import utcnow
 from lms.errors import DomainError
@@ -53,6 +53,9 @@ def account_data(user: User) -> dict[str, Any]:
         "created_at": iso(user.created_at),
         "last_seen_at": iso(user.last_seen_at),
         "has_password": user.password_hash is not None,
+        # Neither the secret nor the recovery codes: they open the account, and the person
+        # has them already.
+        "two_step_verification_since": iso(user.totp_enabled_at),
         "profile": {
             "certificate_name": user.certificate_name,
             "research_roles": sorted(r.value for r in user.roles_in_research),
@@ -109,6 +112,12 @@ def erase_account(user: User, now: datetime | None = None) -> None:
     user.privacy_consent_at = None
     user.privacy_notice_version = None
     user.last_seen_at = None
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    session = object_session(user)
+    if session is not None:
+        session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.deleted_at = now or utcnow()
 
 

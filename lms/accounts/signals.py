@@ -19,3 +19,11 @@ Receivers (connected by each one's ``init_app``, which the app factory calls):
 - ``lms.certificates.issuing._on_email_confirmed``: issues the certificates that waited
   for a confirmed address.
 """
+
+second_factor_changed = _signals.signal("second-factor-changed")
+"""Sent when a person's second factor is turned on or off, a recovery code is used, or the
+codes are renewed. The sender is the session of the transaction that records it, with the
+keyword arguments ``user`` and ``change`` (``lms.accounts.second_factor.Change``).
+
+Receivers: ``lms.audit.services._on_second_factor_changed`` keeps it in the audit trail.
+"""

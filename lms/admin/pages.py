@@ -47,6 +47,7 @@ ACTION_LABELS = {
     AuditAction.MEMBERSHIP_REMOVE: _l("Member removed"),
     AuditAction.MEMBERSHIP_DUE_DATE: _l("Member’s due date changed"),
     AuditAction.MAIL_RETRY: _l("Mail tried again"),
+    AuditAction.SECOND_FACTOR_CHANGE: _l("Two-step verification changed"),
 }
 
 

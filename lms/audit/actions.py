@@ -34,5 +34,8 @@ class AuditAction(enum.StrEnum):
     """A member taken off a cohort's roster, with the reason."""
     MEMBERSHIP_DUE_DATE = "membership.due_date"
     """A member given a due date of their own (an extension), with the reason."""
+    SECOND_FACTOR_CHANGE = "account.second_factor"
+    """A person turned two-step verification on or off, used a recovery code or renewed them
+    (the change is in the details)."""
     MAIL_RETRY = "mail.retry"
     """An administrator had an unsent or failed mail of the outbox tried again at once."""

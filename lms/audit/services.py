@@ -9,6 +9,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lms.accounts.signals import second_factor_changed
 from lms.audit.actions import AuditAction
 from lms.audit.models import ActionKey, AuditEvent
 from lms.db import utcnow
@@ -82,3 +83,12 @@ def claim_action(session: Session, key: str, action: AuditAction) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def connect_receivers() -> None:
+    """Keep in the trail what accounts tell (lms.accounts.signals), which they cannot record."""
+    second_factor_changed.connect(_on_second_factor_changed)
+
+
+def _on_second_factor_changed(session: Session, *, user: User, change: str) -> None:
+    record(session, user, AuditAction.SECOND_FACTOR_CHANGE, f"user:{user.id}", change=str(change))

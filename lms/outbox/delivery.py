@@ -29,14 +29,13 @@ import smtplib
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, Executable, delete, or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lms.config import Settings
-from lms.db import utcnow
+from lms.db import rows_changed, utcnow
 from lms.mail import Mail, build_message, log_unsent, smtp_connection
 from lms.outbox.models import ERROR_LENGTH, QueuedMail
 
@@ -302,15 +301,10 @@ def _forget_old_sent(sessions: sessionmaker[Session], now: datetime) -> None:
         )
 
 
-def _rows_changed(session: Session, statement: Executable) -> int:
-    result = cast(CursorResult[Any], session.execute(statement))
-    return int(result.rowcount or 0)
-
-
 def _fail_stale_claims(sessions: sessionmaker[Session], now: datetime) -> int:
     """Fail the mails claimed by a drainer that died while sending them (see the module)."""
     with sessions() as session, session.begin():
-        stale = _rows_changed(
+        stale = rows_changed(
             session,
             update(QueuedMail)
             .where(

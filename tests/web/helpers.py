@@ -67,7 +67,7 @@ def submit_form(
     the page's CSRF token when no form of the page posts to ``path``."""
     text = client.get(page or path).get_data(as_text=True)
     hidden: FormData = dict(hidden_fields(text, path))
-    if "csrf_token" not in hidden:
+    if not any(name.endswith("csrf_token") for name in hidden):  # a prefixed form's too
         found = CSRF_INPUT.search(text)
         assert found, f"no CSRF token on {page or path}"
         hidden["csrf_token"] = found.group(1)

@@ -139,3 +139,14 @@ def test_the_time_zone_is_one_setting_checked_at_start() -> None:
     assert settings.zone.key == "Europe/Paris"
     with pytest.raises(ConfigurationError, match="LMS_TIME_ZONE"):
         load_settings(environ={"LMS_TIME_ZONE": "Mars/Olympus"})
+
+
+def test_staff_need_a_second_factor_by_default_in_production_only() -> None:
+    production = {"LMS_ENV": "production", "LMS_SECRET_KEY": "s3cret-value"}
+
+    assert load_settings(production).require_2fa_for_staff is True
+    assert load_settings({}).require_2fa_for_staff is False
+    assert load_settings({"LMS_ENV": "testing"}).require_2fa_for_staff is False
+    off = load_settings({**production, "LMS_REQUIRE_2FA_FOR_STAFF": "false"})
+    assert off.require_2fa_for_staff is False
+    assert load_settings({"LMS_REQUIRE_2FA_FOR_STAFF": "true"}).require_2fa_for_staff is True

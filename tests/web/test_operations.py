@@ -158,7 +158,7 @@ def _readme_variables() -> set[str]:
     text = README.read_text(encoding="utf-8")
     section = text.split("## Configuration", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| `LMS_")]
-    return {name for row in rows for name in re.findall(r"`(LMS_[A-Z_]+)`", row.split("|")[1])}
+    return {name for row in rows for name in re.findall(r"`(LMS_[A-Z0-9_]+)`", row.split("|")[1])}
 
 
 def test_the_readme_configuration_table_lists_every_variable() -> None:

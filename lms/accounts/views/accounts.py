@@ -25,7 +25,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
 from lms import jobs
-from lms.accounts import known_browsers, privacy, request_jobs, services
+from lms.accounts import known_browsers, privacy, request_jobs, services, sign_in_steps
 from lms.accounts.access import email_key, signed_in_user, user_key
 from lms.accounts.forms import (
     ChangePasswordForm,
@@ -147,19 +147,32 @@ def sign_in() -> ResponseReturnValue:
             # in one of its own, on current data, however long the check took.
             session.commit()
             run_in_transaction(lambda _session: services.record_sign_in(user, password))
-            login_user(user, remember=bool(form.remember.data))
-            flash(_("You are signed in."), "success")
-            if not user.email_confirmed:
-                flash(
-                    _(
-                        "Your email address is not confirmed yet: open the link we sent you, "
-                        "or ask for a new one from your profile."
-                    ),
-                    "warning",
-                )
-            return known_browsers.remember(redirect(safe_next(form.next.data, home)), user.email)
+            remember, next_page = bool(form.remember.data), safe_next(form.next.data, home)
+            if user.has_second_factor and not sign_in_steps.device_remembered(user):
+                sign_in_steps.start(user, remember=remember, next_page=next_page)
+                return redirect(url_for("second_factor.sign_in_code"))
+            return complete_sign_in(user, remember=remember, next_page=next_page)
     status = 400 if form.errors else 200
     return render_template("accounts/sign_in.html", form=form), status
+
+
+def complete_sign_in(
+    user: User, *, remember: bool, next_page: str, second_factor: bool = False
+) -> Response:
+    """Sign ``user`` in, their password (and code, if they have a second factor) checked."""
+    login_user(user, remember=remember)
+    if second_factor or sign_in_steps.device_remembered(user):
+        sign_in_steps.mark_passed(user)
+    flash(_("You are signed in."), "success")
+    if not user.email_confirmed:
+        flash(
+            _(
+                "Your email address is not confirmed yet: open the link we sent you, "
+                "or ask for a new one from your profile."
+            ),
+            "warning",
+        )
+    return known_browsers.remember(redirect(next_page), user.email)
 
 
 @blueprint.post("/accounts/sign-out")

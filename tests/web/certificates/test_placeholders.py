@@ -59,6 +59,8 @@ def production(make_app: MakeApp, mailbox: Mailbox, tmp_path: Path, content: Pat
             "env": "production",
             "secret_key": "a-production-secret-for-this-test-" + "x" * 32,
             "signing_key_file": key,
+            # Staff pages' second factor has its own tests (tests/web/accounts).
+            "require_2fa_for_staff": False,
             "content_dir": content,
             "database_url": url,
             **mailbox.settings,
