@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from babel.support import NullTranslations, Translations
 from flask import Flask, has_request_context, request
-from flask_babel import get_locale, get_translations
+from flask_babel import Domain, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -15,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from lms.config import Settings, current_settings
 from lms.content import SUPPORTED_LANGUAGES
+from lms.content.typography import french_spaces
 from lms.extensions import babel
 
 LANGUAGE_COOKIE = "lang"
@@ -121,6 +123,32 @@ def _formatted(context: Context, text: str, variables: dict[str, Any]) -> str:
     return template % variables
 
 
+class _TypesetDomain(Domain):
+    """The interface's translations, French ones with French typography's non-breaking
+    spaces (``lms.content.typography``), put in once as each catalogue is loaded, so that
+    translators type ordinary spaces and every page, mail and flash message gets them."""
+
+    def get_translations(self) -> NullTranslations:
+        translations = super().get_translations()
+        locale = get_locale()
+        if (
+            not isinstance(translations, Translations)
+            or locale is None
+            or locale.language != "fr"
+            or getattr(translations, _TYPESET, False)
+        ):
+            return translations
+        catalog = translations._catalog  # babel's own dict: msgid (or msgid, n) -> msgstr
+        for key, text in catalog.items():
+            if key and isinstance(text, str):  # "" is the catalogue's header
+                catalog[key] = french_spaces(text)
+        setattr(translations, _TYPESET, True)
+        return translations
+
+
+_TYPESET = "_lms_typeset"
+
+
 def init_app(app: Flask, settings: Settings) -> None:
     babel.init_app(
         app,
@@ -128,4 +156,6 @@ def init_app(app: Flask, settings: Settings) -> None:
         default_locale=settings.default_language,
         default_timezone=settings.time_zone,
     )
+    # Replaces the domain Flask-Babel would make on first use (a cached property).
+    babel.domain_instance = _TypesetDomain(domain="messages")
     app.context_processor(_template_globals)

@@ -12,12 +12,14 @@ from urllib.parse import quote, unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from lms.content.figures import check_figure
+from lms.content.typography import french_spaces
 from lms.content.yamlnodes import Place, Report, language_name
 
 CALLOUTS = ("note", "tip", "warning")
@@ -98,6 +100,17 @@ def _render_image(
     return f'<a class="figure-link" href="{src}">{image}</a>'
 
 
+def _french_typography(state: StateCore) -> None:
+    """Non-breaking spaces in a French lesson's text runs (``typography``); code spans,
+    code blocks and link addresses are other tokens, or attributes, and keep theirs."""
+    if state.env.get("language") != "fr":
+        return
+    for block in state.tokens:
+        for token in block.children or ():
+            if token.type == "text":
+                token.content = french_spaces(token.content)
+
+
 def _build_parser() -> MarkdownIt:
     # html=False: raw HTML in a lesson is shown as text, never passed through.
     md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
@@ -113,6 +126,8 @@ def _build_parser() -> MarkdownIt:
         validate=lambda params, *markup: _callout_name(params) in CALLOUTS,
         render=_render_callout,
     )
+    # After the inline rules and the plugins' own core rules: only plain text runs are left.
+    md.core.ruler.push("french_typography", _french_typography)
     md.add_render_rule("video", _render_video)
     md.add_render_rule("image", _render_image)
     md.add_render_rule("table_open", _render_table)

@@ -74,7 +74,7 @@ def test_the_page_speaks_french(app: Flask, client: FlaskClient, mailbox: Mailbo
     failed_mail(app, mailbox)
     page = client.get(PAGE).get_data(as_text=True)
     assert "Courriels non envoyés" in page
-    assert "Échec : plus aucun essai automatique" in page
+    assert "Échec\u00a0: plus aucun essai automatique" in page
     assert "Réessayer maintenant" in page
 
 

@@ -93,9 +93,9 @@ def test_revoking_mails_the_learner_the_reason_in_their_language(
         it.session.commit()
 
     _issued, revoked = mailbox.to("lea@example.org")
-    assert revoked["Subject"] == "Votre attestation a été révoquée : Rappel sur le partenariat"
+    assert revoked["Subject"] == "Votre attestation a été révoquée\u00a0: Rappel sur le partenariat"
     text = revoked.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert "La raison donnée :\r\nFraude." in text
+    assert "La raison donnée\u00a0:\r\nFraude." in text
     assert code in text
 
 

@@ -160,7 +160,7 @@ def test_a_french_export_opens_in_french_excel(
     rows = csv_rows(data, ";")
     header = rows[0]
     assert header[:3] == ["Nom", "Prénom", "Courriel"]
-    assert "Les bases : statut" in header
+    assert "Les bases\u00a0: statut" in header
     assert all(len(row) == len(header) for row in rows)
     by_email = {row[2]: row for row in rows[1:]}
     assert set(by_email) == {"zoe@example.org", "eve@example.org", "amy@example.org"}

@@ -103,10 +103,10 @@ def test_the_confirmation_says_who_who_is_skipped_and_why_and_shows_both_mails(
     assert "reminded on" in skipped.split("eve@example.org")[1].split("</li>")[0]
     # The real mail, rendered for Ann, in each language.
     assert "Reminder: your Parcours training is due soon" in page
-    assert "Rappel : l’échéance de votre formation Parcours approche" in page
+    assert "Rappel\u00a0: l’échéance de votre formation Parcours approche" in page
     assert "Hello Ann Lee," in page
     assert "Still to complete: Partnership basics" in page
-    assert "Reste à terminer :" in page
+    assert "Reste à terminer\u00a0:" in page
     assert "Send 2 reminders" in page
     # Nothing is sent, nor recorded, by showing the page.
     assert [m["To"] for m in mailbox.messages] == ["noa@example.org"]  # the invitation
