@@ -18,9 +18,9 @@ from lms.content.model import Signatory
 # The few words the page adds around the author's text, in both languages.
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
-        "kicker": "CERTIFICAT DE RÉUSSITE",
-        "awarded": "Ce certificat est décerné à",
-        "issued": "Délivré par {issuer} le {date}",
+        "kicker": "ATTESTATION DE RÉUSSITE",
+        "awarded": "Cette attestation est décernée à",
+        "issued": "Délivrée par {issuer} le {date}",
         "until": ", valide jusqu’au {date}",
         "duration": "Durée de la formation\u00a0: {hours}",
         "code": "Code de vérification",

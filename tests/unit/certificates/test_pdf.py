@@ -159,7 +159,7 @@ def test_one_language_prints_only_that_language(
 def test_dates_follow_the_locale_and_expiry_is_printed(make_document: MakeDocument) -> None:
     document = make_document(mode=Mode.BILINGUAL, expires_on=date(2029, 11, 1))
     text = pypdf_text(render_certificate_pdf(document))
-    assert "Délivré par Unité de soutien SRAP du Québec le 21 novembre 2026" in text
+    assert "Délivrée par Unité de soutien SRAP du Québec le 21 novembre 2026" in text
     assert "valide jusqu’au 1er novembre 2029" in text
     assert "Issued by Quebec SPOR SUPPORT Unit on November 21, 2026" in text
     assert "valid until November 1, 2029" in text
