@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from lms.content.model import SUPPORTED_LANGUAGES, Localized
 from lms.content.yamlnodes import Node, Place, Reader, Report
@@ -29,6 +30,8 @@ class CourseHeader:
     outline_place: Place
     order: tuple[int, Place] | None = None
     """The course's place in the catalogue's recommended order, where ``order:`` says."""
+    reviewed: date | None = None
+    """When its content was last reviewed (``reviewed:``), shown on the course page."""
 
 
 def read_header(node: Node, report: Report) -> CourseHeader | None:
@@ -38,7 +41,14 @@ def read_header(node: Node, report: Report) -> CourseHeader | None:
         node,
         "course",
         required=["id", "title", "languages", "outline"],
-        optional=["short_title", "summary", "estimated_minutes", "prerequisites", "order"],
+        optional=[
+            "short_title",
+            "summary",
+            "estimated_minutes",
+            "prerequisites",
+            "order",
+            "reviewed",
+        ],
     )
     if values is None:
         return None
@@ -64,6 +74,7 @@ def read_header(node: Node, report: Report) -> CourseHeader | None:
     if "order" in values:
         place = reader.integer(values["order"], "'order'", minimum=1)
         order = (place, report.place_of(values["order"])) if place is not None else None
+    reviewed = reader.day(values["reviewed"], "'reviewed'") if "reviewed" in values else None
     outline_node = values.get("outline", node)
     return CourseHeader(
         course_id,
@@ -77,6 +88,7 @@ def read_header(node: Node, report: Report) -> CourseHeader | None:
         _read_sections(values.get("outline"), reader, languages),
         report.place_of(outline_node),
         order,
+        reviewed,
     )
 
 

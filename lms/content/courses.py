@@ -187,6 +187,7 @@ class _ItemReader:
             folder=folder,
             version=content_hash(self.files, folder),
             order=header.order[0] if header.order is not None else None,
+            reviewed=header.reviewed,
         )
 
     def _lesson(self, stem: str, reports: list[Report]) -> Lesson | None:

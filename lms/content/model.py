@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
@@ -145,6 +146,8 @@ class Course:
     """SHA-256 of the course folder's files: changes whenever any file changes."""
     order: int | None = None
     """Its place in the catalogue's recommended order (``order:``); None: after those placed."""
+    reviewed: date | None = None
+    """When its content was last reviewed (``reviewed:``); None if the file does not say."""
 
     @property
     def default_language(self) -> str:

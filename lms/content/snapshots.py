@@ -15,6 +15,7 @@ import os
 import types
 import typing
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +30,16 @@ class SnapshotError(ValueError):
 
 
 def encode(value: object, base: Path) -> Any:
-    """``value`` (dataclasses, enums, paths, mappings, tuples and sets of them) as JSON data."""
+    """``value`` (dataclasses, enums, paths, days, mappings, tuples and sets of them) as JSON
+    data."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: encode(getattr(value, f.name), base) for f in dataclasses.fields(value)}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Path):
         return Path(os.path.relpath(value, base)).as_posix()
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, Mapping):
         return {str(k): encode(v, base) for k, v in value.items()}
     if isinstance(value, tuple | list):
@@ -82,6 +86,8 @@ def _decode(kind: Any, data: Any, base: Path) -> Any:
         return kind(data)
     if kind is Path:
         return base / _text(data)
+    if kind is date:
+        return date.fromisoformat(_text(data))
     if kind in (str, int, bool) and type(data) is kind:
         return data
     raise TypeError(f"{type(data).__name__} for {kind}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Collection, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 IDENTIFIER = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bool", "null"))
 _LANGUAGE_NAMES = {"en": "English", "fr": "French"}
 
@@ -166,6 +168,18 @@ class Reader:
             self.report.error(node, f"{what} must be {bounds}, not {value}")
             return None
         return value
+
+    def day(self, node: Node, what: str) -> date | None:
+        """A calendar day written ``2026-12-01`` (YAML reads it as a date, quoted or not)."""
+        text = str(node.value) if isinstance(node, yaml.ScalarNode) else ""
+        if _DAY.fullmatch(text):
+            try:
+                return date.fromisoformat(text)
+            except ValueError:  # 2026-02-30
+                pass
+        shown = f"'{text}'" if text else _kind(node)
+        self.report.error(node, f"{what} must be a day such as 2026-12-01, not {shown}")
+        return None
 
     def boolean(self, node: Node, what: str) -> bool | None:
         if not (isinstance(node, yaml.ScalarNode) and node.tag == _BOOL):

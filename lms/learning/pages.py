@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from lms.content import Catalog, Course, ItemKind, OutlineItem
 from lms.learning.progress import CourseProgress, ItemState, adjacent_items
@@ -33,6 +33,8 @@ class CatalogEntry:
     prerequisites: tuple[CourseLink, ...] = ()
     progress: CourseProgress | None = None
     """The signed-in learner's progress; None for a visitor."""
+    reviewed: date | None = None
+    """When the course's content was last reviewed, if its file says."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ def catalog_entry(
         languages=course.languages,
         prerequisites=tuple(_course_link(catalog, p, language) for p in course.prerequisites),
         progress=progress,
+        reviewed=course.reviewed,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 
@@ -502,4 +503,25 @@ def test_errors_in_the_quiz_are_all_reported_with_lesson_errors(check: Check) ->
         f"{QUIZ}:2:12",
         f"{QUIZ}:13:5",
         "courses/demo/welcome.md:4:6",
+    ]
+
+
+def test_the_review_date_is_read_into_the_course(make_root: MakeRoot) -> None:
+    course = COURSE_YAML.replace("prerequisites: []", "reviewed: 2026-12-01\nprerequisites: []")
+    load = load_content(make_root({COURSE: course}))
+    assert not load.problems
+    assert load.catalog.courses["demo"].reviewed == date(2026, 12, 1)
+    assert load_content(make_root()).catalog.courses["demo"].reviewed is None
+
+
+@pytest.mark.parametrize(
+    ("reviewed", "shown"),
+    [("2026-02-30", "'2026-02-30'"), ("december", "'december'"), ("[2026]", "a list")],
+)
+def test_a_bad_review_date_is_an_error_with_its_place(
+    check: Check, reviewed: str, shown: str
+) -> None:
+    course = COURSE_YAML.replace("prerequisites: []", f"reviewed: {reviewed}\nprerequisites: []")
+    assert check({COURSE: course}) == [
+        f"{COURSE}:6:11: error: 'reviewed' must be a day such as 2026-12-01, not {shown}"
     ]
