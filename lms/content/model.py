@@ -54,6 +54,8 @@ class QuestionType(enum.StrEnum):
 class ShowAnswers(enum.StrEnum):
     AFTER_SUBMIT = "after_submit"
     AFTER_PASS = "after_pass"  # noqa: S105 (not a password)
+    AFTER_PASS_OR_LAST = "after_pass_or_last"  # noqa: S105
+    """Until a pass or the last attempt: which questions were wrong, and why, not the answers."""
     NEVER = "never"
 
 

@@ -44,6 +44,9 @@ class Disclosure(enum.StrEnum):
 
     ANSWERS = "answers"
     """Right or wrong per question, the correct answers, feedback and explanations."""
+    MISTAKES = "mistakes"
+    """Right or wrong per question, the feedback on the choices made and the explanations,
+    but not which answers are correct: a retake is not a copy."""
     SCORE = "score"
     """The score and the verdict only, with the learner's own answers."""
 
@@ -90,15 +93,22 @@ def passes(score: int, max_score: int, pass_mark: int) -> bool:
     return score * 100 >= pass_mark * max_score
 
 
-def disclosure(show_answers: ShowAnswers, passed_before: bool) -> Disclosure:
-    """What results pages show, given the quiz's setting and whether the learner ever passed.
+def disclosure(
+    show_answers: ShowAnswers, passed_before: bool, *, no_attempt_left: bool = False
+) -> Disclosure:
+    """What results pages show, given the quiz's setting, whether the learner ever passed
+    and whether they have an attempt left.
 
     ``after_pass`` opens every attempt's answers once any attempt passed. ``never`` (and
     ``after_pass`` before a pass) shows no right or wrong per question either: with a
     true/false question and a second attempt, right-or-wrong would give the answer away.
+    ``after_pass_or_last`` shows the mistakes and their explanations until a pass or the
+    last attempt, then the answers (authors choose it knowing the true/false caveat).
     """
     if show_answers is ShowAnswers.AFTER_SUBMIT:
         return Disclosure.ANSWERS
     if show_answers is ShowAnswers.AFTER_PASS and passed_before:
         return Disclosure.ANSWERS
+    if show_answers is ShowAnswers.AFTER_PASS_OR_LAST:
+        return Disclosure.ANSWERS if passed_before or no_attempt_left else Disclosure.MISTAKES
     return Disclosure.SCORE

@@ -112,6 +112,7 @@ def result_questions(
 ) -> tuple[ResultQuestion, ...]:
     """The attempt's questions with the learner's answers and as much as ``disclosure`` allows."""
     shown = disclosure is Disclosure.ANSWERS
+    marked = shown or disclosure is Disclosure.MISTAKES  # right or wrong, and why
     found = []
     for number, q in enumerate(questions, start=1):
         value = answers.get(q.id)
@@ -125,8 +126,8 @@ def result_questions(
                 prompt=q.prompt.get(language),
                 graded=q.graded,
                 answered=result.answered if result else False,
-                correct=result.correct if shown and result and q.graded else None,
-                points=result.points if shown and result else None,
+                correct=result.correct if marked and result and q.graded else None,
+                points=result.points if marked and result else None,
                 max_points=q.points if q.graded else 0,
                 choices=tuple(
                     ResultChoice(
@@ -135,7 +136,7 @@ def result_questions(
                         correct=c.correct if shown else None,
                         feedback=(
                             c.feedback.get(language)
-                            if shown and c.feedback is not None and c.index in chosen
+                            if marked and c.feedback is not None and c.index in chosen
                             else None
                         ),
                     )
@@ -146,7 +147,7 @@ def result_questions(
                 expected_bool=q.answer if shown else None,
                 accepted=q.accepted_answers(language) if shown else (),
                 explanation=(
-                    q.explanation.get(language) if shown and q.explanation is not None else None
+                    q.explanation.get(language) if marked and q.explanation is not None else None
                 ),
             )
         )

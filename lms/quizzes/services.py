@@ -294,7 +294,9 @@ def attempt_page(
     # The stored score is the record; the per-question marks are recomputed from the stored
     # questions and answers, as grading is a pure function of them.
     regraded = grading.grade(questions, answers, ref.quiz.pass_mark)
-    disclosure = grading.disclosure(ref.quiz.show_answers, learner.passed)
+    disclosure = grading.disclosure(
+        ref.quiz.show_answers, learner.passed, no_attempt_left=learner.out_of_attempts
+    )
     return AttemptResult(
         number=attempt.number,
         submitted_at=attempt.submitted_at,

@@ -20,6 +20,7 @@ QUIZ_CONTENT = TESTS / "fixtures" / "content" / "quizzes"
 EVERY_TYPE = "/courses/quiz-lab/every-type.quiz"
 AFTER_PASS = "/courses/quiz-lab/after-pass.quiz"
 NEVER = "/courses/quiz-lab/never.quiz"
+AFTER_PASS_OR_LAST = "/courses/quiz-lab/after-pass-or-last.quiz"
 DRAWN = "/courses/quiz-lab/drawn.quiz"
 CHECK = "/courses/quiz-next/check.quiz"
 

@@ -237,6 +237,11 @@ def test_disclosure_follows_show_answers() -> None:
     assert disclosure(ShowAnswers.AFTER_PASS, passed_before=False) is Disclosure.SCORE
     assert disclosure(ShowAnswers.AFTER_PASS, passed_before=True) is Disclosure.ANSWERS
     assert disclosure(ShowAnswers.NEVER, passed_before=True) is Disclosure.SCORE
+    last = ShowAnswers.AFTER_PASS_OR_LAST
+    assert disclosure(last, passed_before=False) is Disclosure.MISTAKES
+    assert disclosure(last, passed_before=True) is Disclosure.ANSWERS
+    assert disclosure(last, passed_before=False, no_attempt_left=True) is Disclosure.ANSWERS
+    assert disclosure(ShowAnswers.AFTER_PASS, False, no_attempt_left=True) is Disclosure.SCORE
 
 
 def test_results_hide_correctness_feedback_and_explanations_unless_disclosed() -> None:
@@ -261,6 +266,20 @@ def test_results_hide_correctness_feedback_and_explanations_unless_disclosed() -
     assert shown[0].explanation == "B because. (fr)"
     assert shown[1].expected_bool is False
     assert shown[2].accepted == ("co-construction", "Savoir expérientiel")
+
+
+def test_mistakes_are_marked_and_explained_without_the_correct_answers() -> None:
+    questions = [asked(single()), asked(true_false()), asked(text_question())]
+    answers = {"pick": 0, "tf": True, "word": "partnership"}
+    graded = grade(questions, answers, 80)
+
+    marked = result_questions(questions, answers, graded, Disclosure.MISTAKES, "fr")
+
+    assert [q.correct for q in marked] == [False, False, False]
+    assert marked[0].explanation == "B because. (fr)"
+    assert all(c.correct is None for c in marked[0].choices)  # not which one is right
+    assert marked[1].expected_bool is None
+    assert marked[2].accepted == ()
 
 
 def test_choice_feedback_is_shown_for_the_choices_picked() -> None:

@@ -19,6 +19,7 @@ from tests.web.conftest import MadeUser, MakeApp
 from tests.web.helpers import PASSWORD, csrf_token, submit_form
 from tests.web.quiz_helpers import (
     AFTER_PASS,
+    AFTER_PASS_OR_LAST,
     EVERY_TYPE,
     NEVER,
     QUIZ_CONTENT,
@@ -52,6 +53,23 @@ def test_after_pass_hides_the_answers_until_a_pass_then_shows_every_attempt(
     failed = text_of(client.get(f"{AFTER_PASS}/attempts/1"))
     assert "Compensation recognises their contribution." in failed
     assert "Correct answer" in failed
+
+
+def test_after_pass_or_last_shows_mistakes_then_the_answers_after_the_last_attempt(
+    client: FlaskClient, learner: MadeUser
+) -> None:
+    take(client, {"answer-first-step": "1"}, quiz=AFTER_PASS_OR_LAST)
+    first = text_of(client.get(f"{AFTER_PASS_OR_LAST}/attempts/1"))
+    assert "Wrong</span>" in first
+    assert "Plan the engagement from its goals." in first
+    assert "The report comes at the end." in first
+    assert "Correct answer" not in first
+    assert "shown once you pass this quiz or have no attempt left" in first
+
+    take(client, {"answer-first-step": "1"}, quiz=AFTER_PASS_OR_LAST)  # the last attempt
+    last = text_of(client.get(f"{AFTER_PASS_OR_LAST}/attempts/2"))
+    assert "Correct answer" in last
+    assert "Correct answer" in text_of(client.get(f"{AFTER_PASS_OR_LAST}/attempts/1"))
 
 
 def test_never_shows_the_score_only_even_after_a_pass(
