@@ -23,7 +23,7 @@ from lms.db import utcnow
 from lms.errors import DomainError
 from lms.mail import Mail
 
-PRIVACY_NOTICE_VERSION = "2026-11-21"
+PRIVACY_NOTICE_VERSION = "2026-12-08"
 """The version of the privacy notice shown at /privacy; change it with the notice's text."""
 
 
