@@ -21,6 +21,7 @@ from lms.outbox import sending as outbox
 def _blueprints() -> tuple[Blueprint, ...]:
     """Every blueprint of the app, in one list; imported here so features load with the app."""
     from lms.accounts.views.accounts import blueprint as accounts
+    from lms.accounts.views.devices import blueprint as devices
     from lms.accounts.views.links import blueprint as links
     from lms.accounts.views.second_factor import blueprint as second_factor
     from lms.admin.views.admin import blueprint as admin
@@ -38,6 +39,7 @@ def _blueprints() -> tuple[Blueprint, ...]:
 
     return (
         accounts,
+        devices,
         links,
         second_factor,
         learning,

@@ -77,6 +77,8 @@ class Settings:
     """A signed-in session without "keep me signed in" ends after this many idle hours."""
     remember_days: int = 30
     """How long "keep me signed in on this device" lasts."""
+    session_max_days: int = 30
+    """Every signed-in session ends this many days after the sign-in, however active."""
     max_upload_mb: int = 8
     workers: int = 0
     """Gunicorn's worker processes (LMS_WORKERS, read by gunicorn.conf.py too; 0: its default,
@@ -122,6 +124,8 @@ class Settings:
             raise ConfigurationError("LMS_TRUSTED_PROXIES must be 0 (none) or more.")
         if self.session_hours < 1 or self.remember_days < 1:
             raise ConfigurationError("LMS_SESSION_HOURS and LMS_REMEMBER_DAYS must be 1 or more.")
+        if self.session_max_days < 1:
+            raise ConfigurationError("LMS_SESSION_MAX_DAYS must be 1 or more.")
         if self.max_upload_mb < 1:
             raise ConfigurationError("LMS_MAX_UPLOAD_MB must be 1 or more.")
         if self.log_format not in {"", "json", "text"}:
@@ -305,6 +309,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     ),
     "session_hours": ("LMS_SESSION_HOURS", _parse_count("LMS_SESSION_HOURS")),
     "remember_days": ("LMS_REMEMBER_DAYS", _parse_count("LMS_REMEMBER_DAYS")),
+    "session_max_days": ("LMS_SESSION_MAX_DAYS", _parse_days("LMS_SESSION_MAX_DAYS")),
     "max_upload_mb": ("LMS_MAX_UPLOAD_MB", _parse_count("LMS_MAX_UPLOAD_MB")),
     "workers": ("LMS_WORKERS", _parse_count("LMS_WORKERS")),
     "force_https": ("LMS_FORCE_HTTPS", _parse_bool("LMS_FORCE_HTTPS")),

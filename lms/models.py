@@ -1,6 +1,6 @@
 """Imports every feature's models, so that ``Base.metadata`` knows every table (for Alembic)."""
 
-from lms.accounts.models import User
+from lms.accounts.models import DeviceSession, User
 from lms.audit.models import ActionKey, AuditEvent
 from lms.certificates.models import Certificate, CertificatePdf
 from lms.cohorts.models import Cohort, CohortMembership, Reminder
@@ -17,6 +17,7 @@ __all__ = [
     "CertificatePdf",
     "Cohort",
     "CohortMembership",
+    "DeviceSession",
     "Enrolment",
     "ItemCompletion",
     "QueuedMail",

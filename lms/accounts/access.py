@@ -1,4 +1,5 @@
-"""Who is asking: the signed-in user, the roles a blueprint requires, rate-limit keys."""
+"""Who is asking: the signed-in user and their session, the roles a blueprint requires,
+rate-limit keys."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from limits import parse
+from sqlalchemy.orm import Session
 
-from lms.accounts import sign_in_steps
+from lms.accounts import devices, sign_in_steps
 from lms.accounts.categories import Role
 from lms.accounts.models import User, normalize_email
 from lms.config import current_settings
@@ -70,6 +72,23 @@ def email_digest(email: str) -> str:
     return hashlib.sha256(normalize_email(email)[:254].encode("utf-8")).hexdigest()
 
 
+def session_lifetimes() -> devices.Lifetimes:
+    """How long signed-in sessions live, as this app's settings say."""
+    return devices.Lifetimes.of(current_settings())
+
+
+def start_session(session: Session, user: User, *, remember: bool) -> None:
+    """Open a session for ``user`` on the browser asking, before ``login_user`` (which puts
+    its secret in the cookies)."""
+    devices.start(
+        session,
+        user,
+        user_agent=request.user_agent.string,
+        remember=remember,
+        lifetimes=session_lifetimes(),
+    )
+
+
 def email_key() -> str:
     """The rate-limit key of the address in the form."""
     return "email:" + email_digest(request.form.get("email", ""))
@@ -88,5 +107,5 @@ def may_mail(email: str) -> bool:
 
 
 def user_key() -> str:
-    """The rate-limit key of the signed-in user."""
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else "anonymous"
+    """The rate-limit key of the signed-in user: the person, whichever their session."""
+    return f"user:{current_user.id}" if current_user.is_authenticated else "anonymous"

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext
 from markupsafe import escape
 from sqlalchemy.orm import Session, object_session
 
-from lms.accounts import mails, tokens
+from lms.accounts import devices, mails, tokens
 from lms.accounts.models import User
 from lms.accounts.queries import AccountKey, find_user_by_email
 from lms.accounts.services import (
@@ -154,11 +154,13 @@ def request_password_reset(session: Session, email: str, secret_key: str) -> Mai
     return mails.reset_password_mail(user, link_token(user, Purpose.RESET_PASSWORD, secret_key))
 
 
-def _set_password(user: User, password: str, name: str | None) -> None:
-    """The rule both password links share: the policy, the hash, and the address proven
-    (the link came by mail, so following it proves the address)."""
+def _set_password(session: Session, user: User, password: str, name: str | None) -> None:
+    """The rule both password links share: the policy, the hash, every session ended (the
+    page signs its browser in anew), and the address proven (the link came by mail, so
+    following it proves the address)."""
     check_new_password(password, email=user.email, name=name)
     user.password_hash = hash_password(password)
+    devices.end_all(session, user)
     if not user.email_confirmed:
         _mark_confirmed(user)
 
@@ -171,7 +173,7 @@ def reset_password(
     Returns the user and the mail telling them of the change.
     """
     user = user_of_link(session, Purpose.RESET_PASSWORD, token, secret_key)
-    _set_password(user, password, user.certificate_name)
+    _set_password(session, user, password, user.certificate_name)
     return user, mails.password_changed_mail(user)
 
 
@@ -261,7 +263,7 @@ def accept_invitation(
     user = user_of_link(session, Purpose.ACCEPT_INVITATION, token, secret_key)
     if not privacy_consent:
         raise PrivacyConsentMissing
-    _set_password(user, password, profile.certificate_name)
+    _set_password(session, user, password, profile.certificate_name)
     update_profile(user, profile)
     user.privacy_consent_at = utcnow()
     user.privacy_notice_version = PRIVACY_NOTICE_VERSION

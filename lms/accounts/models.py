@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, inspect
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from lms.accounts.browsers import NAME_LENGTH
 from lms.accounts.categories import Affiliation, FrqSector, ResearchRole, Role
 from lms.db import Base, str_enum, utcnow
 
 AFFILIATION_OTHER_LENGTH = 200
 CERTIFICATE_NAME_LENGTH = 200
+_DEVICE = "signed_in_device"
+"""Where a loaded user keeps the device session of the request (``User.signed_in_on``)."""
 
 
 def normalize_email(email: str) -> str:
@@ -90,7 +93,9 @@ class User(Base):
 
     @property
     def session_key(self) -> str:
-        """Changes with the password hash, so that changing the password ends other sessions."""
+        """Changes with the password hash: what a pending two-step sign-in and a remembered
+        device are bound to (``lms.accounts.sign_in_steps``). Sessions themselves are rows
+        of ``DeviceSession``, ended on the server (``lms.accounts.devices``)."""
         digest = hashlib.sha256((self.password_hash or "").encode("utf-8")).hexdigest()
         return digest[:16]
 
@@ -107,9 +112,24 @@ class User(Base):
     def is_anonymous(self) -> bool:
         return False
 
+    def signed_in_on(self, device: DeviceSession, secret: str) -> None:
+        """Note that this request's user is signed in on ``device``, whose secret is ``secret``
+        (kept with this object only, never stored: see ``lms.accounts.devices``)."""
+        inspect(self).info[_DEVICE] = (device, secret)
+
+    @property
+    def device(self) -> DeviceSession | None:
+        """The device session this user was loaded or signed in with, if any."""
+        found: tuple[DeviceSession, str] | None = inspect(self).info.get(_DEVICE)
+        return found[0] if found is not None else None
+
     def get_id(self) -> str:
-        # Flask-Login keeps this in the session and the remember-me cookie; see _load_user.
-        return f"{self.id}:{self.session_key}"
+        # Flask-Login keeps this in the session and the remember-me cookie: both name the
+        # device session, so that ending it on the server signs that browser out (_load_user).
+        found: tuple[DeviceSession, str] | None = inspect(self).info.get(_DEVICE)
+        if found is None:
+            raise LookupError("A user is signed in through lms.accounts.devices.start only.")
+        return f"{self.id}:{found[1]}"
 
     @property
     def is_deleted(self) -> bool:
@@ -135,3 +155,28 @@ class RecoveryCode(Base):
     """``totp.recovery_code_digest`` of the code; the code itself is shown once."""
     used_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeviceSession(Base):
+    """One browser a person signed in on: the server ends it at sign-out, at "sign out
+    everywhere", at a password change, or once too old, whatever its cookies say."""
+
+    __tablename__ = "device_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    """The SHA-256 (hex) of the session's secret: only the browser's cookies hold the secret."""
+    browser: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
+    system: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
+    """The browser's and the system's names (``lms.accounts.browsers``); empty if unknown."""
+    remember: Mapped[bool] = mapped_column(default=False)
+    """Signed in with "keep me signed in": it outlives the idle timeout, not the lifetime."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    """Written at most every few minutes (``lms.accounts.devices.LAST_SEEN_EVERY``)."""
+    ended_at: Mapped[datetime | None]
+    """When it was signed out; the row stays until its owner's next sign-in (then pruned)."""
+
+    def __repr__(self) -> str:
+        return f"<DeviceSession {self.id} of user {self.user_id}>"

@@ -7,10 +7,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 
+from lms.accounts import devices
 from lms.accounts.categories import Role
 from lms.accounts.models import RecoveryCode, User, normalize_email
+from lms.accounts.queries import devices_of
 from lms.accounts.services import verify_password
 from lms.db import utcnow
 from lms.errors import DomainError
@@ -71,6 +73,22 @@ def account_data(user: User) -> dict[str, Any]:
     }
 
 
+def devices_data(session: Session, user: User) -> list[dict[str, Any]]:
+    """The sessions the server keeps of ``user``'s sign-ins, for the export (no secret: the
+    server holds only its hash, which opens nothing)."""
+    return [
+        {
+            "browser": device.browser or None,
+            "system": device.system or None,
+            "kept_signed_in": device.remember,
+            "signed_in_at": iso(device.created_at),
+            "last_seen_at": iso(device.last_seen_at),
+            "signed_out_at": iso(device.ended_at),
+        }
+        for device in devices_of(session, user.id)
+    ]
+
+
 def deletion_confirmed(user: User, typed: str) -> bool:
     """Whether ``typed`` is ``user``'s email address or password (checked in that order)."""
     if typed.strip() and normalize_email(typed) == user.email:
@@ -91,13 +109,14 @@ def require_deletable(session: Session, user: User) -> None:
         raise LastAdministratorCannotLeave
 
 
-def erase_account(user: User, now: datetime | None = None) -> None:
+def erase_account(session: Session, user: User, now: datetime | None = None) -> None:
     """Empty ``user``'s row of personal data; the row stays, as an anonymous tombstone.
 
     The id stays, so that anonymous facts (completions, certificates' existence, roster
-    counts) still add up; nothing left in the row says who it was. With no password hash
-    and a new session key, every session of the account ends and nobody can sign in.
+    counts) still add up; nothing left in the row says who it was. Its sessions are deleted
+    and it has no password: nobody is signed in to it, and nobody can sign in.
     """
+    devices.forget_all(session, user)
     user.email = placeholder_email(user.id)
     user.password_hash = None
     user.certificate_name = None
@@ -115,9 +134,7 @@ def erase_account(user: User, now: datetime | None = None) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
-    session = object_session(user)
-    if session is not None:
-        session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.deleted_at = now or utcnow()
 
 

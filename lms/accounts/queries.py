@@ -10,7 +10,7 @@ from sqlalchemy import BindParameter, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.categories import Role
-from lms.accounts.models import User, normalize_email
+from lms.accounts.models import DeviceSession, User, normalize_email
 from lms.db import contains_pattern
 from lms.pagination import clamp_page, page_count
 
@@ -26,6 +26,22 @@ def find_user_by_email(session: Session, email: str) -> User | None:
 
 def user_by_id(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
+
+
+def device_by_key_hash(session: Session, key_hash: str) -> DeviceSession | None:
+    """The device session whose secret hashes to ``key_hash``, ended or not."""
+    return session.scalar(select(DeviceSession).where(DeviceSession.key_hash == key_hash))
+
+
+def devices_of(session: Session, user_id: int) -> list[DeviceSession]:
+    """Every device session of ``user_id``, ended and expired ones too, oldest first."""
+    return list(
+        session.scalars(
+            select(DeviceSession)
+            .where(DeviceSession.user_id == user_id)
+            .order_by(DeviceSession.created_at, DeviceSession.id)
+        )
+    )
 
 
 def lock_user(session: Session, user_id: int) -> None:

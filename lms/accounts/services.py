@@ -12,7 +12,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lms.accounts import hashing, mails, tokens
+from lms.accounts import devices, hashing, mails, tokens
 from lms.accounts.categories import Affiliation, FrqSector, ResearchRole, Role
 from lms.accounts.models import User
 from lms.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordProblem, password_problem
@@ -23,7 +23,7 @@ from lms.db import utcnow
 from lms.errors import DomainError
 from lms.mail import Mail
 
-PRIVACY_NOTICE_VERSION = "2026-11-21"
+PRIVACY_NOTICE_VERSION = "2026-12-08"
 """The version of the privacy notice shown at /privacy; change it with the notice's text."""
 
 
@@ -361,12 +361,14 @@ def link_token(user: User, purpose: Purpose, secret_key: str) -> str:
     return tokens.account_token(secret_key, purpose, user)
 
 
-def change_password(user: User, current_password: str, new_password: str) -> Mail:
-    """Replace ``user``'s password, given the current one; returns the mail telling them."""
+def change_password(session: Session, user: User, current_password: str, new_password: str) -> Mail:
+    """Replace ``user``'s password, given the current one, and end their other sessions
+    (whoever knew the old password is signed out); returns the mail telling them."""
     if not verify_password(user.password_hash, current_password):
         raise CurrentPasswordIncorrect
     check_new_password(new_password, email=user.email, name=user.certificate_name)
     user.password_hash = hash_password(new_password)
+    devices.end_all(session, user, keep_current=True)
     return mails.password_changed_mail(user)
 
 

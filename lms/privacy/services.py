@@ -41,6 +41,7 @@ def export_data(session: Session, user: User, now: datetime | None = None) -> di
         "format": EXPORT_FORMAT,
         "exported_at": accounts.iso(now or utcnow()),
         "account": accounts.account_data(user),
+        "signed_in_devices": accounts.devices_data(session, user),
         "learning": learning.learner_data(session, user),
         "quiz_attempts": quizzes.learner_data(session, user),
         "certificates": certificates.learner_data(session, user),
@@ -69,7 +70,7 @@ def delete_account(
     outbox.erase_recipient(session, user.email)
     quizzes.erase_learner(session, user)
     certificates.withdraw_certificates(session, user, moment)
-    accounts.erase_account(user, moment)
+    accounts.erase_account(session, user, moment)
     if not by_retention:
         audit.record(session, user, AuditAction.ACCOUNT_DELETE, f"user:{user.id}")
     session.flush()

@@ -30,7 +30,7 @@ DELETIONS_PER_USER = "10 per hour"
 
 
 def _user_key() -> str:
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else "anonymous"
+    return f"user:{current_user.id}" if current_user.is_authenticated else "anonymous"
 
 
 def _page(delete_form: DeleteAccountForm, status: int = 200) -> ResponseReturnValue:

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.routing import Rule
 
+from lms.accounts import devices
 from lms.accounts.categories import Role
 from lms.accounts.models import User
 from lms.db import get_session
@@ -56,13 +57,15 @@ class World:
             "quiz": "check",
             "import_id": 1,  # none: staff are told there is no such import
             "mail_id": 1,  # none queued: a retry finds nothing (once its form is valid)
+            "device_id": 1,  # learner A's first sign-in (build_world): others' get 404
         }
 
     def client_as(self, role: str) -> tuple[FlaskClient, str]:
         """A client signed in as ``role`` and a CSRF token for its forms.
 
-        Both go straight into the session cookie, as Flask-Login and Flask-WTF keep them: no
-        password hashing, no page to fetch, so that hundreds of requests stay fast.
+        Both go straight into the session cookie, as Flask-Login and Flask-WTF keep them, with
+        a session of its own on the server: no password hashing, no page to fetch, so that
+        hundreds of requests stay fast.
         """
         client = self.app.test_client()
         raw = secrets.token_hex(20)
@@ -70,8 +73,12 @@ class World:
         user_id = None
         if role != "anonymous":
             with self.app.app_context():
-                user = get_session().get(User, self.users[role])
+                session = get_session()
+                user = session.get(User, self.users[role])
                 assert user is not None
+                lifetimes = devices.Lifetimes(max_days=30, idle_hours=12)
+                devices.start(session, user, user_agent="", remember=False, lifetimes=lifetimes)
+                session.commit()
                 user_id = user.get_id()
         with client.session_transaction() as session:
             session["csrf_token"] = raw

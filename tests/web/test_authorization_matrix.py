@@ -38,6 +38,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("accounts.sign_in", "GET"): "200 302 302 302 302",
     ("accounts.sign_in", "POST"): "400 302 302 302 302",
     ("accounts.sign_out", "POST"): "302 302 302 302 302",
+    # A's own device is signed out (back to the profile); anyone else's is not found.
+    ("devices.sign_out_device", "POST"): "302S 302 404 404 404",
+    # Everyone signed in is signed out, then sent to the sign-in page.
+    ("devices.sign_out_everywhere", "POST"): "302S 302S 302S 302S 302S",
     ("accounts.sign_up", "GET"): "200 302 302 302 302",
     ("accounts.sign_up", "POST"): "400 302 302 302 302",
     ("accounts.check_email", "GET"): "200 200 200 200 200",

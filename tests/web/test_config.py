@@ -48,6 +48,11 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
     assert settings.default_language == "en"
 
 
+def test_sessions_last_thirty_days_at_most_unless_set() -> None:
+    assert load_settings({}).session_max_days == 30
+    assert load_settings({"LMS_SESSION_MAX_DAYS": " 7 "}).session_max_days == 7
+
+
 @pytest.mark.parametrize(("env", "reload"), [("development", True), ("testing", False)])
 def test_content_reload_defaults_to_on_in_development_only(env: str, reload: bool) -> None:
     assert load_settings({"LMS_ENV": env}).content_reload is reload
@@ -82,6 +87,8 @@ def test_development_and_testing_accept_the_development_key() -> None:
         ("LMS_ENV", "staging", "LMS_ENV must be"),
         ("LMS_CONTENT_RELOAD", "sometimes", "LMS_CONTENT_RELOAD must be true or false"),
         ("LMS_DEFAULT_LANGUAGE", "de", "LMS_DEFAULT_LANGUAGE must be one of fr, en"),
+        ("LMS_SESSION_MAX_DAYS", "0", "LMS_SESSION_MAX_DAYS must be 1 or more"),
+        ("LMS_SESSION_MAX_DAYS", "a month", "LMS_SESSION_MAX_DAYS must be a number of days"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(

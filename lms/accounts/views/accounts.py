@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hmac
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -25,8 +23,14 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
 from lms import jobs
-from lms.accounts import known_browsers, privacy, request_jobs, services, sign_in_steps
-from lms.accounts.access import email_key, signed_in_user, user_key
+from lms.accounts import devices, known_browsers, privacy, request_jobs, services, sign_in_steps
+from lms.accounts.access import (
+    email_key,
+    session_lifetimes,
+    signed_in_user,
+    start_session,
+    user_key,
+)
 from lms.accounts.forms import (
     ChangePasswordForm,
     LanguageForm,
@@ -55,28 +59,23 @@ MAILED_TO = "mailed_to"
 PASSWORD_CHANGE_FAILURES_PER_USER = "5 per 15 minutes"  # noqa: S105 (a rate, not a secret)
 """Wrong current passwords: a session left open must not let someone guess the password."""
 
-MAX_USER_ID_DIGITS = 18
-"""Longer ids cannot exist; refusing them spares the database an out-of-range number."""
-
 
 def _load_user(user_id: str) -> User | None:
-    # The id carries the session key, so that a password change ends every other session.
-    raw_id, _sep, key = user_id.partition(":")
-    if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > MAX_USER_ID_DIGITS:
-        return None
-    user = get_session().get(User, int(raw_id))
-    if user is None or user.is_deleted or not hmac.compare_digest(user.session_key, key):
-        return None
-    return user
+    # The id names a session on the server (lms.accounts.devices): once it has ended, the
+    # cookies that carry the id, the remember-me one too, sign nobody in.
+    return devices.signed_in_user(get_session(), user_id, session_lifetimes())
 
 
 @blueprint.before_app_request
 def _note_activity() -> None:
-    """Keep ``last_seen_at`` current (retention counts from it), writing at most hourly."""
+    """Keep ``last_seen_at`` current: the account's (retention counts from it), written at
+    most hourly, and the session's (the profile lists it), every few minutes."""
     # Not for /healthz: it must answer, 503 included, without loading anyone.
     if request.endpoint in (None, "static", "health.healthz") or not current_user.is_authenticated:
         return
-    if privacy.seen_now(signed_in_user()):
+    user = signed_in_user()
+    account_seen = privacy.seen_now(user)
+    if devices.seen_now(user) or account_seen:
         # Before the view runs: nothing else is pending in the session yet.
         session = get_session()
         try:
@@ -107,12 +106,6 @@ def safe_next(target: str | None, default: str) -> str:
         return default
     parts = urlsplit(target)
     return default if parts.scheme or parts.netloc else target
-
-
-def _sign_in_again(user: User) -> None:
-    """Renew the session after a password change, which ended the old one; keep remember-me."""
-    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    login_user(user, remember=remembered in request.cookies)
 
 
 @blueprint.route("/accounts/sign-in", methods=["GET", "POST"])
@@ -159,7 +152,9 @@ def sign_in() -> ResponseReturnValue:
 def complete_sign_in(
     user: User, *, remember: bool, next_page: str, second_factor: bool = False
 ) -> Response:
-    """Sign ``user`` in, their password (and code, if they have a second factor) checked."""
+    """Sign ``user`` in, their password (and code, if they have a second factor) checked:
+    a session of their own on the server, whose secret ``login_user`` puts in the cookies."""
+    run_in_transaction(lambda session: start_session(session, user, remember=remember))
     login_user(user, remember=remember)
     if second_factor or sign_in_steps.device_remembered(user):
         sign_in_steps.mark_passed(user)
@@ -178,6 +173,10 @@ def complete_sign_in(
 @blueprint.post("/accounts/sign-out")
 def sign_out() -> ResponseReturnValue:
     if SignOutForm().validate_on_submit():
+        if current_user.is_authenticated:
+            # Ended on the server: a copy of the cookies signs nobody in any more.
+            devices.end_current(get_session(), signed_in_user())
+            get_session().commit()
         logout_user()
         flash(_("You are signed out."), "success")
     return redirect(url_for("learning.catalog"))
@@ -237,12 +236,14 @@ def check_email() -> ResponseReturnValue:
 def _render_profile(
     profile_form: ProfileEditForm, password_form: ChangePasswordForm, status: int = 200
 ) -> ResponseReturnValue:
+    user = signed_in_user()
     page = render_template(
         "accounts/profile.html",
-        user=signed_in_user(),
+        user=user,
         form=profile_form,
         password_form=password_form,
-        panels=profile_panels(signed_in_user()),
+        panels=profile_panels(user),
+        devices=devices.live_devices(get_session(), user, session_lifetimes()),
     )
     return page, status
 
@@ -272,14 +273,13 @@ def change_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             mail = services.change_password(
-                user, form.current_password.data or "", form.new_password.data or ""
+                get_session(), user, form.current_password.data or "", form.new_password.data or ""
             )
         except services.CurrentPasswordIncorrect as error:
             form.current_password.errors = [str(error.message)]
         else:
             enqueue(get_session(), mail)
             get_session().commit()
-            _sign_in_again(user)
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.profile"))
     profile_form = ProfileEditForm(formdata=None)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from lms import jobs
 from lms.accounts import known_browsers, links, request_jobs, services
-from lms.accounts.access import signed_in_user, user_key
+from lms.accounts.access import signed_in_user, start_session, user_key
 from lms.accounts.forms import (
     AcceptInvitationForm,
     ResendConfirmationForm,
@@ -135,6 +135,7 @@ def _password_link_page(purpose: Purpose, token: str) -> ResponseReturnValue:
             user, mail = _use_link(session, token, form)
             if mail is not None:
                 enqueue(session, mail)
+            start_session(session, user, remember=False)
             session.commit()
             login_user(user)
             # The link proved the address: this browser is its owner's from now on.
