@@ -39,6 +39,8 @@ def test_staff_see_why_certificates_are_not_issued(
         secret_key="a-production-secret-for-this-test-" + "x" * 32,
         signing_key_file=key,
         content_dir=content,
+        # Staff pages' second factor has its own browser test (test_second_factor.py).
+        require_2fa_for_staff=False,
     )
     app, words = server.app, Words(server.app, language)
     add_learner(app, "sam@example.org", name="Sam", role=Role.STAFF, language=language)
