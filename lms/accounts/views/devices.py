@@ -6,8 +6,9 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required, logout_user
+from werkzeug.wrappers import Response
 
-from lms.accounts import devices
+from lms.accounts import devices, sign_in_steps
 from lms.accounts.access import signed_in_user
 from lms.accounts.forms import SignOutForm
 from lms.db import get_session
@@ -16,7 +17,7 @@ from lms.forms import already_done
 blueprint = Blueprint("devices", __name__, url_prefix="/accounts/devices")
 
 
-def _signed_out(message: str) -> ResponseReturnValue:
+def _signed_out(message: str) -> Response:
     """This browser signed out too: its cookies are cleared, and the sign-in page says so."""
     logout_user()
     flash(message, "success")
@@ -50,4 +51,8 @@ def sign_out_everywhere() -> ResponseReturnValue:
     session = get_session()
     devices.end_all(session, signed_in_user())
     session.commit()
-    return _signed_out(_("You are signed out on every device, this one included."))
+    response = _signed_out(_("You are signed out on every device, this one included."))
+    # Nor does this browser skip the second factor any more. (Other browsers' cookies only
+    # skip the code: the password is asked there anyway.)
+    response.delete_cookie(sign_in_steps.DEVICE_COOKIE)
+    return response

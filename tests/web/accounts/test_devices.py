@@ -19,6 +19,7 @@ from sqlalchemy import select
 from lms.accounts import services
 from lms.accounts.categories import Role
 from lms.accounts.models import DeviceSession
+from lms.accounts.sign_in_steps import DEVICE_COOKIE
 from lms.accounts.tokens import Purpose
 from lms.config import current_settings
 from lms.db import get_session
@@ -239,6 +240,7 @@ def test_sign_out_everywhere_ends_every_session_this_one_included(
     tablet = signed_in(app, user)
     kept_cookies = [copy_of(app, c, "session", REMEMBER_COOKIE) for c in (laptop, phone)]
     someone_else = signed_in(app, make_user(email="ada@example.org"))
+    laptop.set_cookie(DEVICE_COOKIE, "remembered for the second factor")
 
     response = submit_form(laptop, "/accounts/devices/sign-out-everywhere", {}, "/accounts/profile")
 
@@ -250,6 +252,7 @@ def test_sign_out_everywhere_ends_every_session_this_one_included(
         assert not opens_profile(browser)
     assert opens_profile(someone_else)
     assert all(d.ended_at is not None for d in stored_devices(app, user))
+    assert laptop.get_cookie(DEVICE_COOKIE) is None  # nor does it skip the second factor
 
     # Signing in again works, and prunes the ended sessions.
     fresh = signed_in(app, user)
