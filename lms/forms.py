@@ -10,7 +10,16 @@ from typing import Any, TypeVar
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -19,6 +28,7 @@ from wtforms.validators import (
     Regexp,
     StopValidation,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.guards import has_control_character
 
@@ -140,3 +150,53 @@ class PeriodForm(Form):
     def validate_end(self, field: DayField) -> None:
         if field.data and self.start.data and field.data < self.start.data:
             raise StopValidation(_l("The end of the period comes before its start."))
+
+
+# Choice fields with one clear message for a missing or unknown choice (WTForms' own says
+# "Not a valid choice", in English only).
+
+
+def _choice_values(field: SelectField) -> set[str]:
+    return {str(choice[0]) for choice in field.iter_choices()}
+
+
+class ChoiceRadioField(RadioField):
+    """Radio buttons with one clear message for a missing or unknown choice."""
+
+    def __init__(self, label: str, *, message: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def pre_validate(self, form: Any) -> None:
+        valid = _choice_values(self)
+        if self.data is None or str(self.data) not in valid:
+            raise StopValidation(self.message)
+
+
+class ChoiceSelectField(SelectField):
+    """A select whose first option is an empty "choose" prompt; unknown values are refused."""
+
+    def __init__(self, label: str, *, message: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def pre_validate(self, form: Any) -> None:
+        valid = _choice_values(self)
+        if str(self.data or "") not in valid:
+            raise StopValidation(self.message)
+
+
+class CheckboxesField(SelectMultipleField):
+    """A group of checkboxes, rendered in a fieldset; at least one must be ticked."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label: str, *, message: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def pre_validate(self, form: Any) -> None:
+        valid = _choice_values(self)
+        if not self.data or any(str(value) not in valid for value in self.data):
+            raise StopValidation(self.message)

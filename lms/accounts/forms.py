@@ -12,9 +12,6 @@ from wtforms import (
     Field,
     HiddenField,
     PasswordField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
 )
@@ -30,7 +27,6 @@ from wtforms.validators import (
     Regexp,
     StopValidation,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.accounts.categories import Affiliation, FrqSector, ResearchRole
 from lms.accounts.models import AFFILIATION_OTHER_LENGTH, CERTIFICATE_NAME_LENGTH
@@ -42,7 +38,7 @@ from lms.accounts.passwords import (
 )
 from lms.accounts.services import Profile
 from lms.content import SUPPORTED_LANGUAGES
-from lms.forms import Form, strip
+from lms.forms import CheckboxesField, ChoiceRadioField, ChoiceSelectField, Form, strip
 from lms.i18n import LANGUAGE_NAMES
 
 EMAIL_PATTERN = (
@@ -81,52 +77,6 @@ YES, NO = "yes", "no"
 
 def _options(labels: Mapping[Any, str]) -> list[Any]:
     return [SelectChoice(str(value), label) for value, label in labels.items()]
-
-
-def _choice_values(field: SelectField) -> set[str]:
-    return {str(choice[0]) for choice in field.iter_choices()}
-
-
-class ChoiceRadioField(RadioField):
-    """Radio buttons with one clear message for a missing or unknown choice."""
-
-    def __init__(self, label: str, *, message: str, **kwargs: Any) -> None:
-        super().__init__(label, **kwargs)
-        self.message = message
-
-    def pre_validate(self, form: Any) -> None:
-        valid = _choice_values(self)
-        if self.data is None or str(self.data) not in valid:
-            raise StopValidation(self.message)
-
-
-class ChoiceSelectField(SelectField):
-    """A select whose first option is an empty "choose" prompt; unknown values are refused."""
-
-    def __init__(self, label: str, *, message: str, **kwargs: Any) -> None:
-        super().__init__(label, **kwargs)
-        self.message = message
-
-    def pre_validate(self, form: Any) -> None:
-        valid = _choice_values(self)
-        if str(self.data or "") not in valid:
-            raise StopValidation(self.message)
-
-
-class CheckboxesField(SelectMultipleField):
-    """A group of checkboxes, rendered in a fieldset; at least one must be ticked."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def __init__(self, label: str, *, message: str, **kwargs: Any) -> None:
-        super().__init__(label, **kwargs)
-        self.message = message
-
-    def pre_validate(self, form: Any) -> None:
-        valid = _choice_values(self)
-        if not self.data or any(str(value) not in valid for value in self.data):
-            raise StopValidation(self.message)
 
 
 class PasswordPolicy:

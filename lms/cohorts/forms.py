@@ -18,10 +18,10 @@ from wtforms.validators import (
 )
 
 from lms.accounts.categories import FrqSector
-from lms.accounts.forms import FRQ_SECTOR_LABELS, CheckboxesField
+from lms.accounts.forms import FRQ_SECTOR_LABELS
 from lms.cohorts.exports import CsvDialect
 from lms.cohorts.roster import EMAIL_PATTERN, MAX_FILE_BYTES, MAX_LENGTHS, Column, RosterRow
-from lms.forms import DayField, Form, OneShotForm, reason_field, strip
+from lms.forms import CheckboxesField, DayField, Form, OneShotForm, reason_field, strip
 from lms.quizzes.forms import extra_attempts_field
 from lms.quizzes.grants import REASON_MAX_LENGTH
 
