@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -16,6 +17,7 @@ from lms.content.model import (
     ItemKind,
     Lesson,
     Localized,
+    Objective,
     OutlineItem,
     Quiz,
     Section,
@@ -140,28 +142,37 @@ class _ItemReader:
         self.rendered: dict[tuple[object, ...], _RenderedLesson] = {}
         self.stats = {name: (mtime, size) for name, mtime, size in base.fingerprint}
         self.context = (tuple(self.stats), tuple(sorted(link_keys.items())))
+        self._objective_lines: dict[str, tuple[Report, dict[str, int]]] = {}
 
     def read(self, quiz_files: dict[str, Path], report: Report) -> CourseLoad:
         reports = [report]
         lessons: dict[str, Lesson] = {}
         quizzes: dict[str, Quiz] = {}
+        waiting: list[tuple[str, Report]] = []
         for item in (item for section in self.sections for item in section.items):
             if item.kind is ItemKind.LESSON:
                 lesson = self._lesson(item.stem, reports)
                 if lesson is not None:
                     lessons[item.stem] = lesson
             else:
-                quiz_report = Report(quiz_files[item.stem])
-                reports.append(quiz_report)
-                quiz = read_quiz(
-                    quiz_files[item.stem],
-                    item.stem,
-                    self.header.languages,
-                    self.renderer,
-                    quiz_report,
-                )
-                if quiz is not None:
-                    quizzes[item.stem] = quiz
+                # Read once every lesson is, so that its questions' objectives can be checked;
+                # its report keeps its place in the outline's order.
+                waiting.append((item.stem, Report(quiz_files[item.stem])))
+                reports.append(waiting[-1][1])
+        objectives = {o.id for lesson in lessons.values() for o in lesson.objectives}
+        for stem, quiz_report in waiting:
+            quiz = read_quiz(
+                quiz_files[stem],
+                stem,
+                self.header.languages,
+                self.renderer,
+                quiz_report,
+                objectives=objectives,
+            )
+            if quiz is not None:
+                quizzes[stem] = quiz
+        if len(quizzes) == len(waiting):  # a quiz that could not be read checks nothing yet
+            self._warn_unchecked(lessons, quizzes)
         self.cache.replace(self.base.folder, self.rendered)
         if any(r.has_errors for r in reports):
             return _finish(self.base, reports, None)
@@ -193,9 +204,10 @@ class _ItemReader:
     def _lesson(self, stem: str, reports: list[Report]) -> Lesson | None:
         languages = self.header.languages
         texts: dict[str, LessonText] = {}
+        by_language: dict[str, Report] = {}
         for language in languages:
             rendered = self._render(self.lesson_files[stem][language], language)
-            report = Report(self.lesson_files[stem][language])
+            report = by_language[language] = Report(self.lesson_files[stem][language])
             report.problems.extend(rendered.problems)
             reports.append(report)
             self.targets.used_assets.update(rendered.assets)
@@ -203,12 +215,29 @@ class _ItemReader:
                 texts[language] = rendered.text
         if len(texts) < len(languages):
             return None
+        self._objective_lines[stem] = (
+            by_language[languages[0]],
+            {o.id: o.line for o in texts[languages[0]].objectives},
+        )
         return Lesson(
             stem=stem,
             title=Localized.of({lang: t.title for lang, t in texts.items()}),
             minutes=texts[languages[0]].minutes,
             html=Localized.of({lang: t.html for lang, t in texts.items()}),
+            objectives=_objectives(texts, languages, by_language),
         )
+
+    def _warn_unchecked(self, lessons: dict[str, Lesson], quizzes: dict[str, Quiz]) -> None:
+        """A lesson objective that no question checks: a warning, on its line."""
+        checked = {q.objective for quiz in quizzes.values() for q in quiz.questions}
+        for stem, lesson in lessons.items():
+            report, lines = self._objective_lines[stem]
+            for objective in lesson.objectives:
+                if objective.id not in checked:
+                    report.warning(
+                        (lines[objective.id], 3),
+                        f"objective '{objective.id}' is checked by no quiz question",
+                    )
 
     def _render(self, path: Path, language: str) -> _RenderedLesson:
         name = path.relative_to(self.base.folder).as_posix()
@@ -224,6 +253,27 @@ class _ItemReader:
             self.targets.used_assets = assets_before
         self.rendered[key] = rendered
         return rendered
+
+
+def _objectives(
+    texts: Mapping[str, LessonText], languages: Sequence[str], reports: Mapping[str, Report]
+) -> tuple[Objective, ...]:
+    """The lesson's objectives, in its first language's order, each with its text in every
+    language; one missing from a language's file is reported there."""
+    found = []
+    for objective in texts[languages[0]].objectives:
+        text = {languages[0]: objective.text}
+        for language in languages[1:]:
+            match = next((o for o in texts[language].objectives if o.id == objective.id), None)
+            if match is None:
+                reports[language].error(
+                    (2, None), f"objective '{objective.id}' is missing from this file"
+                )
+            else:
+                text[language] = match.text
+        if len(text) == len(languages):
+            found.append(Objective(objective.id, Localized.of(text)))
+    return tuple(found)
 
 
 def _finish(base: CourseLoad, reports: list[Report], course: Course | None) -> CourseLoad:

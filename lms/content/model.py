@@ -75,12 +75,21 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Objective:
+    """What a learner should be able to do after a lesson; quiz questions name it."""
+
+    id: str
+    text: Localized
+
+
+@dataclass(frozen=True)
 class Lesson:
     stem: str
     title: Localized
     minutes: int | None
     html: Localized
     """Rendered, sanitised HTML per language; local links point at ``assets/<path>``."""
+    objectives: tuple[Objective, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,8 @@ class Question:
     accept: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     """Accepted text answers per language (``"*"`` for all languages)."""
     explanation: Localized | None = None
+    objective: str | None = None
+    """The id of the lesson objective this question checks (``objective:``)."""
 
     def accepted_answers(self, language: str) -> tuple[str, ...]:
         return self.accept.get(language, ()) + self.accept.get("*", ())

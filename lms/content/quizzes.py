@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
@@ -12,10 +12,10 @@ import yaml
 from lms.content.files import read_text
 from lms.content.markdown import MarkdownRenderer
 from lms.content.model import Choice, Localized, Question, QuestionType, Quiz, ShowAnswers
-from lms.content.yamlnodes import Node, Reader, Report, compose
+from lms.content.yamlnodes import Node, Reader, Report, compose, suggest
 
 _QUIZ_KEYS = ("pass_mark", "max_attempts", "shuffle", "draw", "show_answers")
-_COMMON_KEYS = ("points", "explanation")
+_COMMON_KEYS = ("points", "explanation", "objective")
 _KEYS_BY_TYPE: dict[QuestionType, tuple[str, ...]] = {
     QuestionType.SINGLE: ("choices",),
     QuestionType.MULTIPLE: ("choices",),
@@ -30,12 +30,17 @@ T = TypeVar("T")
 
 class _QuizReader:
     def __init__(
-        self, report: Report, languages: Sequence[str], renderer: MarkdownRenderer
+        self,
+        report: Report,
+        languages: Sequence[str],
+        renderer: MarkdownRenderer,
+        objectives: Collection[str] = (),
     ) -> None:
         self.report = report
         self.reader = Reader(report)
         self.languages = languages
         self.renderer = renderer
+        self.objectives = objectives
 
     def quiz(self, node: Node, stem: str) -> Quiz | None:
         values = self.reader.mapping(
@@ -162,6 +167,7 @@ class _QuizReader:
         answer = None
         if "answer" in values and qtype is QuestionType.TRUE_FALSE:
             answer = self.reader.boolean(values["answer"], f"{what}: 'answer'")
+        objective = self._objective(values["objective"], what) if "objective" in values else None
         accept: dict[str, tuple[str, ...]] = {}
         if "accept" in values and qtype is QuestionType.TEXT:
             accept = (
@@ -179,7 +185,20 @@ class _QuizReader:
             answer=answer,
             accept=MappingProxyType(accept),
             explanation=explanation,
+            objective=objective,
         )
+
+    def _objective(self, node: Node, what: str) -> str | None:
+        """The lesson objective a question checks: one that a lesson of the course lists."""
+        objective = self.reader.identifier(node, f"{what}: 'objective'")
+        if objective is not None and objective not in self.objectives:
+            self.report.error(
+                node,
+                f"{what}: no lesson of this course has the objective '{objective}'"
+                + suggest(objective, self.objectives),
+            )
+            return None
+        return objective
 
     def _choices(self, node: Node, qtype: QuestionType, what: str) -> tuple[Choice, ...]:
         items = self.reader.sequence(node, f"{what}: 'choices'")
@@ -254,10 +273,17 @@ def _render_language(language: str, languages: Sequence[str]) -> str:
 
 
 def read_quiz(
-    path: Path, stem: str, languages: Sequence[str], renderer: MarkdownRenderer, report: Report
+    path: Path,
+    stem: str,
+    languages: Sequence[str],
+    renderer: MarkdownRenderer,
+    report: Report,
+    *,
+    objectives: Collection[str] = (),
 ) -> Quiz | None:
+    """The quiz of ``path``; its questions may name the course's lesson ``objectives``."""
     text = read_text(path, report)
     node = compose(text, report) if text is not None else None
     if node is None:
         return None
-    return _QuizReader(report, languages, renderer).quiz(node, stem)
+    return _QuizReader(report, languages, renderer, objectives).quiz(node, stem)

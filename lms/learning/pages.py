@@ -67,6 +67,8 @@ class LessonPage:
     previous: ItemEntry | None
     next: ItemEntry | None
     state: ItemState
+    objectives: tuple[str, ...] = ()
+    """What the lesson means the learner to be able to do, in ``language``."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ def lesson_page(course: Course, key: str, language: str, progress: CourseProgres
         previous=_item_entry(course, before, shown, progress) if before else None,
         next=_item_entry(course, after, shown, progress) if after else None,
         state=progress.state_of(key) or ItemState.OPEN,
+        objectives=tuple(o.text.get(shown, course.default_language) for o in lesson.objectives),
     )
 
 

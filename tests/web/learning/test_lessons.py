@@ -77,6 +77,20 @@ def test_lesson_page_shows_the_lesson_with_its_place_in_the_course(
     assert "Mark as complete and continue" in page
 
 
+def test_a_lesson_page_lists_its_objectives_in_the_content_language(
+    client: FlaskClient, learner: MadeUser
+) -> None:
+    english = client.get(WELCOME).get_data(as_text=True)
+    client.set_cookie("lang", "fr")
+    submit_form(client, "/accounts/language", {"language": "fr"}, page=WELCOME)
+    french = client.get(WELCOME).get_data(as_text=True)
+
+    assert "By the end of this lesson, you will be able to:" in english
+    assert "<li>Recognise lived experience as knowledge</li>" in english
+    assert "À la fin de cette leçon, vous pourrez\u00a0:" in french
+    assert "<li>Reconnaître le vécu comme un savoir</li>" in french
+
+
 def test_previous_and_next_cross_into_the_quiz(
     app: Flask, client: FlaskClient, learner: MadeUser
 ) -> None:
