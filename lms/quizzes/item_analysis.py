@@ -140,3 +140,33 @@ def _most_chosen_wrong(tally: _Tally) -> WrongAnswer | None:
 def _most_common(counter: Counter[_T]) -> tuple[_T, int]:
     # Ties go to the smallest key, so that the same data always gives the same answer.
     return min(counter.items(), key=lambda item: (-item[1], str(item[0])))
+
+
+@dataclass(frozen=True)
+class ObjectiveStats:
+    """The questions that check one lesson objective (None: those that name none), together."""
+
+    objective_id: str | None
+    questions: tuple[QuestionStats, ...]
+
+    @property
+    def answered(self) -> int:
+        return sum(q.answered for q in self.questions)
+
+    @property
+    def share_correct(self) -> float | None:
+        """Correct answers among answers given to these questions; None when nobody answered."""
+        correct = sum(q.correct for q in self.questions)
+        return correct / self.answered if self.answered else None
+
+
+def by_objective(
+    stats: Sequence[QuestionStats], objective_of: Mapping[str, str | None]
+) -> list[ObjectiveStats]:
+    """``stats`` grouped by the objective each question checks (``objective_of``, by question
+    id), in the order the objectives first come; the questions naming none come last."""
+    groups: dict[str | None, list[QuestionStats]] = {}
+    for question in stats:
+        groups.setdefault(objective_of.get(question.question_id), []).append(question)
+    ordered = [key for key in groups if key is not None] + ([None] if None in groups else [])
+    return [ObjectiveStats(key, tuple(groups[key])) for key in ordered]

@@ -12,7 +12,7 @@ from lms.content import ItemKind
 from lms.db import get_session
 from lms.forms import PeriodForm
 from lms.periods import Period
-from lms.quizzes import services
+from lms.quizzes import item_analysis, services
 
 blueprint = Blueprint(
     "quiz_analysis", __name__, url_prefix="/staff/quizzes", template_folder="../templates"
@@ -42,5 +42,18 @@ def analysis(course_id: str, item: str) -> ResponseReturnValue:
         if valid
         else []
     )
-    page = render_template("quizzes/analysis.html", ref=ref, stats=stats, form=form)
+    objectives = {o.id: o.text for lesson in ref.course.lessons.values() for o in lesson.objectives}
+    groups = (
+        item_analysis.by_objective(stats, {q.id: q.objective for q in ref.quiz.questions})
+        if objectives
+        else []
+    )
+    page = render_template(
+        "quizzes/analysis.html",
+        ref=ref,
+        stats=stats,
+        form=form,
+        by_objective=groups,
+        objectives=objectives,
+    )
     return page, 200 if valid else 400

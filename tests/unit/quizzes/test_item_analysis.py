@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from lms.content import QuestionType, Quiz, load_content
-from lms.quizzes.item_analysis import SubmittedAttempt, analyse
+from lms.content import Localized, QuestionType, Quiz, load_content
+from lms.quizzes.item_analysis import QuestionStats, SubmittedAttempt, analyse, by_objective
 from lms.quizzes.questions import draw_questions
 from lms.quizzes.snapshot import AnswerValue, AskedQuestion
 
@@ -103,3 +103,24 @@ def test_the_latest_snapshot_names_the_question_and_removed_questions_come_last(
     assert [s.question_id for s in stats][:2] == ["lived", "when"]
     assert stats[1].prompt.get("en") == "Reworded"
     assert all(s.type is not QuestionType.REFLECTION for s in stats)
+
+
+def test_questions_are_grouped_by_the_objective_they_check() -> None:
+    def stats(question_id: str, answered: int, correct: int) -> QuestionStats:
+        return QuestionStats(
+            question_id, QuestionType.SINGLE, Localized.plain(question_id), answered,
+            answered, correct, None,
+        )  # fmt: skip
+
+    found = by_objective(
+        [stats("a", 4, 1), stats("b", 2, 2), stats("c", 3, 0), stats("d", 0, 0)],
+        {"a": "define", "b": None, "c": "define"},
+    )
+
+    assert [(g.objective_id, [q.question_id for q in g.questions]) for g in found] == [
+        ("define", ["a", "c"]),
+        (None, ["b", "d"]),
+    ]
+    assert found[0].share_correct == 1 / 7
+    assert found[1].share_correct == 1.0
+    assert by_objective([stats("d", 0, 0)], {"d": "x"})[0].share_correct is None

@@ -95,9 +95,10 @@ def staff_client(app: Flask, client: FlaskClient) -> FlaskClient:
 
 
 def rows(page: str) -> dict[str, list[str]]:
-    """Cells of each question's row, by question id."""
+    """Cells of each question's row, by question id (the objectives' table left out)."""
     found = {}
-    for row in re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", page, re.S):
+    questions = page.split('id="analysis-caption"', 1)[1]
+    for row in re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", questions, re.S):
         question_id = re.search(r'<span class="muted">\((\w+)\)</span>', row)
         assert question_id is not None
         cells = [
@@ -123,6 +124,25 @@ def test_item_analysis_over_all_attempts(staff_client: FlaskClient, attempts: No
     assert found["lived"] == ["3", "2", "50%", "False (1 time)"]
     assert found["posture"] == ["3", "2", "50%", "« coconstruct » (1 time)"]
     assert "Secret" not in page  # reflections are neither counted nor shown
+
+
+def test_item_analysis_groups_the_questions_by_lesson_objective(
+    staff_client: FlaskClient, attempts: None
+) -> None:
+    page = staff_client.get(PAGE, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    objectives = page.split('id="objectives-caption"', 1)[1].split("</table>", 1)[0]
+    found = [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", objectives.split("<tbody>", 1)[1], re.S)
+    ]
+
+    assert found[0][0] == "Say when partners join a project (time-partners)"
+    assert found[0][1] == "1"
+    assert found[1][0] == "Questions that name no objective"
+    assert found[1][1] == "3"  # the reflection is never counted
 
 
 def test_item_analysis_over_a_period(staff_client: FlaskClient, attempts: None) -> None:
