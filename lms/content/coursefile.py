@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from lms.content.model import SUPPORTED_LANGUAGES, Localized
+from lms.content.model import SUPPORTED_LANGUAGES, Localized, Resource
 from lms.content.yamlnodes import Node, Place, Reader, Report
 
 SHORT_TITLE_LENGTH = 30
@@ -32,6 +32,8 @@ class CourseHeader:
     """The course's place in the catalogue's recommended order, where ``order:`` says."""
     reviewed: date | None = None
     """When its content was last reviewed (``reviewed:``), shown on the course page."""
+    resources: tuple[tuple[Resource, Place], ...] = ()
+    """``resources:`` as written, each with its place; files and lessons are checked later."""
 
 
 def read_header(node: Node, report: Report) -> CourseHeader | None:
@@ -48,6 +50,7 @@ def read_header(node: Node, report: Report) -> CourseHeader | None:
             "prerequisites",
             "order",
             "reviewed",
+            "resources",
         ],
     )
     if values is None:
@@ -75,6 +78,7 @@ def read_header(node: Node, report: Report) -> CourseHeader | None:
         place = reader.integer(values["order"], "'order'", minimum=1)
         order = (place, report.place_of(values["order"])) if place is not None else None
     reviewed = reader.day(values["reviewed"], "'reviewed'") if "reviewed" in values else None
+    resources = _read_resources(values["resources"], reader) if "resources" in values else ()
     outline_node = values.get("outline", node)
     return CourseHeader(
         course_id,
@@ -89,7 +93,41 @@ def read_header(node: Node, report: Report) -> CourseHeader | None:
         report.place_of(outline_node),
         order,
         reviewed,
+        resources,
     )
+
+
+RESOURCE_FORMATS = ("odt", "ods", "docx", "xlsx", "pdf", "txt", "csv")
+"""Files learners can open with what they have: office documents, PDF, plain text."""
+
+
+def _read_resources(node: Node, reader: Reader) -> tuple[tuple[Resource, Place], ...]:
+    found = []
+    for item in reader.sequence(node, "'resources'") or []:
+        values = reader.mapping(
+            item, "resource", required=["file", "title", "language"], optional=["lesson"]
+        )
+        if values is None or not {"file", "title", "language"} <= values.keys():
+            continue
+        file = reader.text(values["file"], "resource 'file'")
+        language = reader.choice(values["language"], "resource 'language'", SUPPORTED_LANGUAGES)
+        lesson = (
+            reader.identifier(values["lesson"], "resource 'lesson'") if "lesson" in values else None
+        )
+        if file is None or language is None:
+            continue
+        title = reader.localized(values["title"], "resource 'title'", [language])
+        suffix = file.rsplit(".", 1)[-1].lower() if "." in file else ""
+        if suffix not in RESOURCE_FORMATS:
+            reader.report.error(
+                values["file"],
+                f"resource '{file}' must be one of: {', '.join(RESOURCE_FORMATS)} files",
+            )
+            continue
+        if title is not None:
+            resource = Resource(file, title, language, suffix.upper(), lesson)
+            found.append((resource, reader.report.place_of(values["file"])))
+    return tuple(found)
 
 
 def _read_short_title(node: Node, reader: Reader, languages: tuple[str, ...]) -> Localized | None:

@@ -173,6 +173,7 @@ class _ItemReader:
                 quizzes[stem] = quiz
         if len(quizzes) == len(waiting):  # a quiz that could not be read checks nothing yet
             self._warn_unchecked(lessons, quizzes)
+        self._check_resources(report)
         self.cache.replace(self.base.folder, self.rendered)
         if any(r.has_errors for r in reports):
             return _finish(self.base, reports, None)
@@ -199,6 +200,7 @@ class _ItemReader:
             version=content_hash(self.files, folder),
             order=header.order[0] if header.order is not None else None,
             reviewed=header.reviewed,
+            resources=tuple(resource for resource, _place in header.resources),
         )
 
     def _lesson(self, stem: str, reports: list[Report]) -> Lesson | None:
@@ -226,6 +228,29 @@ class _ItemReader:
             html=Localized.of({lang: t.html for lang, t in texts.items()}),
             objectives=_objectives(texts, languages, by_language),
         )
+
+    def _check_resources(self, report: Report) -> None:
+        """Each resource's file must be in the course folder, and its lesson in the outline;
+        the files are then served like the lessons' images."""
+        names = {path.relative_to(self.base.folder).as_posix() for path in self.files}
+        lessons = {
+            item.stem for s in self.sections for item in s.items if item.kind is ItemKind.LESSON
+        }
+        for resource, place in self.header.resources:
+            if resource.file not in names:
+                report.error(
+                    place,
+                    f"resource file '{resource.file}' is not in the course folder"
+                    + suggest(resource.file, names),
+                )
+            else:
+                self.targets.used_assets.add(resource.file)
+            if resource.lesson is not None and resource.lesson not in lessons:
+                report.error(
+                    place,
+                    f"resource '{resource.file}': lesson '{resource.lesson}' is not in the "
+                    "outline" + suggest(resource.lesson, lessons),
+                )
 
     def _warn_unchecked(self, lessons: dict[str, Lesson], quizzes: dict[str, Quiz]) -> None:
         """A lesson objective that no question checks: a warning, on its line."""

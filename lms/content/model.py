@@ -75,6 +75,20 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Resource:
+    """A file learners take away (a template, a checklist), listed by ``resources:``."""
+
+    file: str
+    """Its path in the course folder, served as an asset."""
+    title: Localized
+    language: str
+    format: str
+    """What its name ends with, in capitals: ODT, DOCX, PDF..."""
+    lesson: str | None = None
+    """The lesson it goes with, which shows it too; None: the course page only."""
+
+
+@dataclass(frozen=True)
 class Objective:
     """What a learner should be able to do after a lesson; quiz questions name it."""
 
@@ -161,6 +175,7 @@ class Course:
     """Its place in the catalogue's recommended order (``order:``); None: after those placed."""
     reviewed: date | None = None
     """When its content was last reviewed (``reviewed:``); None if the file does not say."""
+    resources: tuple[Resource, ...] = ()
 
     @property
     def default_language(self) -> str:

@@ -20,6 +20,27 @@ class CourseLink:
 
 
 @dataclass(frozen=True)
+class ResourceLink:
+    """A file to take away, as a page offers it."""
+
+    title: str
+    path: str
+    """Its path in the course folder: ``learning.asset`` serves it."""
+    language: str
+    format: str
+
+
+def resource_links(course: Course, lesson: str | None = None) -> tuple[ResourceLink, ...]:
+    """The course's resources (those of ``lesson`` only, if given), each titled in its own
+    language."""
+    return tuple(
+        ResourceLink(r.title.get(r.language), r.file, r.language, r.format)
+        for r in course.resources
+        if lesson is None or r.lesson == lesson
+    )
+
+
+@dataclass(frozen=True)
 class CatalogEntry:
     """One course as the catalogue lists it, in one language."""
 
@@ -35,6 +56,7 @@ class CatalogEntry:
     """The signed-in learner's progress; None for a visitor."""
     reviewed: date | None = None
     """When the course's content was last reviewed, if its file says."""
+    resources: tuple[ResourceLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +91,7 @@ class LessonPage:
     state: ItemState
     objectives: tuple[str, ...] = ()
     """What the lesson means the learner to be able to do, in ``language``."""
+    resources: tuple[ResourceLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +124,7 @@ def catalog_entry(
         prerequisites=tuple(_course_link(catalog, p, language) for p in course.prerequisites),
         progress=progress,
         reviewed=course.reviewed,
+        resources=resource_links(course),
     )
 
 
@@ -166,6 +190,7 @@ def lesson_page(course: Course, key: str, language: str, progress: CourseProgres
         next=_item_entry(course, after, shown, progress) if after else None,
         state=progress.state_of(key) or ItemState.OPEN,
         objectives=tuple(o.text.get(shown, course.default_language) for o in lesson.objectives),
+        resources=resource_links(course, item.stem),
     )
 
 

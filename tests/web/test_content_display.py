@@ -1,6 +1,6 @@
-"""French typography in the interface: translations get their non-breaking spaces as they are
-loaded; what people type, and English pages, are left as they are. And a course page's
-"content reviewed on" date, in each language's form."""
+"""How content reaches the page: French typography in the interface (translations get their
+non-breaking spaces as they load; typed values and English pages are left as they are), a
+course's "content reviewed on" date, and its resources to take away."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from lms.content.typography import NBSP
 from tests.support.apps import FIXTURE_CONTENT
 from tests.web.account_helpers import post_form
 from tests.web.conftest import MadeUser, MakeApp
+from tests.web.learning_helpers import sign_in
+from tests.web.staff_helpers import add_user
 
 
 def test_french_pages_get_non_breaking_spaces_and_typed_values_do_not(
@@ -77,3 +79,43 @@ def test_a_course_page_says_when_its_content_was_reviewed(
     assert '<time datetime="2026-12-01">1 décembre 2026</time>' in french
     assert "Contenu révisé le" in french
     assert '<time datetime="2026-12-01">December 1, 2026</time>' in english
+
+
+def test_a_resource_is_offered_on_its_course_and_lesson_pages_and_downloads(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    folder = root / "courses" / "partnership-essentials"
+    (folder / "media").mkdir(exist_ok=True)
+    (folder / "media" / "role.fr.odt").write_bytes(b"PK\x03\x04 an ODT file")
+    course = folder / "course.yaml"
+    course.write_text(
+        course.read_text(encoding="utf-8").replace(
+            "prerequisites: []",
+            "prerequisites: []\nresources:\n"
+            '  - {file: media/role.fr.odt, title: "Description de rôle", language: fr, '
+            "lesson: welcome}",
+        ),
+        encoding="utf-8",
+    )
+    app = make_app(content_dir=root)
+    client = app.test_client()
+    link = '/courses/partnership-essentials/assets/media/role.fr.odt" download>'
+
+    course_page = client.get("/courses/partnership-essentials").get_data(as_text=True)
+    assert "Ressources à emporter" in course_page
+    assert link + "Description de rôle</a>" in course_page
+    assert "(ODT, Français)" in course_page
+    with client.get("/courses/partnership-essentials/assets/media/role.fr.odt") as download:
+        assert download.status_code == 200
+        assert download.data == b"PK\x03\x04 an ODT file"
+        assert download.mimetype == "application/vnd.oasis.opendocument.text"
+
+    add_user(app, "lea@example.org")
+    sign_in(client, "lea@example.org")
+    lesson = client.get("/courses/partnership-essentials/welcome").get_data(as_text=True)
+    other = client.get("/courses/partnership-essentials/first-steps").get_data(as_text=True)
+    # Lea reads the interface in English: the French title says its language.
+    assert link.replace("download>", 'download lang="fr">') + "Description de rôle</a>" in lesson
+    assert "role.fr.odt" not in other  # only the lesson it goes with
