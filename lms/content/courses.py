@@ -24,6 +24,7 @@ from lms.content.model import (
 )
 from lms.content.problems import Problem
 from lms.content.quizzes import read_quiz
+from lms.content.sources import SOURCES_FILE, read_sources
 from lms.content.yamlnodes import Node, Place, Report, compose, language_name, suggest
 
 COURSE_FILE = "course.yaml"
@@ -57,6 +58,7 @@ class _RenderedLesson:
     text: LessonText | None
     problems: tuple[Problem, ...]
     assets: frozenset[str]
+    cited: frozenset[str] = frozenset()
 
 
 class LessonCache:
@@ -135,7 +137,14 @@ class _ItemReader:
         self.course_id, self.title = identity
         self.lesson_files = lesson_files
         link_keys = _link_keys(header, lesson_files)
-        self.targets = LinkTargets(base.folder, header.languages, link_keys)
+        self.sources_report = Report(base.folder / SOURCES_FILE)
+        self.sources = read_sources(base.folder / SOURCES_FILE, self.sources_report)
+        self.targets = LinkTargets(
+            base.folder,
+            header.languages,
+            link_keys,
+            sources={source_id: source for source_id, (source, _) in self.sources.items()},
+        )
         self.renderer = MarkdownRenderer(self.targets)
         self.cache = cache
         self.cached = cache.entries(base.folder)
@@ -145,7 +154,7 @@ class _ItemReader:
         self._objective_lines: dict[str, tuple[Report, dict[str, int]]] = {}
 
     def read(self, quiz_files: dict[str, Path], report: Report) -> CourseLoad:
-        reports = [report]
+        reports = [report, self.sources_report]
         lessons: dict[str, Lesson] = {}
         quizzes: dict[str, Quiz] = {}
         waiting: list[tuple[str, Report]] = []
@@ -174,6 +183,9 @@ class _ItemReader:
         if len(quizzes) == len(waiting):  # a quiz that could not be read checks nothing yet
             self._warn_unchecked(lessons, quizzes)
         self._check_resources(report)
+        for source_id, (_source, place) in self.sources.items():
+            if source_id not in self.targets.cited:
+                self.sources_report.warning(place, f"source '{source_id}' is cited by no lesson")
         self.cache.replace(self.base.folder, self.rendered)
         if any(r.has_errors for r in reports):
             return _finish(self.base, reports, None)
@@ -213,6 +225,7 @@ class _ItemReader:
             report.problems.extend(rendered.problems)
             reports.append(report)
             self.targets.used_assets.update(rendered.assets)
+            self.targets.cited.update(rendered.cited)
             if rendered.text is not None:
                 texts[language] = rendered.text
         if len(texts) < len(languages):
@@ -271,11 +284,15 @@ class _ItemReader:
         if rendered is None:
             report = Report(path)
             assets_before, self.targets.used_assets = self.targets.used_assets, set()
+            cited_before, self.targets.cited = self.targets.cited, set()
             text = read_lesson(path, language, self.renderer, report)
             rendered = _RenderedLesson(
-                text, tuple(report.problems), frozenset(self.targets.used_assets)
+                text,
+                tuple(report.problems),
+                frozenset(self.targets.used_assets),
+                frozenset(self.targets.cited),
             )
-            self.targets.used_assets = assets_before
+            self.targets.used_assets, self.targets.cited = assets_before, cited_before
         self.rendered[key] = rendered
         return rendered
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,14 +13,16 @@ from urllib.parse import quote, unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from lms.content.figures import check_figure
+from lms.content.sources import Source, source_html
 from lms.content.typography import french_spaces
-from lms.content.yamlnodes import Place, Report, language_name
+from lms.content.yamlnodes import Place, Report, language_name, suggest
 
 CALLOUTS = ("note", "tip", "warning")
 VIDEO_SUFFIXES = (".mp4", ".webm")
@@ -111,6 +113,45 @@ def _french_typography(state: StateCore) -> None:
                 token.content = french_spaces(token.content)
 
 
+_CITED = r"@[a-z0-9]+(?:-[a-z0-9]+)*(?:, *[^;\]\n]+)?"
+_CITATION = re.compile(rf"\[({_CITED}(?:; *{_CITED})*)\]")
+"""``[@id]``, ``[@id, p. 12]``, ``[@a; @b, p. 224]``."""
+
+
+def _citation(state: StateInline, silent: bool) -> bool:
+    """The inline rule of ``[@id, locator; ...]``: a ``citation`` token listing its items."""
+    if not state.src.startswith("[@", state.pos):
+        return False
+    match = _CITATION.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        items = []
+        for part in match.group(1).split(";"):
+            source_id, _comma, locator = part.strip().removeprefix("@").partition(",")
+            items.append((source_id.strip(), locator.strip()))
+        token.meta = {"items": items}
+        token.content = match.group(0)
+    state.pos = match.end()
+    return True
+
+
+def _render_citation(
+    self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    """Each cited work by its number in the lesson's source list, linked to its entry."""
+    cited: list[str] = env.setdefault("cited", [])
+    links = []
+    for source_id, locator in tokens[idx].meta["items"]:
+        if source_id not in cited:
+            cited.append(source_id)
+        number = cited.index(source_id) + 1
+        shown = f"{number}, {escapeHtml(locator)}" if locator else str(number)
+        links.append(f'<a class="citation" href="#source-{number}">{shown}</a>')
+    return f'<span class="citations">[{"; ".join(links)}]</span>'
+
+
 def _build_parser() -> MarkdownIt:
     # html=False: raw HTML in a lesson is shown as text, never passed through.
     md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
@@ -128,6 +169,9 @@ def _build_parser() -> MarkdownIt:
     )
     # After the inline rules and the plugins' own core rules: only plain text runs are left.
     md.core.ruler.push("french_typography", _french_typography)
+    # Before links: "[@id]" is never a link to "@id".
+    md.inline.ruler.before("link", "citation", _citation)
+    md.add_render_rule("citation", _render_citation)
     md.add_render_rule("video", _render_video)
     md.add_render_rule("image", _render_image)
     md.add_render_rule("table_open", _render_table)
@@ -147,6 +191,10 @@ class LinkTargets:
     lesson_files: dict[str, str]
     """Lesson file name (``welcome.fr.md``) to outline key (``welcome``)."""
     used_assets: set[str] = field(default_factory=set)
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    """The course's ``sources.yaml``, which ``[@id]`` cites."""
+    cited: set[str] = field(default_factory=set)
+    """The ids the lessons cite, for the warning about sources no lesson cites."""
 
 
 class MarkdownRenderer:
@@ -170,7 +218,36 @@ class MarkdownRenderer:
                 start, end = token.map or (0, len(lines))
                 place = _LinePlaces(lines, start, end, first_line)
                 self._rewrite_links(token.children, report, place.find)
-        return str(_PARSER.renderer.render(tokens, _PARSER.options, env))
+                self._check_citations(token.children, report, place.find)
+        html = str(_PARSER.renderer.render(tokens, _PARSER.options, env))
+        return html + self._source_list(env.get("cited", []), language)
+
+    def _check_citations(self, children: list[Token], report: Report, locate: Any) -> None:
+        for child in children:
+            if child.type != "citation":
+                continue
+            for source_id, _locator in child.meta["items"]:
+                self.targets.cited.add(source_id)
+                if source_id not in self.targets.sources:
+                    report.error(
+                        locate(f"@{source_id}"),
+                        f"unknown source '{source_id}' (sources.yaml)"
+                        + suggest(source_id, self.targets.sources),
+                    )
+
+    def _source_list(self, cited: list[str], language: str) -> str:
+        """The lesson's numbered sources, in the order it first cites them."""
+        known = [self.targets.sources[s] for s in cited if s in self.targets.sources]
+        if not known:
+            return ""
+        entries = "".join(
+            f'<li id="source-{number}">{source_html(source, language)}</li>'
+            for number, source in enumerate(known, start=1)
+        )
+        return (
+            '<section class="sources" aria-labelledby="lesson-sources">'
+            f'<h2 id="lesson-sources">Sources</h2><ol>{entries}</ol></section>\n'
+        )
 
     def inline(self, text: str, language: str, report: Report, where: Place) -> str:
         """A prompt, choice or explanation: inline Markdown, problems placed at ``where``."""
