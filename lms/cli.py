@@ -18,7 +18,10 @@ from lms.certificates.cli import certificates
 from lms.cohorts import cli as cohorts_cli
 from lms.config import ConfigurationError, current_settings, load_settings
 from lms.content import load_content
-from lms.content.loader import enclosing_root
+from lms.content.glossary import GLOSSARY_FILE, glossary_problems, read_glossary
+from lms.content.loader import COURSES_DIR, enclosing_root
+from lms.content.problems import Problem
+from lms.content.yamlnodes import Report
 from lms.db import get_session
 from lms.outbox import cli as outbox_cli
 from lms.privacy.cli import privacy
@@ -138,6 +141,7 @@ def courses_check(root: Path | None) -> None:
     loaded = load_content(content_root, cache_dir=settings.instance_dir / CACHE_DIR)
     # Placeholder text only stops a production server; elsewhere it is a reminder.
     problems = loaded.problems_in(production=settings.is_production)
+    problems = (*problems, *_glossary_problems(content_root / COURSES_DIR))
     for problem in sorted(problems):
         click.echo(problem.format())
     errors = sum(1 for p in problems if p.is_error)
@@ -148,6 +152,13 @@ def courses_check(root: Path | None) -> None:
         err=True,
     )
     sys.exit(1 if errors else 0)
+
+
+def _glossary_problems(courses: Path) -> list[Problem]:
+    """The glossary's own problems, then a warning at each variant it says to avoid."""
+    report = Report(courses / GLOSSARY_FILE)
+    variants = read_glossary(courses, report)
+    return [*report.problems, *glossary_problems(courses, variants)]
 
 
 def _root_to_check(given: Path | None, configured: Path) -> tuple[Path, str]:

@@ -209,3 +209,28 @@ def test_courses_check_rates_placeholder_text_by_the_environment(
     result = app.test_cli_runner().invoke(cli, ["courses", "check", str(content_copy)])
     assert result.exit_code == 1, result.output
     assert re.search(place.format("error"), result.stdout, re.M)
+
+
+def test_courses_check_warns_where_a_lesson_uses_a_variant_the_glossary_avoids(
+    app: Flask, content_copy: Path
+) -> None:
+    (content_copy / "courses" / "glossary.yaml").write_text(
+        '- use: {fr: "participation symbolique", en: "tokenism"}\n'
+        '  avoid: {fr: ["participation de façade"]}\n',
+        encoding="utf-8",
+    )
+    lesson = content_copy / COURSE / "welcome.fr.md"
+    lesson.write_text(
+        lesson.read_text(encoding="utf-8") + "\nGare à la participation de façade.\n",
+        encoding="utf-8",
+    )
+
+    result = app.test_cli_runner().invoke(cli, ["courses", "check", str(content_copy)])
+
+    assert result.exit_code == 0, result.output  # a warning: the check still passes
+    assert re.search(
+        rf"^{COURSE}/welcome\.fr\.md:\d+:\d+: warning: « participation de façade »: "
+        "the glossary uses « participation symbolique »$",
+        result.stdout,
+        re.MULTILINE,
+    ), result.stdout
