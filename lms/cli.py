@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup
 
 from lms import backup, create_app, jobs, schema
 from lms.accounts import queries as account_queries
+from lms.accounts import second_factor
 from lms.accounts import services as accounts
 from lms.accounts.categories import Role
 from lms.admin import cli as admin_cli
@@ -106,6 +107,20 @@ def users_create(email: str, role: str, password: str | None) -> None:
     click.echo(f"Created {user.role} {user.email}.")
     if generated:
         click.echo(f"Password: {chosen}")
+
+
+@users.command("remove-2fa")
+@click.argument("email")
+def users_remove_2fa(email: str) -> None:
+    """Turn off EMAIL's two-step verification, for a person who lost their phone and their
+    recovery codes (check first that it is them). Kept in the audit trail."""
+    session = get_session()
+    user = account_queries.find_user_by_email(session, email)
+    if user is None or not user.has_second_factor:
+        raise click.ClickException(f"No account of {email!r} has two-step verification on.")
+    second_factor.remove(session, user)
+    session.commit()
+    click.echo(f"Two-step verification is off for {user.email}; they sign in with their password.")
 
 
 users.add_command(admin_cli.set_role)

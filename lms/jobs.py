@@ -103,28 +103,23 @@ def register_chore(app: Flask, name: str, chore: Chore, *, every_minutes: int) -
 
 
 def enqueue(name: str, *args: object) -> None:
-    """Queue the job ``name`` with ``args`` (a row's id: once the row is committed).
+    """Queue the job ``name`` with ``args`` (a row's id: once the row is committed)."""
+    _queue_or_run(name, jobs().tasks[name], *args)
 
-    A queue that cannot be reached (Redis down) does not fail the request: the job runs
-    here and now instead, as in development, and the site keeps working.
-    """
-    task = jobs().tasks[name]
+
+def run_soon(name: str, app: Flask | None = None) -> None:
+    """Queue one run of the chore ``name`` now."""
+    _queue_or_run(name, jobs(app).chores[name])
+
+
+def _queue_or_run(name: str, task: TaskWrapper[...], *args: object) -> None:
+    """Queue ``task``. A queue that cannot be reached (Redis down) does not fail the caller:
+    the task runs here and now instead, as in development, and the site keeps working."""
     try:
         task(*args)
     except Exception as error:  # Redis' and SQLite's errors share no base class
         logger.warning("Could not queue %s (%s); running it now", name, type(error).__name__)
         task.func(*args)
-
-
-def run_soon(name: str, app: Flask | None = None) -> None:
-    """Queue one run of the chore ``name`` now; with the queue down, run it here (as
-    ``enqueue`` does)."""
-    chore = jobs(app).chores[name]
-    try:
-        chore()
-    except Exception as error:  # Redis' and SQLite's errors share no base class
-        logger.warning("Could not queue %s (%s); running it now", name, type(error).__name__)
-        chore.func()
 
 
 @click.command("worker")

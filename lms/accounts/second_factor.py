@@ -60,6 +60,12 @@ def enable(session: Session, user: User, secret: str, code: str, secret_key: str
 def disable(session: Session, user: User, password: str) -> None:
     """Turn the second factor off, given the account's password."""
     _check_password(user, password)
+    remove(session, user)
+
+
+def remove(session: Session, user: User) -> None:
+    """Turn the second factor off: for ``disable``, and for an operator helping a person who
+    lost both their phone and their recovery codes (``lms users remove-2fa``)."""
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required, login_user
 from sqlalchemy.orm import Session
 
 from lms import jobs
-from lms.accounts import known_browsers, links, request_jobs, services
+from lms.accounts import known_browsers, links, request_jobs, services, sign_in_steps
 from lms.accounts.access import signed_in_user, start_session, user_key
 from lms.accounts.forms import (
     AcceptInvitationForm,
@@ -135,13 +135,19 @@ def _password_link_page(purpose: Purpose, token: str) -> ResponseReturnValue:
             user, mail = _use_link(session, token, form)
             if mail is not None:
                 enqueue(session, mail)
-            start_session(session, user, remember=False)
-            session.commit()
-            login_user(user)
+            if user.has_second_factor:
+                # A mailed link proves the address, not the second factor: it is still asked.
+                session.commit()
+                sign_in_steps.start(user, remember=False, next_page=url_for("learning.catalog"))
+                flash(_("Your new password is saved. Enter your code to sign in."), "success")
+                signed_in = redirect(url_for("second_factor.sign_in_code"))
+            else:
+                start_session(session, user, remember=False)
+                session.commit()
+                login_user(user)
+                signed_in = current_app.make_response(_signed_in(purpose))
             # The link proved the address: this browser is its owner's from now on.
-            response = known_browsers.remember(
-                current_app.make_response(_signed_in(purpose)), user.email
-            )
+            response = known_browsers.remember(signed_in, user.email)
     except links.LinkProblem as error:
         session.rollback()
         response = _link_problem(error)

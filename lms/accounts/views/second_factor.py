@@ -62,13 +62,12 @@ def sign_in_code() -> ResponseReturnValue:
     """The code of a sign-in waiting for it, or of a signed-in person a staff page asked."""
     session = get_session()
     waiting = None if current_user.is_authenticated else sign_in_steps.pending(session)
-    owner = signed_in_user() if current_user.is_authenticated else None
-    if waiting is None and (owner is None or not owner.has_second_factor):
-        if owner is not None:
-            return redirect(url_for("second_factor.settings"))
+    user = waiting.user if waiting is not None else _code_owner()
+    if user is None:
         flash(_("Your sign-in took too long: please sign in again."), "info")
         return redirect(url_for("accounts.sign_in"))
-    user = waiting.user if waiting is not None else signed_in_user()
+    if not user.has_second_factor:  # signed in, with nothing to ask
+        return redirect(url_for("second_factor.settings"))
     form = SecondFactorCodeForm()
     if form.validate_on_submit():
         try:

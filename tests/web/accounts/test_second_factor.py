@@ -17,7 +17,9 @@ from lms.accounts.categories import Role
 from lms.accounts.models import RecoveryCode, User
 from lms.accounts.sign_in_steps import DEVICE_COOKIE
 from lms.audit.models import AuditEvent
+from lms.cli import cli
 from lms.db import get_session
+from tests.support.smtp import Mailbox, links_in, path_of
 from tests.web.account_helpers import post_form
 from tests.web.conftest import MadeUser, MakeApp
 from tests.web.helpers import PASSWORD
@@ -262,3 +264,41 @@ def test_deleting_the_account_deletes_its_secret_and_recovery_codes(
             None,
         )
         assert session.scalars(select(RecoveryCode)).all() == []
+
+
+def test_a_reset_link_sets_the_password_but_still_asks_for_the_code(
+    app: Flask, enrolled: tuple[MadeUser, str, list[str]], mailbox: Mailbox
+) -> None:
+    user, secret, _codes = enrolled
+    client = app.test_client()
+    post_form(client, "/accounts/reset", {"email": user.email})
+    (link,) = [found for found in links_in(mailbox.to(user.email)[-1]) if "/reset/" in found]
+    new_password = "another long passphrase for the test"
+
+    chosen = post_form(
+        client, path_of(link), {"password": new_password, "confirm_password": new_password}
+    )
+
+    assert chosen.status_code == 302
+    assert chosen.location == CODE_PAGE
+    assert client.get("/accounts/profile").status_code == 302  # not signed in yet
+    assert post_form(client, CODE_PAGE, {"code": next_code(secret)}).status_code == 302
+    assert client.get("/accounts/profile").status_code == 200
+
+
+def test_an_operator_removes_the_second_factor_of_a_person_who_lost_everything(
+    app: Flask, enrolled: tuple[MadeUser, str, list[str]]
+) -> None:
+    user, _secret, _codes = enrolled
+    runner = app.test_cli_runner()
+
+    done = runner.invoke(cli, ["users", "remove-2fa", user.email])
+    again = runner.invoke(cli, ["users", "remove-2fa", user.email])
+
+    assert done.exit_code == 0, done.output
+    assert "Two-step verification is off" in done.output
+    assert again.exit_code == 1  # nothing left to remove: said, not done twice
+    assert sign_in(app.test_client(), user.email) != CODE_PAGE
+    with app.app_context():
+        changes = [e.details.get("change") for e in get_session().scalars(select(AuditEvent))]
+    assert changes == ["enabled", "disabled"]
