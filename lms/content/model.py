@@ -59,6 +59,14 @@ class ShowAnswers(enum.StrEnum):
     NEVER = "never"
 
 
+class Scoring(enum.StrEnum):
+    """How a ``multiple`` question turns the boxes ticked into points."""
+
+    ALL_OR_NOTHING = "all_or_nothing"
+    PARTIAL = "partial"
+    """Correct choices ticked minus wrong ones ticked, floored at 0, as a share of the correct."""
+
+
 @dataclass(frozen=True)
 class OutlineItem:
     """One entry of a section: ``key`` is the outline text (``welcome``, ``final.quiz``)."""
@@ -128,6 +136,7 @@ class Question:
     explanation: Localized | None = None
     objective: str | None = None
     """The id of the lesson objective this question checks (``objective:``)."""
+    scoring: Scoring = Scoring.ALL_OR_NOTHING
 
     def accepted_answers(self, language: str) -> tuple[str, ...]:
         return self.accept.get(language, ()) + self.accept.get("*", ())

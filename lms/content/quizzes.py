@@ -11,18 +11,27 @@ import yaml
 
 from lms.content.files import read_text
 from lms.content.markdown import MarkdownRenderer
-from lms.content.model import Choice, Localized, Question, QuestionType, Quiz, ShowAnswers
+from lms.content.model import (
+    Choice,
+    Localized,
+    Question,
+    QuestionType,
+    Quiz,
+    Scoring,
+    ShowAnswers,
+)
 from lms.content.yamlnodes import Node, Reader, Report, compose, suggest
 
 _QUIZ_KEYS = ("pass_mark", "max_attempts", "shuffle", "draw", "show_answers")
 _COMMON_KEYS = ("points", "explanation", "objective")
 _KEYS_BY_TYPE: dict[QuestionType, tuple[str, ...]] = {
     QuestionType.SINGLE: ("choices",),
-    QuestionType.MULTIPLE: ("choices",),
+    QuestionType.MULTIPLE: ("choices", "scoring"),
     QuestionType.TRUE_FALSE: ("answer",),
     QuestionType.TEXT: ("accept",),
     QuestionType.REFLECTION: (),
 }
+_OPTIONAL_TYPE_KEYS = {"scoring"}
 _ALL_TYPE_KEYS = {key for keys in _KEYS_BY_TYPE.values() for key in keys}
 DEFAULT_PASS_MARK = 80
 T = TypeVar("T")
@@ -148,7 +157,7 @@ class _QuizReader:
                     values[key], f"{what}: '{key}' does not apply to {qtype} questions"
                 )
         for key in _KEYS_BY_TYPE[qtype]:
-            if key not in values:
+            if key not in values and key not in _OPTIONAL_TYPE_KEYS:
                 self.report.error(node, f"{what}: {qtype} needs '{key}'")
         prompt = self._markdown(values.get("prompt"), f"{what}: 'prompt'")
         explanation = self._markdown(values.get("explanation"), f"{what}: 'explanation'")
@@ -168,6 +177,12 @@ class _QuizReader:
         if "answer" in values and qtype is QuestionType.TRUE_FALSE:
             answer = self.reader.boolean(values["answer"], f"{what}: 'answer'")
         objective = self._objective(values["objective"], what) if "objective" in values else None
+        scoring = Scoring.ALL_OR_NOTHING
+        if "scoring" in values and qtype is QuestionType.MULTIPLE:
+            raw = self.reader.choice(
+                values["scoring"], f"{what}: 'scoring'", [s.value for s in Scoring]
+            )
+            scoring = Scoring(raw) if raw else scoring
         accept: dict[str, tuple[str, ...]] = {}
         if "accept" in values and qtype is QuestionType.TEXT:
             accept = (
@@ -186,6 +201,7 @@ class _QuizReader:
             accept=MappingProxyType(accept),
             explanation=explanation,
             objective=objective,
+            scoring=scoring,
         )
 
     def _objective(self, node: Node, what: str) -> str | None:
