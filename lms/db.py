@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Dialect,
     Enum,
     Executable,
+    Integer,
     MetaData,
     create_engine,
     event,
@@ -69,6 +71,25 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Hundredths(TypeDecorator[Decimal]):
+    """A decimal with two places, kept as a whole number of hundredths: exact on both engines
+    (SQLite has no decimal type, and floats would turn 0.1 + 0.2 into 0.30000000000000004)."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | int | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        hundredths = Decimal(value) * 100
+        if hundredths != hundredths.to_integral_value():
+            raise ValueError(f"{value} has more than two decimal places")
+        return int(hundredths)
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value) / 100
 
 
 def str_enum(enum_class: type[enum.StrEnum], length: int = 16) -> Enum:

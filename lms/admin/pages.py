@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -122,7 +123,7 @@ class AttemptLine:
     number: int
     started_at: datetime
     submitted_at: datetime | None
-    score: int | None
+    score: Decimal | None
     max_score: int | None
     percent: int | None
     passed: bool | None

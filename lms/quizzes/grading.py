@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+from fractions import Fraction
 
 from lms.content import ShowAnswers
 from lms.quizzes.questions import KINDS, is_answered
@@ -18,17 +20,23 @@ class QuestionResult:
     """False for a reflection, which is kept but carries no points."""
     answered: bool
     correct: bool
-    """Whether the answer earned the question's points; False when not graded."""
-    points: int
-    """Points earned: all of the question's or none (``multiple`` is all-or-nothing)."""
+    """Whether the answer earned all of the question's points; False when not graded."""
+    points: Decimal
+    """Points earned, in hundredths rounded down: all or none, or a share with partial credit."""
     max_points: int
+
+    @property
+    def partly_correct(self) -> bool:
+        """Some points but not all: a ``scoring: partial`` question half right."""
+        return 0 < self.points < self.max_points
 
 
 @dataclass(frozen=True)
 class AttemptGrade:
     results: tuple[QuestionResult, ...]
     """In the order the questions were asked."""
-    score: int
+    score: Decimal
+    """The sum of the questions' points, as shown beside each of them."""
     max_score: int
     pass_mark: int
     percent: int
@@ -51,16 +59,29 @@ class Disclosure(enum.StrEnum):
     """The score and the verdict only, with the learner's own answers."""
 
 
+HUNDREDTH = Decimal("0.01")
+
+
 def grade_question(question: AskedQuestion, value: AnswerValue) -> QuestionResult:
-    correct = question.graded and KINDS[question.type].is_correct(question, value)
+    credit = KINDS[question.type].credit(question, value) if question.graded else Fraction(0)
     return QuestionResult(
         question_id=question.id,
         graded=question.graded,
         answered=is_answered(value),
-        correct=correct,
-        points=question.points if correct else 0,
+        correct=question.graded and credit == 1,
+        points=hundredths(credit * question.points),
         max_points=question.points if question.graded else 0,
     )
+
+
+def hundredths(points: Fraction) -> Decimal:
+    """``points`` rounded down to the hundredth: ⅔ of a point shows, and counts, as 0.66.
+
+    Rounding each question down and summing what is shown keeps the total a learner adds up
+    equal to the score, and never credits more than was earned.
+    """
+    exact = Decimal(points.numerator) / Decimal(points.denominator)
+    return exact.quantize(HUNDREDTH, rounding=ROUND_FLOOR)
 
 
 def grade(
@@ -68,7 +89,7 @@ def grade(
 ) -> AttemptGrade:
     """Grade ``answers`` (by question id) to ``questions``; a missing answer counts as wrong."""
     results = tuple(grade_question(q, answers.get(q.id)) for q in questions)
-    score = sum(r.points for r in results)
+    score = sum((r.points for r in results), Decimal(0))
     max_score = sum(r.max_points for r in results)
     return AttemptGrade(
         results=results,
@@ -80,15 +101,15 @@ def grade(
     )
 
 
-def percent(score: int, max_score: int) -> int:
+def percent(score: Decimal | int, max_score: int) -> int:
     """Whole percent, rounded down; 100 when there was nothing to score."""
-    return score * 100 // max_score if max_score else 100
+    return int(score * 100 // max_score) if max_score else 100
 
 
-def passes(score: int, max_score: int, pass_mark: int) -> bool:
+def passes(score: Decimal | int, max_score: int, pass_mark: int) -> bool:
     """Whether ``score`` reaches ``pass_mark`` percent of ``max_score``.
 
-    Compared in integers: 4 out of 5 is exactly 80 %, with no float rounding either way.
+    Compared exactly (scores are whole hundredths, never floats): 4 out of 5 is 80 %.
     """
     return score * 100 >= pass_mark * max_score
 

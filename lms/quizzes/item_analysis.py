@@ -1,5 +1,5 @@
-"""Quiz item analysis from attempts' snapshots: per question, answers, share correct, the most
-chosen wrong answer; pure, no Flask, no database."""
+"""Quiz item analysis from attempts' snapshots: per question, answers, share correct, average
+score (partial credit), the most chosen wrong answer; pure, no Flask, no database."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from lms.content import Localized, QuestionType
+from lms.content import Localized, QuestionType, Scoring
 from lms.quizzes.grading import grade_question
 from lms.quizzes.questions import is_index, normalize_text
 from lms.quizzes.snapshot import AnswerValue, AskedQuestion
@@ -44,12 +44,23 @@ class QuestionStats:
     asked: int
     answered: int
     correct: int
+    """Answers that earned all the points."""
+    partly_correct: int
+    """Answers that earned some of the points, not all (``scoring: partial``)."""
+    earned_share: float
+    """The sum over answers of the share of the points each earned, 0 to 1."""
+    partial_credit: bool
     most_chosen_wrong: WrongAnswer | None
 
     @property
     def share_correct(self) -> float | None:
         """Correct answers among answers given; None when nobody answered."""
         return self.correct / self.answered if self.answered else None
+
+    @property
+    def average_score(self) -> float | None:
+        """The average share of the points an answer earned; None when nobody answered."""
+        return self.earned_share / self.answered if self.answered else None
 
 
 @dataclass
@@ -58,6 +69,8 @@ class _Tally:
     asked: int = 0
     answered: int = 0
     correct: int = 0
+    partly_correct: int = 0
+    earned_share: float = 0.0
     wrong_choices: Counter[int] = field(default_factory=Counter)
     wrong_truths: Counter[bool] = field(default_factory=Counter)
     wrong_texts: Counter[str] = field(default_factory=Counter)
@@ -91,13 +104,16 @@ def _count(tally: _Tally, question: AskedQuestion, value: AnswerValue) -> None:
     if not result.answered:
         return
     tally.answered += 1
+    if result.max_points:
+        tally.earned_share += float(result.points / result.max_points)
+    tally.partly_correct += result.partly_correct
     if result.correct:
         tally.correct += 1
         return
     if question.type is QuestionType.SINGLE and is_index(value):
         tally.wrong_choices[value] += 1
     elif question.type is QuestionType.MULTIPLE and isinstance(value, list):
-        # Of an all-or-nothing answer, what was wrong is each incorrect choice ticked.
+        # Of an answer short of full marks, what was wrong is each incorrect choice ticked.
         incorrect = {c.index for c in question.choices if not c.correct}
         tally.wrong_choices.update(i for i in value if i in incorrect)
     elif question.type is QuestionType.TRUE_FALSE and isinstance(value, bool):
@@ -118,6 +134,9 @@ def _stats(tally: _Tally) -> QuestionStats:
         asked=tally.asked,
         answered=tally.answered,
         correct=tally.correct,
+        partly_correct=tally.partly_correct,
+        earned_share=tally.earned_share,
+        partial_credit=question.scoring is Scoring.PARTIAL,
         most_chosen_wrong=_most_chosen_wrong(tally),
     )
 
@@ -158,6 +177,12 @@ class ObjectiveStats:
         """Correct answers among answers given to these questions; None when nobody answered."""
         correct = sum(q.correct for q in self.questions)
         return correct / self.answered if self.answered else None
+
+    @property
+    def average_score(self) -> float | None:
+        """The average share of the points earned by answers to these questions."""
+        earned = sum(q.earned_share for q in self.questions)
+        return earned / self.answered if self.answered else None
 
 
 def by_objective(

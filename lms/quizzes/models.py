@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db import COURSE_ID_LENGTH, STEM_LENGTH, VERSION_LENGTH, Base, utcnow
+from lms.db import COURSE_ID_LENGTH, STEM_LENGTH, VERSION_LENGTH, Base, Hundredths, utcnow
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -39,7 +40,8 @@ class QuizAttempt(Base):
     answers: Mapped[dict[str, Any] | None]
     """Answers by question id: those saved to finish later, then those submitted; None until
     the learner saves or submits."""
-    score: Mapped[int | None]
+    score: Mapped[Decimal | None] = mapped_column("score_hundredths", Hundredths())
+    """Points earned, to the hundredth (partial credit); stored as hundredths, exactly."""
     max_score: Mapped[int | None]
     passed: Mapped[bool | None]
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

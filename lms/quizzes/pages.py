@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
+from lms.content import Scoring
 from lms.quizzes.grading import AttemptGrade, Disclosure
 from lms.quizzes.questions import KINDS, is_index
 from lms.quizzes.snapshot import AnswerValue, AskedQuestion
@@ -37,6 +39,8 @@ class FormQuestion:
     text: str
     """A typed answer already saved."""
     max_length: int | None
+    partial_credit: bool = False
+    """Each right box earns its share of the points, each wrong box takes one share away."""
 
     @property
     def answered(self) -> bool:
@@ -64,8 +68,9 @@ class ResultQuestion:
     graded: bool
     answered: bool
     correct: bool | None
-    """None when not disclosed, or not graded."""
-    points: int | None
+    """All the points earned; None when not disclosed, or not graded."""
+    partly_correct: bool
+    points: Decimal | None
     """Points earned; None when not disclosed."""
     max_points: int
     choices: tuple[ResultChoice, ...]
@@ -98,6 +103,7 @@ def form_questions(
             selected=_form_values(q, saved.get(q.id)),
             text=_text(saved.get(q.id)),
             max_length=KINDS[q.type].max_length,
+            partial_credit=q.scoring is Scoring.PARTIAL,
         )
         for number, q in enumerate(questions, start=1)
     )
@@ -127,6 +133,7 @@ def result_questions(
                 graded=q.graded,
                 answered=result.answered if result else False,
                 correct=result.correct if marked and result and q.graded else None,
+                partly_correct=bool(marked and result and result.partly_correct),
                 points=result.points if marked and result else None,
                 max_points=q.points if q.graded else 0,
                 choices=tuple(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
@@ -29,7 +30,7 @@ def learner_data(session: Session, user: User) -> list[dict[str, Any]]:
             "content_version": a.content_version,
             "started_at": iso(a.started_at),
             "submitted_at": iso(a.submitted_at),
-            "score": a.score,
+            "score": _json_number(a.score),
             "max_score": a.max_score,
             "passed": a.passed,
             "questions": a.questions,
@@ -48,3 +49,10 @@ def erase_learner(session: Session, user: User) -> int:
     session.execute(delete(AttemptGrant).where(AttemptGrant.user_id == user.id))
     result = session.execute(delete(QuizAttempt).where(QuizAttempt.user_id == user.id))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _json_number(value: Decimal | None) -> int | float | None:
+    """A score for JSON: whole points stay integers, partial credit has its two places."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -53,7 +54,7 @@ class AttemptRecord:
     number: int
     started_at: datetime
     submitted_at: datetime | None
-    score: int | None
+    score: Decimal | None
     max_score: int | None
     passed: bool | None
 

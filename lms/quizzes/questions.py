@@ -6,10 +6,11 @@ import random
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from types import MappingProxyType
 from typing import TypeGuard
 
-from lms.content import Question, QuestionType, Quiz
+from lms.content import Question, QuestionType, Quiz, Scoring
 from lms.quizzes.snapshot import AnswerValue, AskedChoice, AskedQuestion
 
 TEXT_MAX_LENGTH = 200
@@ -84,7 +85,7 @@ def _snapshot_choices(question: Question, rng: random.Random | None) -> AskedQue
     ]
     if rng is not None:
         rng.shuffle(choices)
-    return replace(_common(question), choices=tuple(choices))
+    return replace(_common(question), choices=tuple(choices), scoring=question.scoring)
 
 
 def _snapshot_true_false(question: Question, _rng: random.Random | None) -> AskedQuestion:
@@ -153,7 +154,10 @@ def _text_parser(max_length: int) -> Callable[[AskedQuestion, Sequence[str]], An
     return parse
 
 
-# Correctness of one stored answer -----------------------------------------------------------
+# Credit of one stored answer: the share of the question's points it earns, 0 to 1 ----------
+
+FULL = Fraction(1)
+NONE = Fraction(0)
 
 
 def is_index(value: AnswerValue) -> TypeGuard[int]:
@@ -161,28 +165,41 @@ def is_index(value: AnswerValue) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _single_correct(question: AskedQuestion, value: AnswerValue) -> bool:
-    return is_index(value) and any(c.correct and c.index == value for c in question.choices)
+def _all_or_nothing(correct: bool) -> Fraction:
+    return FULL if correct else NONE
 
 
-def _multiple_correct(question: AskedQuestion, value: AnswerValue) -> bool:
-    # All or nothing: exactly the correct choices, none missing and none extra.
+def _single_credit(question: AskedQuestion, value: AnswerValue) -> Fraction:
+    return _all_or_nothing(
+        is_index(value) and any(c.correct and c.index == value for c in question.choices)
+    )
+
+
+def _multiple_credit(question: AskedQuestion, value: AnswerValue) -> Fraction:
     if not isinstance(value, list):
-        return False
-    return set(value) == {c.index for c in question.choices if c.correct}
+        return NONE
+    correct = {c.index for c in question.choices if c.correct}
+    ticked = set(value)
+    if question.scoring is Scoring.PARTIAL:
+        # Each wrong box cancels a right one, so ticking every box earns nothing.
+        earned = len(ticked & correct) - len(ticked - correct)
+        return Fraction(max(earned, 0), len(correct))
+    return _all_or_nothing(ticked == correct)
 
 
-def _true_false_correct(question: AskedQuestion, value: AnswerValue) -> bool:
-    return isinstance(value, bool) and value == question.answer
+def _true_false_credit(question: AskedQuestion, value: AnswerValue) -> Fraction:
+    return _all_or_nothing(isinstance(value, bool) and value == question.answer)
 
 
-def _text_correct(question: AskedQuestion, value: AnswerValue) -> bool:
+def _text_credit(question: AskedQuestion, value: AnswerValue) -> Fraction:
     # Any language's accepted answer counts: a learner may switch language mid-attempt.
-    return isinstance(value, str) and text_matches(value, question.all_accepted_answers())
+    return _all_or_nothing(
+        isinstance(value, str) and text_matches(value, question.all_accepted_answers())
+    )
 
 
-def _never_correct(_question: AskedQuestion, _value: AnswerValue) -> bool:
-    return False
+def _no_credit(_question: AskedQuestion, _value: AnswerValue) -> Fraction:
+    return NONE
 
 
 def is_answered(value: AnswerValue) -> bool:
@@ -200,7 +217,8 @@ class QuestionKind:
     """Freeze a question for an attempt; a random source shuffles its choices, None keeps them."""
     parse: Callable[[AskedQuestion, Sequence[str]], AnswerValue]
     """The stored answer from the values the form sent; raises ``AnswerNotValid``."""
-    is_correct: Callable[[AskedQuestion, AnswerValue], bool]
+    credit: Callable[[AskedQuestion, AnswerValue], Fraction]
+    """The share of the question's points an answer earns: 0, 1, or between with partial."""
     widget: str
     """The macro of ``quizzes/questions.html`` that renders the question in the form."""
     result: str
@@ -212,22 +230,22 @@ class QuestionKind:
 KINDS: Mapping[QuestionType, QuestionKind] = MappingProxyType(
     {
         QuestionType.SINGLE: QuestionKind(
-            _snapshot_choices, _parse_single, _single_correct, "radio_choices", "choice_result"
+            _snapshot_choices, _parse_single, _single_credit, "radio_choices", "choice_result"
         ),
         QuestionType.MULTIPLE: QuestionKind(
-            _snapshot_choices, _parse_multiple, _multiple_correct, "checkboxes", "choice_result"
+            _snapshot_choices, _parse_multiple, _multiple_credit, "checkboxes", "choice_result"
         ),
         QuestionType.TRUE_FALSE: QuestionKind(
             _snapshot_true_false,
             _parse_true_false,
-            _true_false_correct,
+            _true_false_credit,
             "true_false",
             "true_false_result",
         ),
         QuestionType.TEXT: QuestionKind(
             _snapshot_text,
             _text_parser(TEXT_MAX_LENGTH),
-            _text_correct,
+            _text_credit,
             "text",
             "text_result",
             TEXT_MAX_LENGTH,
@@ -235,7 +253,7 @@ KINDS: Mapping[QuestionType, QuestionKind] = MappingProxyType(
         QuestionType.REFLECTION: QuestionKind(
             _snapshot_plain,
             _text_parser(REFLECTION_MAX_LENGTH),
-            _never_correct,
+            _no_credit,
             "reflection",
             "reflection_result",
             REFLECTION_MAX_LENGTH,

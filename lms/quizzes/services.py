@@ -6,6 +6,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from flask_babel import lazy_gettext
@@ -82,7 +83,7 @@ class AttemptSummary:
     number: int
     started_at: datetime
     submitted_at: datetime | None
-    score: int | None
+    score: Decimal | None
     max_score: int | None
     percent: int | None
     passed: bool | None
@@ -151,7 +152,7 @@ class AttemptResult:
 
     number: int
     submitted_at: datetime
-    score: int
+    score: Decimal
     max_score: int
     percent: int
     passed: bool
@@ -300,7 +301,7 @@ def attempt_page(
     return AttemptResult(
         number=attempt.number,
         submitted_at=attempt.submitted_at,
-        score=attempt.score or 0,
+        score=attempt.score or Decimal(0),
         max_score=attempt.max_score or 0,
         percent=grading.percent(attempt.score or 0, attempt.max_score or 0),
         passed=bool(attempt.passed),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from lms.content import Localized, QuestionType
+from lms.content import Localized, QuestionType, Scoring
 
 AnswerValue = int | bool | str | list[int] | None
 """One question's answer as stored (JSON): the original index of the choice picked (single),
@@ -40,6 +40,8 @@ class AskedQuestion:
     accept: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     """Accepted text answers per language (``"*"`` for all languages)."""
     explanation: Localized | None = None
+    scoring: Scoring = Scoring.ALL_OR_NOTHING
+    """How a ``multiple`` question's boxes turn into points (others: all or nothing)."""
 
     @property
     def graded(self) -> bool:
@@ -69,6 +71,7 @@ class AskedQuestion:
             "answer": self.answer,
             "accept": {language: list(texts) for language, texts in self.accept.items()},
             "explanation": _localized_json(self.explanation),
+            "scoring": self.scoring.value,
         }
 
     @classmethod
@@ -92,6 +95,8 @@ class AskedQuestion:
                 {language: tuple(texts) for language, texts in data.get("accept", {}).items()}
             ),
             explanation=_localized(data.get("explanation")),
+            # Attempts started before partial credit existed scored all or nothing.
+            scoring=Scoring(data.get("scoring", Scoring.ALL_OR_NOTHING)),
         )
 
 

@@ -22,6 +22,7 @@ AFTER_PASS = "/courses/quiz-lab/after-pass.quiz"
 NEVER = "/courses/quiz-lab/never.quiz"
 AFTER_PASS_OR_LAST = "/courses/quiz-lab/after-pass-or-last.quiz"
 DRAWN = "/courses/quiz-lab/drawn.quiz"
+PARTIAL = "/courses/quiz-lab/partial.quiz"
 CHECK = "/courses/quiz-next/check.quiz"
 
 RIGHT = {

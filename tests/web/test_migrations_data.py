@@ -248,6 +248,11 @@ def test_every_revision_goes_down_and_up_on_realistic_records(databases: Databas
         for table in ("users", "enrolments", "item_completions", "quiz_attempts", "cohorts"):
             assert back[table].keys() == at_head[table].keys()
         assert_kept(first, back, "round trip")
+        # Whole-point scores before partial credit, hundredths after: the same points.
+        assert sorted(r["score"] for r in first["quiz_attempts"].values()) == sorted(
+            r["score_hundredths"] // 100 for r in back["quiz_attempts"].values()
+        )
+        assert {r["score_hundredths"] for r in back["quiz_attempts"].values()} == {100, 200}
         with Session(engine) as session:
             attempts = session.scalars(select(QuizAttempt).order_by(QuizAttempt.id)).all()
             assert attempts[0].questions[0]["text"]["fr"] == "Quand ?"

@@ -109,7 +109,8 @@ def test_questions_are_grouped_by_the_objective_they_check() -> None:
     def stats(question_id: str, answered: int, correct: int) -> QuestionStats:
         return QuestionStats(
             question_id, QuestionType.SINGLE, Localized.plain(question_id), answered,
-            answered, correct, None,
+            answered, correct, partly_correct=0, earned_share=float(correct),
+            partial_credit=False, most_chosen_wrong=None,
         )  # fmt: skip
 
     found = by_objective(

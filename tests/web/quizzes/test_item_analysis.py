@@ -119,10 +119,10 @@ def test_item_analysis_over_all_attempts(staff_client: FlaskClient, attempts: No
 
     found = rows(page)
     assert list(found) == ["when", "roles", "lived", "posture"]
-    assert found["when"] == ["3", "3", "0%", "Only at the end (2 times)"]
-    assert found["roles"] == ["3", "3", "33%", "Study subject only (2 times)"]
-    assert found["lived"] == ["3", "2", "50%", "False (1 time)"]
-    assert found["posture"] == ["3", "2", "50%", "« coconstruct » (1 time)"]
+    assert found["when"] == ["3", "3", "0%", "—", "0%", "Only at the end (2 times)"]
+    assert found["roles"] == ["3", "3", "33%", "—", "33%", "Study subject only (2 times)"]
+    assert found["lived"] == ["3", "2", "50%", "—", "50%", "False (1 time)"]
+    assert found["posture"] == ["3", "2", "50%", "—", "50%", "« coconstruct » (1 time)"]
     assert "Secret" not in page  # reflections are neither counted nor shown
 
 
@@ -149,7 +149,7 @@ def test_item_analysis_over_a_period(staff_client: FlaskClient, attempts: None) 
     page = staff_client.get(f"{PAGE}?start=2026-09-01&end=2026-09-30").get_data(as_text=True)
 
     found = rows(page)
-    assert found["when"] == ["1", "1", "0%", "Never (1 time)"]
+    assert found["when"] == ["1", "1", "0%", "—", "0%", "Never (1 time)"]
     assert 'value="2026-09-01"' in page
     empty = staff_client.get(f"{PAGE}?start=2027-01-01").get_data(as_text=True)
     assert "No attempt was submitted in this period." in empty
