@@ -23,6 +23,7 @@ from lms.certificates.document import (
 from lms.certificates.pdf_layout import PAGE_HEIGHT, PAGE_WIDTH, draw_page
 from lms.certificates.typesetting import load_fonts
 from lms.content.model import Localized, Signatory
+from lms.content.typography import french_spaces
 
 __all__ = [
     "FONTS_DIR",
@@ -88,13 +89,20 @@ def _pinned_settings() -> Iterator[None]:
 
 
 def _normalized(document: CertificateDocument) -> CertificateDocument:
-    """Every printed string in NFC, so a name typed on any keyboard prints one way."""
+    """Every printed string in NFC, so a name typed on any keyboard prints one way, and the
+    French ones with French typography's no-break spaces, which line breaking keeps: a title
+    never breaks after « or before » (also on certificates issued before content had them)."""
 
     def nfc(text: str) -> str:
         return unicodedata.normalize("NFC", text).strip()
 
     def loc(text: Localized) -> Localized:
-        return Localized.of({key: nfc(value) for key, value in text.values.items()})
+        return Localized.of(
+            {
+                key: french_spaces(nfc(value)) if key == "fr" else nfc(value)
+                for key, value in text.values.items()
+            }
+        )
 
     return CertificateDocument(
         holder_name=nfc(document.holder_name),

@@ -17,6 +17,7 @@ from lms.content.model import (
 )
 from lms.content.placeholders import Placeholder, certificate_placeholders
 from lms.content.problems import Problem
+from lms.content.typography import typeset
 from lms.content.yamlnodes import Node, Place, Reader, Report, compose
 
 _KEYS = ("id", "title", "requires", "statement", "issuer")
@@ -53,10 +54,14 @@ class _CertificateReader:
             self.report.warning(
                 values["id"], f"the id '{cert_id}' differs from the file name '{self.path.name}'"
             )
-        title = read.localized(values["title"], "'title'", languages) if "title" in values else None
+        title = (
+            typeset(read.localized(values["title"], "'title'", languages))
+            if "title" in values
+            else None
+        )
         statement = None
         if "statement" in values:
-            statement = read.localized(values["statement"], "'statement'", languages)
+            statement = typeset(read.localized(values["statement"], "'statement'", languages))
         requires = self._requires(values.get("requires"))
         issuer = self._issuer(values.get("issuer"))
         signatories = self._signatories(values.get("signatories"))
@@ -113,7 +118,7 @@ class _CertificateReader:
         values = self.reader.mapping(node, "'issuer'", required=["name", "url"])
         if not values or "name" not in values or "url" not in values:
             return None
-        name = self.reader.localized(values["name"], "issuer 'name'", SUPPORTED_LANGUAGES)
+        name = typeset(self.reader.localized(values["name"], "issuer 'name'", SUPPORTED_LANGUAGES))
         url = self.reader.text(values["url"], "issuer 'url'")
         if url is not None and not url.startswith(("https://", "http://")):
             self.report.error(values["url"], f"issuer 'url' must start with https:// ('{url}')")
@@ -139,8 +144,8 @@ class _CertificateReader:
                     continue
             title = None
             if "title" in values:
-                title = self.reader.localized(
-                    values["title"], "signatory 'title'", SUPPORTED_LANGUAGES
+                title = typeset(
+                    self.reader.localized(values["title"], "signatory 'title'", SUPPORTED_LANGUAGES)
                 )
             signature = None
             if "signature" in values:

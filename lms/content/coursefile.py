@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from lms.content.model import SUPPORTED_LANGUAGES, Localized, Resource
+from lms.content.typography import typeset
 from lms.content.yamlnodes import Node, Place, Reader, Report
 
 SHORT_TITLE_LENGTH = 30
@@ -57,13 +58,17 @@ def read_header(node: Node, report: Report) -> CourseHeader | None:
         return None
     languages = _read_languages(values.get("languages"), reader) or SUPPORTED_LANGUAGES
     course_id = reader.identifier(values["id"], "course 'id'") if "id" in values else None
-    title = reader.localized(values["title"], "'title'", languages) if "title" in values else None
+    title = (
+        typeset(reader.localized(values["title"], "'title'", languages))
+        if "title" in values
+        else None
+    )
     short_title = None
     if "short_title" in values:
         short_title = _read_short_title(values["short_title"], reader, languages)
     summary = Localized.plain("")
     if "summary" in values:
-        summary = reader.localized(values["summary"], "'summary'", languages) or summary
+        summary = typeset(reader.localized(values["summary"], "'summary'", languages)) or summary
     minutes = None
     if "estimated_minutes" in values:
         minutes = reader.integer(values["estimated_minutes"], "'estimated_minutes'", minimum=0)
@@ -116,7 +121,7 @@ def _read_resources(node: Node, reader: Reader) -> tuple[tuple[Resource, Place],
         )
         if file is None or language is None:
             continue
-        title = reader.localized(values["title"], "resource 'title'", [language])
+        title = typeset(reader.localized(values["title"], "resource 'title'", [language]))
         suffix = file.rsplit(".", 1)[-1].lower() if "." in file else ""
         if suffix not in RESOURCE_FORMATS:
             reader.report.error(
@@ -131,7 +136,7 @@ def _read_resources(node: Node, reader: Reader) -> tuple[tuple[Resource, Place],
 
 
 def _read_short_title(node: Node, reader: Reader, languages: tuple[str, ...]) -> Localized | None:
-    short_title = reader.localized(node, "'short_title'", languages)
+    short_title = typeset(reader.localized(node, "'short_title'", languages))
     for text in short_title.values.values() if short_title is not None else ():
         if len(text) > SHORT_TITLE_LENGTH:
             reader.report.warning(
@@ -176,7 +181,7 @@ def _read_sections(
             continue
         title = None
         if "section" in values:
-            title = reader.localized(values["section"], "'section'", languages)
+            title = typeset(reader.localized(values["section"], "'section'", languages))
         entries = []
         item_nodes = reader.sequence(values["items"], "'items'") if "items" in values else None
         if item_nodes is not None and not item_nodes:

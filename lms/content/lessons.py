@@ -82,6 +82,7 @@ def _read_front_matter(text: str, path: Path, language: str, report: Report) -> 
         if values is not None:
             if "title" in values:
                 title = reader.text(values["title"], "'title'")
+                title = french_spaces(title) if title and language == "fr" else title
             if "minutes" in values:
                 minutes = reader.integer(values["minutes"], "'minutes'", minimum=0)
             if "objectives" in values:
@@ -111,7 +112,7 @@ def _read_objectives(
             continue
         text = reader.text(values[language], f"objective '{objective_id}'")
         if text is not None:
-            # Plain text, not Markdown: French typography is put in here, as for lessons.
+            # Plain text, not Markdown: French typography is put in here, as for the title.
             text = french_spaces(text) if language == "fr" else text
             line = report.place_of(item)[0]
             found[objective_id] = LessonObjective(objective_id, text, line)

@@ -20,6 +20,7 @@ from lms.content.model import (
     Scoring,
     ShowAnswers,
 )
+from lms.content.typography import typeset
 from lms.content.yamlnodes import Node, Reader, Report, compose, suggest
 
 _QUIZ_KEYS = ("pass_mark", "max_attempts", "shuffle", "draw", "show_answers")
@@ -59,7 +60,7 @@ class _QuizReader:
             return None
         read = self.reader
         title = (
-            read.localized(values["title"], "'title'", self.languages)
+            typeset(read.localized(values["title"], "'title'", self.languages))
             if "title" in values
             else None
         )

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from lms.content.model import Localized
+
 NBSP = "\u00a0"
 
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -31,3 +33,11 @@ def french_spaces(text: str) -> str:
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     return text
+
+
+def typeset(text: Localized | None) -> Localized | None:
+    """A plain-text field (a title, a summary: never Markdown, which the renderer typesets
+    run by run) with French typography in its French version."""
+    if text is None or "fr" not in text.values:
+        return text
+    return Localized.of({**text.values, "fr": french_spaces(text.values["fr"])})

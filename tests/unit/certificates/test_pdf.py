@@ -27,6 +27,7 @@ from lms.certificates.pdf import (
     render_certificate_pdf,
 )
 from lms.content.model import CertificateDefinition, Issuer, Localized, Signatory
+from lms.content.typography import french_spaces
 from tests.unit.certificates.conftest import (
     CODE,
     LOGO,
@@ -250,7 +251,7 @@ def test_metadata_is_set_and_dated_the_day_of_issue(make_document: MakeDocument)
     assert metadata is not None
     assert metadata.title == f"{TITLE.get('fr')} – Émilie Grenier"
     assert metadata.author == "Unité de soutien SRAP du Québec"
-    assert metadata.subject == f"Émilie Grenier {STATEMENT.get('fr')}"
+    assert metadata.subject == f"Émilie Grenier {french_spaces(STATEMENT.get('fr'))}"
     assert metadata.creation_date == datetime(2026, 11, 21, tzinfo=UTC)
     page = reader.pages[0]
     assert float(page.mediabox.width) > float(page.mediabox.height)  # landscape
@@ -348,3 +349,23 @@ def test_a_signatory_with_only_a_role_prints_the_role_alone(make_document: MakeD
     assert "Direction scientifique – Renforcement des capacités" in text
     assert "Scientific direction – Capacity building" in text
     assert "Marie-Ève Tremblay" not in text
+
+
+def test_a_french_title_never_breaks_inside_its_guillemets(
+    make_document: MakeDocument, tmp_path: Path
+) -> None:
+    # Typed with ordinary spaces, as authors do (and as certificates issued before French
+    # typography stored them): every « and » is a place where a careless wrap would break.
+    quoted = "« partenariat » et « patient » : "
+    document = make_document(
+        title=Localized.of({"fr": "Formation " + quoted * 4, "en": "Training"}),
+        statement=Localized.of({"fr": "a réussi la formation « " + "parcours » " * 20}),
+    )
+
+    text = run("pdftotext", write(tmp_path, document), "-")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+
+    assert len([line for line in lines if "«" in line]) >= 3, "the texts must wrap to test this"
+    for line in lines:
+        assert not line.endswith("«"), line
+        assert not line.startswith(("»", ":")), line

@@ -6,7 +6,13 @@ import pytest
 
 from lms.content import load_content
 from lms.content.typography import NBSP, french_spaces
-from tests.unit.content.conftest import MakeRoot
+from tests.unit.content.conftest import (
+    CERTIFICATE_YAML,
+    COURSE_YAML,
+    QUIZ_YAML,
+    WELCOME_FR,
+    MakeRoot,
+)
 
 
 @pytest.mark.parametrize(
@@ -40,3 +46,35 @@ def test_a_french_lesson_gets_them_but_not_its_code_nor_its_links(make_root: Mak
     assert f"</a>{NBSP}»" in french
     assert "<code>code : x</code>" in french
     assert NBSP not in english
+
+
+def test_french_titles_and_plain_texts_of_yaml_files_get_them_too(make_root: MakeRoot) -> None:
+    root = make_root(
+        {
+            "courses/demo/course.yaml": COURSE_YAML.replace(
+                'fr: "Cours démo"', 'fr: "Module 201 : le « partenariat »"'
+            ).replace('fr: "Début"', 'fr: "Étape 1 : lire"'),
+            "courses/demo/welcome.fr.md": WELCOME_FR.replace(
+                "title: Bienvenue", "title: 'Bienvenue : « premiers pas »'"
+            ),
+            "courses/demo/final.quiz.yaml": QUIZ_YAML.replace(
+                'fr: "Questionnaire final"', 'fr: "Questionnaire : final"'
+            ),
+            "certificates/demo.yaml": CERTIFICATE_YAML.replace(
+                'fr: "Certificat démo"', 'fr: "Attestation : « démo »"'
+            ),
+        }
+    )
+    load = load_content(root)
+    assert load.problems == ()
+    catalog = load.catalog
+    course = catalog.courses["demo"]
+
+    assert course.title.get("fr") == f"Module 201{NBSP}: le «{NBSP}partenariat{NBSP}»"
+    assert course.title.get("en") == "Demo course"
+    assert course.sections[0].title.get("fr") == f"Étape 1{NBSP}: lire"
+    assert course.lessons["welcome"].title.get("fr") == (
+        f"Bienvenue{NBSP}: «{NBSP}premiers pas{NBSP}»"
+    )
+    assert course.quizzes["final"].title.get("fr") == f"Questionnaire{NBSP}: final"
+    assert catalog.certificates["demo"].title.get("fr") == f"Attestation{NBSP}: «{NBSP}démo{NBSP}»"

@@ -169,7 +169,7 @@ def test_edited_content_shows_on_the_next_request_when_reload_is_on(
         # The edit reaches the app as a file event; wait for it rather than race it.
         assert store.wait_for_change(timeout=10)
         page = client.get("/courses").get_data(as_text=True)
-        assert "Partenariat : l’essentiel" in page
+        assert "Partenariat\u00a0: l’essentiel" in page  # French typography applies
         assert TITLE_FR not in page
     finally:
         store.close()
