@@ -74,7 +74,8 @@ def test_sources_no_lesson_cites_or_without_url_or_year_are_warnings(check: Chec
     problems = check({SOURCES: sources, EN: citing(WELCOME_EN, "[@pomey2015]")})
     assert problems == [
         f"{SOURCES}:8:3: warning: source 'carman2013' is cited by no lesson",
-        f"{SOURCES}:16:3: warning: source 'brochure' has no url and no year",
+        f"{SOURCES}:16:3: warning: source 'brochure' has no url and no year"
+        " (write 'year: n.d.' for a page that shows none)",
         f"{SOURCES}:16:3: warning: source 'brochure' is cited by no lesson",
     ]
 
@@ -94,3 +95,54 @@ def test_a_lesson_read_from_the_cache_still_counts_its_citations(make_root: Make
 
     assert [p.message for p in again.problems] == [p.message for p in first.problems]
     assert [p.message for p in first.problems] == ["source 'carman2013' is cited by no lesson"]
+
+
+UNDATED_PAGE = """\
+- id: unit-page
+  authors: Unité de soutien SSA Québec
+  year: n.d.
+  title: What do patient partners do?
+  publisher: SSA Québec
+  url: https://ssaquebec.ca/en/
+  accessed: 2026-12-07
+  language: en
+"""
+
+
+def test_an_undated_page_says_so_and_a_title_keeps_its_question_mark(make_root: MakeRoot) -> None:
+    root = make_root(
+        {
+            SOURCES: UNDATED_PAGE,
+            EN: citing(WELCOME_EN, "As the unit says [@unit-page]."),
+            FR: citing(WELCOME_FR, "Selon l’unité [@unit-page]."),
+        }
+    )
+    load = load_content(root)
+
+    assert load.problems == ()
+    html = load.catalog.courses["demo"].lessons["welcome"].html
+    assert (
+        "Unité de soutien SSA Québec (n.d.). <cite>What do patient partners do?</cite> SSA Québec."
+    ) in html.get("en")
+    assert "Unité de soutien SSA Québec (s. d.)." in html.get("fr")
+    assert "do?</cite>." not in html.get("en")
+
+
+def test_an_undated_page_needs_the_day_it_was_read(check: Check) -> None:
+    sources = UNDATED_PAGE.replace("  accessed: 2026-12-07\n", "")
+    problems = check({SOURCES: sources, EN: citing(WELCOME_EN, "[@unit-page]")})
+
+    assert problems == [
+        f"{SOURCES}:1:3: warning: source 'unit-page' is undated (n.d.): "
+        "give the day it was 'accessed'"
+    ]
+
+
+def test_a_year_that_is_neither_a_number_nor_n_d_is_an_error(check: Check) -> None:
+    sources = UNDATED_PAGE.replace("year: n.d.", "year: recent")
+    problems = check({SOURCES: sources, EN: citing(WELCOME_EN, "[@unit-page]")})
+
+    assert (
+        f"{SOURCES}:3:9: error: 'year' (a year, or n.d. for an undated page) must be a whole "
+        "number, not text"
+    ) in problems
