@@ -20,24 +20,34 @@ class CourseLink:
 
 
 @dataclass(frozen=True)
-class ResourceLink:
-    """A file to take away, as a page offers it."""
-
-    title: str
+class ResourceFile:
+    format: str
     path: str
     """Its path in the course folder: ``learning.asset`` serves it."""
+
+
+@dataclass(frozen=True)
+class ResourceLink:
+    """A resource to take away, as a page offers it: one title in one language, with each
+    format it comes in (the ODT to edit and the PDF to print, on one line)."""
+
+    title: str
     language: str
-    format: str
+    files: tuple[ResourceFile, ...]
 
 
-def resource_links(course: Course, lesson: str | None = None) -> tuple[ResourceLink, ...]:
+def resource_links(
+    course: Course, language: str, lesson: str | None = None
+) -> tuple[ResourceLink, ...]:
     """The course's resources (those of ``lesson`` only, if given), each titled in its own
-    language."""
-    return tuple(
-        ResourceLink(r.title.get(r.language), r.file, r.language, r.format)
-        for r in course.resources
-        if lesson is None or r.lesson == lesson
-    )
+    language, those in ``language`` first, in the order the course lists them."""
+    offers: dict[tuple[str, str], list[ResourceFile]] = {}
+    for resource in course.resources:
+        if lesson is None or resource.lesson == lesson:
+            key = (resource.title.get(resource.language), resource.language)
+            offers.setdefault(key, []).append(ResourceFile(resource.format, resource.file))
+    links = [ResourceLink(title, lang, tuple(files)) for (title, lang), files in offers.items()]
+    return tuple(sorted(links, key=lambda link: link.language != language))
 
 
 @dataclass(frozen=True)
@@ -124,7 +134,7 @@ def catalog_entry(
         prerequisites=tuple(_course_link(catalog, p, language) for p in course.prerequisites),
         progress=progress,
         reviewed=course.reviewed,
-        resources=resource_links(course),
+        resources=resource_links(course, language),
     )
 
 
@@ -190,7 +200,7 @@ def lesson_page(course: Course, key: str, language: str, progress: CourseProgres
         next=_item_entry(course, after, shown, progress) if after else None,
         state=progress.state_of(key) or ItemState.OPEN,
         objectives=tuple(o.text.get(shown, course.default_language) for o in lesson.objectives),
-        resources=resource_links(course, item.stem),
+        resources=resource_links(course, language, item.stem),
     )
 
 

@@ -1,5 +1,6 @@
 """axe over the shipped courses: the home page, the catalogue, every course page, every lesson
-of POR 101, and a fellow's program on the dashboard."""
+of every course (with its objectives, sources and resources), POR 101's quiz, a fellow's
+program on the dashboard, and a resource downloaded as the learner gets it."""
 
 from __future__ import annotations
 
@@ -13,16 +14,20 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from lms.accounts.models import User
+from lms.catalog import current_catalog
 from lms.cohorts.models import Cohort, CohortMembership
 from lms.content import ItemKind, QuestionType, Quiz
 from lms.db import get_session
+from lms.learning import services as learning
 from tests.support.apps import PROJECT
 
 from .conftest import Serve
 from .helpers import LOCALES, Words, check_accessibility, create_learner, sign_in
 
 SWEPT_COURSE = "por-101"
-"""The first course, whose lessons hold figures, tables and call-outs."""
+"""The first course, whose quiz is opened and started."""
+LANGUAGE = {"fr": "Français", "en": "English"}
+"""How the resource lists name each language (in itself)."""
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -54,19 +59,33 @@ def test_shipped_courses_are_accessible(
         expect(page.get_by_role("heading", level=1)).to_have_text(title)
         check_accessibility(page, f"shipped-{language}-{course.id}")
 
+    _complete(server.app, email, SWEPT_COURSE)  # Module 101 opens the others
+    # Every lesson of every course: objectives, figures, tables, call-outs, citations and
+    # their source list, resources to take away.
+    for swept in catalog.courses.values():
+        shown = swept.language_for(language)
+        for item in swept.items():
+            if item.kind is not ItemKind.LESSON:
+                continue
+            page.goto(f"{server.url}/courses/{swept.id}/{item.key}")
+            lesson = swept.lessons[item.stem]
+            expect(page.get_by_role("heading", level=1)).to_have_text(lesson.title.get(shown))
+            expect(page.locator("section.sources li").first).to_be_visible()
+            # Every figure of the lesson has loaded: a broken image would pass axe unseen.
+            for image in page.locator(".lesson-body img").all():
+                expect(image).to_have_js_property("complete", True)
+                assert image.evaluate("img => img.naturalWidth") > 0, image.get_attribute("src")
+            check_accessibility(page, f"shipped-{language}-{swept.id}-{item.key}")
+
+    # A resource as the learner gets it: the PDF of a lesson's template, in their language.
+    page.goto(f"{server.url}/courses/por-201/terms-of-reference")
+    offered = page.locator("section.resources li").filter(has_text=f"({LANGUAGE[language]})")
+    link = offered.first.get_by_role("link", name=re.compile(r"\(PDF\)"))
+    download = page.request.get(f"{server.url}{link.get_attribute('href')}")
+    assert download.status == 200
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.body().startswith(b"%PDF-")
     course = catalog.courses[SWEPT_COURSE]
-    shown = course.language_for(language)
-    for item in course.items():
-        if item.kind is not ItemKind.LESSON:
-            continue
-        page.goto(f"{server.url}/courses/{course.id}/{item.key}")
-        lesson = course.lessons[item.stem]
-        expect(page.get_by_role("heading", level=1)).to_have_text(lesson.title.get(shown))
-        # Every figure of the lesson has loaded: a broken image would pass axe unseen.
-        for image in page.locator(".lesson-body img").all():
-            expect(image).to_have_js_property("complete", True)
-            assert image.evaluate("img => img.naturalWidth") > 0, image.get_attribute("src")
-        check_accessibility(page, f"shipped-{language}-{course.id}-{item.key}")
 
     # And its quiz: the page, then an attempt's form, as drawn from the real question bank.
     quiz_item = next(item for item in course.items() if item.kind is ItemKind.QUIZ)
@@ -93,4 +112,15 @@ def _join_cohort(app: Flask, email: str) -> None:
         )
         cohort.memberships.append(CohortMembership(email=email, user_id=user.id))
         session.add(cohort)
+        session.commit()
+
+
+def _complete(app: Flask, email: str, course_id: str) -> None:
+    """Every item of ``course_id`` done by ``email``, as if they had taken it."""
+    with app.app_context():
+        session = get_session()
+        user = session.scalars(select(User).where(User.email == email)).one()
+        course = current_catalog().courses[course_id]
+        for item in course.items():
+            learning.record_item_completed(session, user, course, item.key)
         session.commit()

@@ -4,6 +4,7 @@ course's "content reviewed on" date, and its resources to take away."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -88,25 +89,34 @@ def test_a_resource_is_offered_on_its_course_and_lesson_pages_and_downloads(
     shutil.copytree(FIXTURE_CONTENT, root)
     folder = root / "courses" / "partnership-essentials"
     (folder / "media").mkdir(exist_ok=True)
-    (folder / "media" / "role.fr.odt").write_bytes(b"PK\x03\x04 an ODT file")
+    for name in ("role.fr.odt", "role.fr.pdf", "role.en.pdf"):
+        (folder / "media" / name).write_bytes(b"PK\x03\x04 an ODT file")
     course = folder / "course.yaml"
     course.write_text(
         course.read_text(encoding="utf-8").replace(
             "prerequisites: []",
             "prerequisites: []\nresources:\n"
+            '  - {file: media/role.en.pdf, title: "Role description", language: en, '
+            "lesson: welcome}\n"
             '  - {file: media/role.fr.odt, title: "Description de rôle", language: fr, '
+            "lesson: welcome}\n"
+            '  - {file: media/role.fr.pdf, title: "Description de rôle", language: fr, '
             "lesson: welcome}",
         ),
         encoding="utf-8",
     )
     app = make_app(content_dir=root)
     client = app.test_client()
-    link = '/courses/partnership-essentials/assets/media/role.fr.odt" download>'
 
     course_page = client.get("/courses/partnership-essentials").get_data(as_text=True)
     assert "Ressources à emporter" in course_page
-    assert link + "Description de rôle</a>" in course_page
-    assert "(ODT, Français)" in course_page
+    items = re.findall(r"<li><span id=\"resources-title-\d\"(.*?)</li>", course_page, re.S)
+    assert len(items) == 2  # one line per title and language, its formats side by side
+    french, english = (" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items)
+    assert french == ">Description de rôle (Français) Télécharger (ODT) · Télécharger (PDF)"
+    assert english.startswith('lang="en">Role description (English) Télécharger (PDF)')
+    assert 'href="/courses/partnership-essentials/assets/media/role.fr.odt" download' in items[0]
+    assert 'aria-describedby="resources-title-1"' in items[0]
     with client.get("/courses/partnership-essentials/assets/media/role.fr.odt") as download:
         assert download.status_code == 200
         assert download.data == b"PK\x03\x04 an ODT file"
@@ -116,6 +126,8 @@ def test_a_resource_is_offered_on_its_course_and_lesson_pages_and_downloads(
     sign_in(client, "lea@example.org")
     lesson = client.get("/courses/partnership-essentials/welcome").get_data(as_text=True)
     other = client.get("/courses/partnership-essentials/first-steps").get_data(as_text=True)
-    # Lea reads the interface in English: the French title says its language.
-    assert link.replace("download>", 'download lang="fr">') + "Description de rôle</a>" in lesson
+    # Lea reads the interface in English: her language's resource first, the French one
+    # saying its language.
+    assert lesson.index("Role description") < lesson.index("Description de rôle")
+    assert '<span id="lesson-resources-title-2" lang="fr">Description de rôle</span>' in lesson
     assert "role.fr.odt" not in other  # only the lesson it goes with
