@@ -14,6 +14,18 @@ from bench import accounts, content, http_load, roster, web
 from tests.support.databases import postgres_server
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
+ENGINES = ("_sqlite", "_postgresql")
+MOODLE: dict[str, tuple[float, float]] = {
+    "lesson_view_rps": (29, 41),
+    "course_view_rps": (25, 33),
+    "quiz_round_trip_ms": (246, 270),
+    "worker_rss_mb": (68, 68),
+    "worker_pss_mb": (20.5, 20.5),
+    "workers_total_rss_mb": (282, 282),
+}
+"""Moodle 4.5.6's figures (lowest, highest), measured elsewhere (issue #17): the same 2-core
+machine, in interleaved rounds with Parcours; PHP 8.2 with OPcache, php-fpm with 4 workers,
+nginx, PostgreSQL; signed-in learners. Fixed numbers, printed beside ours for scale."""
 
 
 def main() -> None:
@@ -29,9 +41,21 @@ def main() -> None:
     width = max(len(name) for name in figures)
     print(f"Parcours benchmarks ({machine})")
     for name, value in figures.items():
-        print(f"  {name:<{width}}  {_shown(value):>10}")
+        print(f"  {name:<{width}}  {_shown(value):>10}{_beside_moodle(name, value)}")
     RESULTS.write_text(json.dumps({"machine": machine, **figures}, indent=2) + "\n")
     print(f"written to {RESULTS}")
+
+
+def _beside_moodle(name: str, value: float) -> str:
+    """The Moodle reference of a figure, and ours as a multiple of it; empty if none."""
+    reference = MOODLE.get(next((name.removesuffix(e) for e in ENGINES if name.endswith(e)), name))
+    if reference is None:
+        return ""
+    low, high = reference
+    moodle = _shown(low) if low == high else f"{_shown(low)}-{_shown(high)}"
+    ratios = sorted({value / high, value / low})
+    ours = "-".join(f"{ratio:.2f}" for ratio in ratios)
+    return f"   Moodle {moodle} (measured elsewhere), ours/Moodle {ours}x"
 
 
 def _shown(value: float) -> str:

@@ -48,6 +48,8 @@ from tests.support.apps import PROJECT, build_app, compile_translations
 
 ROUNDS = 200
 """Requests timed per figure; the median is reported."""
+TRIP_ROUNDS = 20
+"""Quiz round trips whose statements are counted (each must count the same)."""
 LEARNER_ATTEMPTS = 200
 """The measured learner's prior attempts, spread over the other courses' quizzes: on the
 shipped catalogue, more per quiz than ``max_attempts`` lets a learner start (volume is what
@@ -93,6 +95,8 @@ class Figures:
     lesson_statements: list[str]
     submit_ms: float
     submit_statements: list[str]
+    trip_statements: dict[str, list[str]]
+    """The statements of each step of a quiz round trip (bench/round_trip.py), by step."""
 
 
 def _attempt_row(
@@ -294,12 +298,17 @@ def measure(content_dir: Path, database_file: Path, measured_id: str) -> Figures
         started = client.post(f"{quiz_url}/attempts", data={"csrf_token": token})
         attempt_url = _ok(started, 303).headers["Location"]
         number = int(attempt_url.rsplit("/", 1)[1])
-        form = {**_right_answers(_snapshot(app, measured, number)), "action": ["submit"]}
+        form = {**_right_answers(_snapshot(app, measured, number)), "action": ["grade"]}
         form["csrf_token"] = [token]
         elapsed, statements = _timed(partial(client.post, attempt_url, data=form), 303, log)
         submit_times.append(elapsed)
         submit_rounds.append(statements)
         _undo_pass(app, measured, quiz_item.key, number)
+
+    trip_rounds: dict[str, list[list[str]]] = {"open": [], "start": [], "submit": []}
+    for _round in range(TRIP_ROUNDS):
+        for step, statements in _trip(app, client, log, token, measured).items():
+            trip_rounds[step].append(statements)
 
     engine.dispose()
     return Figures(
@@ -307,7 +316,36 @@ def measure(content_dir: Path, database_file: Path, measured_id: str) -> Figures
         lesson_statements=_one_count(lesson_rounds, "lesson view"),
         submit_ms=statistics.median(submit_times),
         submit_statements=_one_count(submit_rounds, "quiz submission"),
+        trip_statements={
+            step: _one_count(rounds, f"quiz round trip, {step}")
+            for step, rounds in trip_rounds.items()
+        },
     )
+
+
+def _trip(
+    app: Flask, client: FlaskClient, log: StatementLog, token: str, course: Course
+) -> dict[str, list[str]]:
+    """The statements of each step of bench/round_trip.py's quiz round trip, in process:
+    open the quiz; start an attempt and follow to its form; grade it and follow to its result.
+    """
+    quiz_item = next(i for i in course.items() if i.kind is ItemKind.QUIZ)
+    quiz_url = f"/courses/{course.id}/{quiz_item.key}"
+    steps: dict[str, list[str]] = {}
+    with log.record() as steps["open"]:
+        _ok(client.get(quiz_url), 200)
+    with log.record() as steps["start"]:
+        attempt_url = _ok(client.post(f"{quiz_url}/attempts", data={"csrf_token": token}), 303)
+        attempt_url = attempt_url.headers["Location"]
+        _ok(client.get(attempt_url), 200)
+    number = int(attempt_url.rsplit("/", 1)[1])
+    form = {**_right_answers(_snapshot(app, course, number)), "action": ["grade"]}
+    form["csrf_token"] = [token]
+    with log.record() as steps["submit"]:
+        _ok(client.post(attempt_url, data=form), 303)
+        _ok(client.get(attempt_url), 200)
+    _undo_pass(app, course, quiz_item.key, number)
+    return {step: list(statements) for step, statements in steps.items()}
 
 
 def _ok(response: TestResponse, status: int) -> TestResponse:
@@ -373,10 +411,13 @@ def run(verbose: bool = False) -> dict[str, float]:
             figures[f"lesson_view_queries_{name}"] = len(result.lesson_statements)
             figures[f"quiz_submit_ms_p50_{name}"] = result.submit_ms
             figures[f"quiz_submit_queries_{name}"] = len(result.submit_statements)
+            for step, statements in result.trip_statements.items():
+                figures[f"quiz_round_trip_{step}_queries_{name}"] = len(statements)
             if verbose:
                 for what, statements in (
                     ("lesson view", result.lesson_statements),
                     ("quiz submission", result.submit_statements),
+                    *((f"quiz round trip, {s}", q) for s, q in result.trip_statements.items()),
                 ):
                     print(f"-- {name}: {what}, {len(statements)} statements")
                     for statement in statements:
