@@ -6,7 +6,7 @@ page and the floor (``bench/wsgi_app.py``: the same bytes from a bare endpoint o
 app, same server) under wrk, in alternating rounds so that both see the same machine; quiz
 submissions and sign-ins by several learners at once; the staff dashboard, the CSV export and a
 certificate PDF timed one at a time; one learner's quiz round trip (bench/round_trip.py); the
-memory of the master and its workers after all that (bench/memory.py).
+memory of the master and its workers after the learners' pages (bench/memory.py).
 PostgreSQL is measured when LMS_TEST_DATABASE_URL names a server (`make bench` starts one).
 """
 
@@ -170,6 +170,11 @@ def measure(database_url: str, scratch: Path) -> dict[str, float]:
         figures["course_view_rps"] = wrk(url, f"/courses/{MEASURED}", learner)
         figures.update(round_trip.round_trips(app, url, learner, measured))
         figures["verify_rps"] = wrk(url, f"/verify/{code}", Client())
+        # Memory after the learners' pages, the load of the reference figures (bench/run.py);
+        # the staff pages below read 10,000 members at once, which leaves its worker larger.
+        learners_load = memory.server_memory(server)
+        print(f"after the learners' pages:\n{learners_load.describe()}", file=sys.stderr)
+        figures.update(learners_load.figures())
         figures.update(quiz_submissions(app, url))
         figures.update(sign_ins(url))
         figures["certificate_pdf_ms"] = p50_ms(
@@ -184,9 +189,7 @@ def measure(database_url: str, scratch: Path) -> dict[str, float]:
         figures["csv_export_10k_ms"] = p50_ms(
             lambda: staff_client.get(url, f"{cohort}/export.csv").status, STAFF_ROUNDS
         )
-        used = memory.server_memory(server.process.pid)
-        print(used.describe(), file=sys.stderr)
-        figures.update(used.figures())
+        print(f"at the end:\n{memory.server_memory(server).describe()}", file=sys.stderr)
     database(app).engine.dispose()
     return figures
 

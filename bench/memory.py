@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support.servers import Server, worker_pids
+
 KB_PER_MB = 1024
 
 
@@ -27,22 +29,6 @@ def process_memory(pid: int) -> ProcessMemory:
         name, _, value = line.partition(":")
         fields[name] = int(value.split()[0])
     return ProcessMemory(pid, fields["Rss"] / KB_PER_MB, fields["Pss"] / KB_PER_MB)
-
-
-def children(parent: int) -> list[int]:
-    """The processes whose parent is ``parent``: a gunicorn master's workers."""
-    found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            text = status.read_text()
-        except OSError:
-            continue  # ended meanwhile
-        for line in text.splitlines():
-            if line.startswith("PPid:"):
-                if int(line.split()[1]) == parent:
-                    found.append(int(status.parent.name))
-                break
-    return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -70,7 +56,8 @@ class ServerMemory:
         return "\n".join(lines)
 
 
-def server_memory(master: int) -> ServerMemory:
+def server_memory(server: Server) -> ServerMemory:
     return ServerMemory(
-        process_memory(master), tuple(process_memory(pid) for pid in children(master))
+        process_memory(server.process.pid),
+        tuple(process_memory(pid) for pid in worker_pids(server)),
     )

@@ -53,6 +53,8 @@ class CatalogStore:
         self._last_good = LastGoodVersions(cache_dir / LAST_GOOD_DIR if cache_dir else None)
         self._good: dict[Path, KeptCourse] = {}
         self._watcher = _start_watcher(self.root) if watch else None
+        self._compare_all = False
+        """Set when file events may have been missed: the next refresh compares every file."""
         self._parsed = ParsedCourses(cache_dir / PARSED_DIR if cache_dir else None)
         self._courses = self._parsed.load_all(course_folders(self.root), self._lessons)
         self._certificates_fingerprint = certificates_fingerprint(self.root)
@@ -86,16 +88,27 @@ class CatalogStore:
             self._watcher.stop()
             self._watcher = None
 
+    def after_fork(self) -> None:
+        """In a process forked from the one that made this store (a server's worker): watch
+        the files from here, as the watcher's thread stayed in the parent, and compare every
+        file at the next refresh, for what changed before this watcher started."""
+        if self._watcher is not None:
+            self._watcher = _start_watcher(self.root)
+            self._compare_all = True
+
     def refresh(self) -> bool:
         """Pick up changed files; True when anything was re-read."""
         with self._lock:
-            if self._watcher is not None:
+            if self._watcher is not None and not self._compare_all:
                 touched = self._watcher.take()
                 if not touched:
                     return False
                 folders = [t for t in touched if t.parent == self.root / COURSES_DIR]
                 check_certificates = self.root / CERTIFICATES_DIR in touched
             else:
+                if self._watcher is not None:
+                    self._watcher.take()  # what it saw is compared below
+                self._compare_all = False
                 folders, check_certificates = course_folders(self.root), True
                 folders += [f for f in self._courses if f not in folders]
             courses_changed = self._refresh_courses(folders)

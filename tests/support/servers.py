@@ -105,6 +105,22 @@ class Server:
         return self.log.read_text(errors="replace")[-4000:]
 
 
+def worker_pids(server: Server) -> list[int]:
+    """The pids of the server's workers: the processes whose parent is its gunicorn master."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue  # ended meanwhile
+        parent = next(
+            (line.split()[1] for line in text.splitlines() if line.startswith("PPid:")), ""
+        )
+        if parent == str(server.process.pid):
+            found.append(int(status.parent.name))
+    return sorted(found)
+
+
 def wait_until_ready(server: Server, path: str = "/courses") -> None:
     """Poll ``path`` until it answers 200: bounded, so a server that cannot start fails."""
     deadline = time.monotonic() + READY_SECONDS

@@ -143,3 +143,31 @@ def test_with_file_events_a_refresh_reads_only_what_changed(
         assert store.catalog.courses["second"].lessons["welcome"].title.get("en") == "Seen"
     finally:
         store.close()
+
+
+def test_after_a_fork_a_store_watches_anew_and_first_compares_every_file(
+    make_root: MakeRoot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_root()
+    add_course(root, "second")
+    store = CatalogStore(root, watch=True)
+    try:
+        # An edit the new process's watcher cannot have seen: made before it started.
+        (root / "courses/second/welcome.md").write_text(
+            "---\ntitle: Before\n---\nMissed by events.\n", encoding="utf-8"
+        )
+        store.after_fork()
+        assert store.watching
+        read = record_course_reads(monkeypatch)
+        assert store.refresh() is True
+        assert read == [store.root / "courses/second"]
+        assert store.catalog.courses["second"].lessons["welcome"].title.get("en") == "Before"
+        # Then file events again, from this process's own watcher.
+        (root / "courses/second/welcome.md").write_text(
+            "---\ntitle: After\n---\nSeen by an event.\n", encoding="utf-8"
+        )
+        assert store.wait_for_change(timeout=10)
+        assert store.refresh() is True
+        assert store.catalog.courses["second"].lessons["welcome"].title.get("en") == "After"
+    finally:
+        store.close()
