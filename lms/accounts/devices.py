@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from lms.accounts import browsers
 from lms.accounts.models import DeviceSession, User
-from lms.accounts.queries import device_by_key_hash, devices_of
+from lms.accounts.queries import device_and_user, devices_of
 from lms.config import Settings
 from lms.db import utcnow
 from lms.errors import DomainError
@@ -134,15 +134,15 @@ def signed_in_user(
         return None
     if not SECRET.match(secret):
         return None
-    device = device_by_key_hash(session, key_hash(secret))
-    if (
-        device is None
-        or device.user_id != int(raw_id)
-        or not lifetimes.is_live(device, now or utcnow())
-    ):
+    found = device_and_user(session, key_hash(secret))
+    if found is None:
         return None
-    user = session.get(User, device.user_id)
-    if user is None or user.is_deleted:
+    device, user = found
+    if (
+        device.user_id != int(raw_id)
+        or not lifetimes.is_live(device, now or utcnow())
+        or user.is_deleted
+    ):
         return None
     user.signed_in_on(device, secret)
     return user

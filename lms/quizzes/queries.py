@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lms.quizzes.item_analysis import SubmittedAttempt
@@ -43,6 +43,66 @@ def submitted_attempts(
         SubmittedAttempt(snapshot_from_json(questions), answers or {})
         for questions, answers in rows
     )
+
+
+@dataclass(frozen=True)
+class AttemptState:
+    """One of a learner's attempts at a quiz, without what it asked nor what was answered."""
+
+    number: int
+    started_at: datetime
+    submitted_at: datetime | None
+    score: int | None
+    max_score: int | None
+    passed: bool | None
+
+
+# The quiz pages' reads, each built once: building a statement took longer than SQLite took
+# to run it, and a quiz round trip runs a dozen (bench/profile_quiz.py).
+_LEARNER_QUIZ = (
+    (QuizAttempt.user_id == bindparam("user_id"))
+    & (QuizAttempt.course_id == bindparam("course_id"))
+    & (QuizAttempt.quiz == bindparam("quiz"))
+)
+_ATTEMPT_STATES = (
+    select(
+        QuizAttempt.number,
+        QuizAttempt.started_at,
+        QuizAttempt.submitted_at,
+        QuizAttempt.score,
+        QuizAttempt.max_score,
+        QuizAttempt.passed,
+    )
+    .where(_LEARNER_QUIZ)
+    .order_by(QuizAttempt.number)
+)
+_ATTEMPT = select(QuizAttempt).where(_LEARNER_QUIZ, QuizAttempt.number == bindparam("number"))
+_GRANTED = select(func.sum(AttemptGrant.extra)).where(
+    AttemptGrant.user_id == bindparam("user_id"),
+    AttemptGrant.course_id == bindparam("course_id"),
+    AttemptGrant.quiz == bindparam("quiz"),
+)
+
+
+def attempt_states(session: Session, user: User, course_id: str, quiz: str) -> list[AttemptState]:
+    """``user``'s attempts at ``quiz``, by number: what the quiz's pages list and count. Not
+    their questions and answers, which only the attempt's own page reads."""
+    values = {"user_id": user.id, "course_id": course_id, "quiz": quiz}
+    return [AttemptState(*row) for row in session.execute(_ATTEMPT_STATES, values)]
+
+
+def find_attempt(
+    session: Session, user: User, course_id: str, quiz: str, number: int
+) -> QuizAttempt | None:
+    """``user``'s attempt ``number`` at ``quiz``; never another learner's."""
+    values = {"user_id": user.id, "course_id": course_id, "quiz": quiz, "number": number}
+    return session.scalar(_ATTEMPT, values)
+
+
+def granted_at(session: Session, user: User, course_id: str, quiz: str) -> int:
+    """Attempts staff added for ``user`` at ``quiz``."""
+    values = {"user_id": user.id, "course_id": course_id, "quiz": quiz}
+    return int(session.scalar(_GRANTED, values) or 0)
 
 
 @dataclass(frozen=True)
@@ -91,24 +151,44 @@ class AttemptTally:
     """Attempts staff added beyond the quiz's limit."""
 
 
+_GRANTED_FOR_QUIZ = (
+    select(func.sum(AttemptGrant.extra))
+    .where(
+        AttemptGrant.user_id == QuizAttempt.user_id,
+        AttemptGrant.course_id == QuizAttempt.course_id,
+        AttemptGrant.quiz == QuizAttempt.quiz,
+    )
+    .scalar_subquery()
+)
+_LEARNER_TALLIES = (
+    select(
+        QuizAttempt.course_id,
+        QuizAttempt.quiz,
+        func.max(QuizAttempt.number),
+        func.count(QuizAttempt.id).filter(QuizAttempt.submitted_at.is_(None)),
+        func.count(QuizAttempt.id).filter(QuizAttempt.passed.is_(True)),
+        _GRANTED_FOR_QUIZ,
+    )
+    .where(
+        QuizAttempt.user_id == bindparam("user_id"),
+        QuizAttempt.course_id.in_(bindparam("course_ids", expanding=True)),
+    )
+    .group_by(QuizAttempt.user_id, QuizAttempt.course_id, QuizAttempt.quiz)
+)
+"""One learner's tallies with their grants, in one statement built once: every lesson and
+course page asks it, and building it took longer than running it (bench/profile_lesson.py)."""
+
+
 def attempt_tallies(
     session: Session, user: User, course_ids: Collection[str]
 ) -> dict[tuple[str, str], AttemptTally]:
-    """``user``'s attempts at each quiz of these courses, by (course id, quiz stem)."""
-    found = attempt_tallies_of(session, [user.id], course_ids)
-    return {(course_id, quiz): tally for (_user, course_id, quiz), tally in found.items()}
-
-
-def granted_attempts(
-    session: Session, user: User, course_ids: Collection[str]
-) -> dict[tuple[str, str], int]:
-    """Attempts staff added for ``user`` at each quiz of these courses, by (course id, stem)."""
-    rows = session.execute(
-        select(AttemptGrant.course_id, AttemptGrant.quiz, func.sum(AttemptGrant.extra))
-        .where(AttemptGrant.user_id == user.id, AttemptGrant.course_id.in_(course_ids))
-        .group_by(AttemptGrant.course_id, AttemptGrant.quiz)
-    )
-    return {(course_id, quiz): int(extra) for course_id, quiz, extra in rows}
+    """``user``'s attempts at each quiz of these courses, by (course id, quiz stem): as
+    ``attempt_tallies_of`` counts them, for one learner."""
+    rows = session.execute(_LEARNER_TALLIES, {"user_id": user.id, "course_ids": list(course_ids)})
+    return {
+        (course_id, quiz): AttemptTally(started, unfinished > 0, passed > 0, int(granted or 0))
+        for course_id, quiz, started, unfinished, passed, granted in rows
+    }
 
 
 def attempt_tallies_of(

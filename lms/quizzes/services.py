@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from flask_babel import lazy_gettext
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -215,7 +215,7 @@ def start_attempt(
     attempts = _attempts(session, user, ref)
     unfinished = next((a for a in attempts if a.submitted_at is None), None)
     if unfinished is not None:
-        return unfinished
+        return _find_attempt(session, user, ref, unfinished.number)
     used = max((a.number for a in attempts), default=0)
     allowed = _allowed(session, user, ref)
     if allowed is not None and used >= allowed:
@@ -317,36 +317,17 @@ def _allowed(session: Session, user: User, ref: QuizRef) -> int | None:
     """The attempts ``user`` may start at the quiz: its limit and what staff granted them."""
     if ref.quiz.max_attempts is None:
         return None  # Unlimited: grants change nothing, and need not be read.
-    granted = queries.granted_attempts(session, user, [ref.course.id])
-    return limits.allowed_attempts(
-        ref.quiz.max_attempts, granted.get((ref.course.id, ref.quiz.stem), 0)
-    )
+    granted = queries.granted_at(session, user, ref.course.id, ref.quiz.stem)
+    return limits.allowed_attempts(ref.quiz.max_attempts, granted)
 
 
-def _attempts(session: Session, user: User, ref: QuizRef) -> list[QuizAttempt]:
-    return list(
-        session.scalars(
-            select(QuizAttempt)
-            .where(
-                QuizAttempt.user_id == user.id,
-                QuizAttempt.course_id == ref.course.id,
-                QuizAttempt.quiz == ref.quiz.stem,
-            )
-            .order_by(QuizAttempt.number)
-        )
-    )
+def _attempts(session: Session, user: User, ref: QuizRef) -> list[queries.AttemptState]:
+    return queries.attempt_states(session, user, ref.course.id, ref.quiz.stem)
 
 
 def _find_attempt(session: Session, user: User, ref: QuizRef, number: int) -> QuizAttempt:
     # Always the signed-in learner's own: another learner's attempt is simply not found.
-    attempt = session.scalar(
-        select(QuizAttempt).where(
-            QuizAttempt.user_id == user.id,
-            QuizAttempt.course_id == ref.course.id,
-            QuizAttempt.quiz == ref.quiz.stem,
-            QuizAttempt.number == number,
-        )
-    )
+    attempt = queries.find_attempt(session, user, ref.course.id, ref.quiz.stem, number)
     if attempt is None:
         raise AttemptNotFound
     return attempt
@@ -382,7 +363,7 @@ def _update_unfinished(session: Session, attempt: QuizAttempt, **values: Any) ->
         raise AttemptAlreadySubmitted
 
 
-def _summary(attempt: QuizAttempt) -> AttemptSummary:
+def _summary(attempt: queries.AttemptState) -> AttemptSummary:
     submitted = attempt.submitted_at is not None
     return AttemptSummary(
         number=attempt.number,
