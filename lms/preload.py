@@ -46,7 +46,9 @@ def _is_template(name: str) -> bool:
 
 def before_fork() -> None:
     """Keep the garbage collector of each worker off the objects the master made: a
-    collection writes to each object it looks at, which would copy its page."""
+    collection writes to each object it looks at, which would copy its page. (Those objects
+    are then freed by their reference counts alone: a cycle among them stays, such as a
+    course the content reload replaced, at most once per course.)"""
     gc.freeze()
 
 

@@ -21,10 +21,14 @@ if TYPE_CHECKING:
     from lms.accounts.models import User
 
 
+_ENROLMENT = select(Enrolment).where(
+    Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id")
+)
+"""Built once: opening a quiz, starting and submitting an attempt each read it."""
+
+
 def find_enrolment(session: Session, user: User, course_id: str) -> Enrolment | None:
-    return session.scalar(
-        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course_id)
-    )
+    return session.scalar(_ENROLMENT, {"user_id": user.id, "course_id": course_id})
 
 
 def enrolments_by_course(session: Session, user: User) -> dict[str, Enrolment]:
@@ -53,14 +57,17 @@ def completed_courses(session: Session, user: User, course_ids: Collection[str])
     return frozenset(rows)
 
 
+_COMPLETED_ITEMS = select(ItemCompletion.item).where(
+    ItemCompletion.user_id == bindparam("user_id"),
+    ItemCompletion.course_id == bindparam("course_id"),
+)
+
+
 def completed_items(session: Session, user_id: int, course_id: str) -> frozenset[str]:
     """The outline keys ``user_id`` completed in ``course_id``."""
-    rows = session.scalars(
-        select(ItemCompletion.item).where(
-            ItemCompletion.user_id == user_id, ItemCompletion.course_id == course_id
-        )
+    return frozenset(
+        session.scalars(_COMPLETED_ITEMS, {"user_id": user_id, "course_id": course_id})
     )
-    return frozenset(rows)
 
 
 def completed_items_by_course(session: Session, user: User) -> dict[str, set[str]]:
