@@ -12,12 +12,11 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from sqlalchemy import func, select, text
 from sqlalchemy.pool import NullPool
 
@@ -134,24 +133,18 @@ def test_a_hup_gives_new_workers_the_content_as_it_is_now(
         poll(lambda: shows(server, EDITED), "new workers still serve the course as it was")
 
 
-@pytest.fixture
-def helper(environ: dict[str, str]) -> Iterator[Flask]:
-    app = build_app(environ["LMS_DATABASE_URL"], with_schema=False)
-    try:
-        yield app
-    finally:
-        database(app).engine.dispose()
-
-
 @pytest.mark.skipif(
     not on_postgresql(), reason="needs PostgreSQL: set LMS_TEST_DATABASE_URL (make test-postgres)"
 )
 def test_each_worker_has_database_connections_of_its_own(
-    environ: dict[str, str], tmp_path: Path, helper: Flask
+    environ: dict[str, str], tmp_path: Path
 ) -> None:
     emails = [f"learner{n}@example.org" for n in range(LEARNERS)]
+    helper = build_app(environ["LMS_DATABASE_URL"], with_schema=False)
     for email in emails:
         add_learner(helper, email)
+    # Closed before the server starts, so that every session counted below is the server's.
+    database(helper).engine.dispose()
     # The app this server loads used the database as it loaded: its master holds a connection.
     app = "tests.support.preloaded_wsgi:app"
     with gunicorn_servers(1, environ, tmp_path, app=app) as (server,):
