@@ -52,7 +52,7 @@ class AttemptState:
     number: int
     started_at: datetime
     submitted_at: datetime | None
-    score: int | None
+    score: Decimal | None
     max_score: int | None
     passed: bool | None
 
