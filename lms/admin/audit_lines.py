@@ -56,6 +56,17 @@ DETAIL_LABELS = {
     "previous_name": _l("Previous name"),
     "previous_certificate": _l("Previous certificate"),
     "previous_due_date": _l("Previous due date"),
+    "slug": _l("Session id"),
+    "starts_at": _l("Starts at"),
+    "capacity": _l("Seats"),
+    "present": _l("Present"),
+    "absent": _l("Absent"),
+    "unknown": _l("Addresses without an account"),
+    "platform": _l("Platform"),
+    "filename": _l("File"),
+    "minimum_minutes": _l("Minutes to count as present"),
+    "recording_url": _l("Recording link"),
+    "captions": _l("Captions"),
 }
 FILTER_LABELS = {
     "actor": _l("done by"),
