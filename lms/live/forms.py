@@ -4,6 +4,7 @@ ticked or imported."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime, time
 from typing import Any
 
@@ -170,9 +171,13 @@ class EditSessionForm(Form):
         self.course_id.choices = [SelectChoice(v, label) for v, label in courses]
         self.certificate_id.choices = [SelectChoice(v, label) for v, label in programs]
 
-    def validate_place(self, field: StringField) -> None:
-        if not field.data and not self.video_url.data:
-            raise StopValidation(_l("Give the video call link, the place, or both."))
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        valid = super().validate(extra_validators)
+        # Here, not on a field: each is optional alone, which stops its own validators.
+        if valid and not self.place.data and not self.video_url.data:
+            self.place.errors = [str(_l("Give the video call link, the place, or both."))]
+            return False
+        return valid
 
     def validate_end_time(self, field: ClockField) -> None:
         start: time | None = self.start_time.data

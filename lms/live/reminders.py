@@ -35,12 +35,16 @@ def _due(
             LiveSession.starts_at > now,
             LiveSession.starts_at <= now + ahead,
             Registration.status == RegistrationStatus.REGISTERED,
-            Registration.seated_at <= LiveSession.starts_at - ahead,
             sent.is_(None),  # type: ignore[attr-defined]
         )
         .order_by(LiveSession.starts_at, Registration.id)
     )
-    return [(registration, live) for registration, live in rows.tuples()]
+    # In Python, not SQL: date arithmetic is each engine's own; the rows are a day's seats.
+    return [
+        (registration, live)
+        for registration, live in rows
+        if registration.seated_at is not None and registration.seated_at <= live.starts_at - ahead
+    ]
 
 
 def _claim(session: Session, registration: Registration, column: str, now: datetime) -> bool:

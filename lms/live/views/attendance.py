@@ -184,7 +184,7 @@ def _flash_import(result: attendance.ImportedReport) -> None:
 def recording(session_id: int) -> ResponseReturnValue:
     session = get_session()
     live = services.find_session(session, session_id)
-    form = RecordingForm(obj=live)
+    form = RecordingForm(obj=live) if request.method == "GET" else RecordingForm()
     if form.validate_on_submit():
         captions = _captions(form)
         if not form.errors:

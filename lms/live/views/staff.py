@@ -114,7 +114,8 @@ def edit_session(session_id: int) -> ResponseReturnValue:
     live = services.find_session(get_session(), session_id)
     if live.cancelled_at is not None:
         raise services.SessionAlreadyCancelled
-    form = EditSessionForm(obj=live)
+    # The row fills the form when it is shown, never a field missing from a post.
+    form = EditSessionForm(obj=live) if request.method == "GET" else EditSessionForm()
     form.set_links(*_links())
     if request.method == "GET":
         _filled(form, live)
