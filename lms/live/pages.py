@@ -122,3 +122,61 @@ def session_view(
 
 def _has_captions(live: LiveSession) -> bool:
     return bool(live.captions_vtt)
+
+
+class StepState(enum.StrEnum):
+    """Where a learner stands toward one session of their program, as their dashboard says."""
+
+    ATTENDED = "attended"
+    REGISTERED = "registered"
+    WAITING = "waiting"
+    OPEN = "open"
+    """To come, and they have not registered."""
+
+
+@dataclass(frozen=True)
+class SessionStep:
+    slug: str
+    title: str
+    when: str
+    state: StepState
+
+
+@dataclass(frozen=True)
+class ProgramSessions:
+    """The live sessions a program's certificate requires, as steps of the learner's program."""
+
+    required: int
+    attended: int
+    """Counted toward the requirement, at most ``required``."""
+    steps: tuple[SessionStep, ...]
+    """Those attended, then those to come, by start; past ones missed are left out."""
+
+
+def program_sessions(
+    sessions: list[LiveSession],
+    attended: set[int],
+    registrations: dict[int, Registration],
+    *,
+    required: int,
+    language: str,
+    now: datetime,
+) -> ProgramSessions:
+    """``sessions`` (those counting toward the requirement) as steps: ``attended`` ids,
+    the learner's ``registrations`` by session id."""
+    steps = []
+    for live in sessions:
+        registration = registrations.get(live.id)
+        if live.id in attended:
+            state = StepState.ATTENDED
+        elif live.ends_at <= now:
+            continue
+        elif registration is not None and registration.status is RegistrationStatus.REGISTERED:
+            state = StepState.REGISTERED
+        elif registration is not None and registration.status is RegistrationStatus.WAITING:
+            state = StepState.WAITING
+        else:
+            state = StepState.OPEN
+        text = when(live.starts_at, live.ends_at, live.time_zone, language).text
+        steps.append(SessionStep(live.slug, live.title(language), text, state))
+    return ProgramSessions(required, min(required, len(attended)), tuple(steps))
