@@ -184,6 +184,18 @@ def roster(session: Session, live: LiveSession) -> list[RosterLine]:
     )
 
 
+def titles(session: Session, session_ids: Collection[int], language: str) -> dict[int, str]:
+    """The titles in ``language`` of the sessions of ``session_ids`` that exist, by id."""
+    if not session_ids:
+        return {}
+    rows = session.execute(
+        select(LiveSession.id, LiveSession.title_fr, LiveSession.title_en).where(
+            LiveSession.id.in_(session_ids)
+        )
+    )
+    return {row.id: row.title_en if language == "en" else row.title_fr for row in rows}
+
+
 def feed_of(session: Session, user_id: int) -> CalendarFeed | None:
     return session.get(CalendarFeed, user_id)
 

@@ -214,3 +214,18 @@ def test_the_staff_list_shows_seats_and_the_past_apart(
     assert "/staff/sessions/1" in upcoming
     assert "/staff/sessions/2" not in upcoming
     assert "/staff/sessions/2" in past
+
+
+def test_the_audit_trail_names_the_session_and_links_to_it(
+    app: Flask, client: FlaskClient, staff: int
+) -> None:
+    submit_form(client, NEW, FIELDS)
+    add_user(app, "ada@example.org", role=Role.ADMIN)
+    admin = app.test_client()
+    sign_in(admin, "ada@example.org")
+
+    page = admin.get("/admin/audit").get_data(as_text=True)
+
+    assert "Live session scheduled" in page
+    assert "Live session Webinar: evaluating engagement" in page
+    assert 'href="/staff/sessions/1"' in page
