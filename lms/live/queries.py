@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from lms.accounts import queries as accounts
 from lms.content import SessionRequirement
@@ -69,11 +69,16 @@ def summaries(session: Session, sessions: list[LiveSession]) -> list[SessionSumm
     ]
 
 
+def _with_tags() -> Any:
+    """Sessions with their tags, in one more query for all of them (lists show the tags)."""
+    return select(LiveSession).options(selectinload(LiveSession.tags))
+
+
 def upcoming(session: Session, now: datetime) -> list[LiveSession]:
     """Sessions not over nor cancelled, soonest first: what learners may register for."""
     return list(
         session.scalars(
-            select(LiveSession)
+            _with_tags()
             .where(LiveSession.ends_at > now, LiveSession.cancelled_at.is_(None))
             .order_by(LiveSession.starts_at, LiveSession.id)
         )
@@ -83,9 +88,9 @@ def upcoming(session: Session, now: datetime) -> list[LiveSession]:
 def staff_list(session: Session, now: datetime, *, past: bool) -> list[LiveSession]:
     """Every upcoming session (cancelled ones too), soonest first; or the past, latest first."""
     if past:
-        query = select(LiveSession).where(LiveSession.ends_at <= now)
+        query = _with_tags().where(LiveSession.ends_at <= now)
         return list(session.scalars(query.order_by(LiveSession.starts_at.desc())))
-    query = select(LiveSession).where(LiveSession.ends_at > now)
+    query = _with_tags().where(LiveSession.ends_at > now)
     return list(session.scalars(query.order_by(LiveSession.starts_at, LiveSession.id)))
 
 
@@ -218,9 +223,7 @@ def _counted(requirement: SessionRequirement) -> ColumnElement[bool]:
 def counted_sessions(session: Session, requirement: SessionRequirement) -> list[LiveSession]:
     """The sessions that count toward ``requirement``, by start: a program's steps."""
     return list(
-        session.scalars(
-            select(LiveSession).where(_counted(requirement)).order_by(LiveSession.starts_at)
-        )
+        session.scalars(_with_tags().where(_counted(requirement)).order_by(LiveSession.starts_at))
     )
 
 

@@ -12,7 +12,7 @@ from lms.live.models import RegistrationStatus
 from tests.support.smtp import Mailbox, text_of
 from tests.web.helpers import submit_form
 from tests.web.learning_helpers import sign_in
-from tests.web.staff_helpers import add_user
+from tests.web.staff_helpers import add_user, counting_statements
 
 from .helpers import add_session, registrations_of
 
@@ -145,3 +145,22 @@ def test_the_list_shows_sessions_to_come_with_seats_and_the_readers_own(
     assert "/sessions/past" not in page
     assert "2 seats left of 3" in page
     assert "You are registered." in page
+
+
+def test_the_list_costs_the_same_statements_for_3_sessions_or_30(
+    app: Flask, client: FlaskClient
+) -> None:
+    add_session(app)
+    _register(app, "ana@example.org")
+    sign_in(client, "ana@example.org")
+    for n in range(2):
+        add_session(app, f"first-{n}", tags=("a", "b"))
+    with counting_statements(app) as few:
+        client.get("/sessions/")
+    for n in range(27):
+        add_session(app, f"more-{n}", tags=("a", "b", "c"))
+    with counting_statements(app) as many:
+        page = client.get("/sessions/").get_data(as_text=True)
+
+    assert page.count('class="course-card"') == 30
+    assert len(many) == len(few)
