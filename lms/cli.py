@@ -29,6 +29,7 @@ from lms.content.problems import Problem, Severity
 from lms.content.yamlnodes import Report
 from lms.db import create_db_engine, get_session
 from lms.live import queries as live_queries
+from lms.live.cli import sessions as live_sessions
 from lms.outbox import cli as outbox_cli
 from lms.privacy.cli import privacy
 
@@ -253,6 +254,7 @@ def setup(url: str) -> None:
 cli.add_command(certificates)
 cli.add_command(privacy)
 cli.add_command(outbox_cli.mail)
+cli.add_command(live_sessions)
 cli.add_command(jobs.worker)
 
 

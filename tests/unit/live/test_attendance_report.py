@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lms.live.attendance_report import (
     MAX_FILE_BYTES,
@@ -142,3 +144,29 @@ def test_a_header_in_any_case_and_accents_is_recognised() -> None:
 
     assert report.platform is Platform.ZOOM
     assert [(a.email, a.minutes) for a in report.attendees] == [("ana@example.org", 12)]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    data=st.one_of(
+        st.binary(max_size=2_000),
+        st.text(max_size=500).map(lambda t: t.encode("utf-8")),
+        st.text(max_size=300).map(lambda t: ("Name\tEmail\tDuration\n" + t).encode("utf-16")),
+        st.lists(
+            st.tuples(st.text(max_size=30), st.text(max_size=40), st.text(max_size=12)),
+            max_size=20,
+        ).map(
+            lambda rows: (
+                "Name,User Email,Duration (Minutes)\n"
+                + "\n".join(",".join(f'"{c}"' for c in row) for row in rows)
+            ).encode("utf-8", "surrogatepass")
+        ),
+    )
+)
+def test_any_bytes_give_a_report_or_its_problems_never_an_exception(data: bytes) -> None:
+    report = parse_report(data)
+
+    assert report.ok or report.problems
+    assert all(a.minutes >= 0 and a.email == a.email.lower() for a in report.attendees)
+    if not report.ok:
+        assert all(p.line >= 0 for p in report.problems)

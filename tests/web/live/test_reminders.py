@@ -11,8 +11,10 @@ from flask.testing import FlaskClient
 
 from lms import jobs
 from lms.accounts.categories import Role
+from lms.cli import cli
 from lms.db import get_session, utcnow
 from lms.live import reminders
+from lms.live.models import Registration
 from tests.support.smtp import Mailbox, text_of
 from tests.web.helpers import submit_form
 from tests.web.learning_helpers import sign_in
@@ -128,3 +130,21 @@ def test_the_chore_is_registered_to_run_in_the_worker(app: Flask) -> None:
     assert reminders.CHORE in jobs.jobs(app).chores
     with app.app_context():
         jobs.run_soon(reminders.CHORE, app)  # runs at once in testing, on the real clock
+
+
+def test_the_command_queues_what_is_due_now(app: Flask, mailbox: Mailbox) -> None:
+    session_id = add_session(app)
+    _register(app, "ana@example.org", "en")
+    move_session(app, session_id, utcnow() + timedelta(minutes=30))
+    with app.app_context():
+        session = get_session()
+        for registration in session.query(Registration):
+            registration.seated_at = utcnow() - timedelta(days=2)
+        session.commit()
+
+    first = app.test_cli_runner().invoke(cli, ["sessions", "remind"])
+    again = app.test_cli_runner().invoke(cli, ["sessions", "remind"])
+
+    assert first.output == "1 reminder(s) queued.\n"
+    assert again.output == "0 reminder(s) queued.\n"
+    assert _subjects(mailbox, "ana@example.org")[-1] == "In an hour: Webinar: patient partnership"
