@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import EnvironBuilder
 
 from lms.accounts.categories import Role
 from lms.audit.actions import AuditAction
@@ -44,12 +45,19 @@ def _import(
 ) -> tuple[int, str]:
     path = f"/staff/sessions/{session_id}/attendance/import"
     fields = hidden_fields(client.get(path).get_data(as_text=True), path)
-    response = client.post(
-        path,
+    builder = EnvironBuilder(
+        path=path,
+        method="POST",
         data={**fields, "minimum_minutes": str(minimum), "report": (io.BytesIO(data), name)},
-        content_type="multipart/form-data",
     )
-    return response.status_code, response.get_data(as_text=True)
+    environ = builder.get_environ()
+    try:
+        response = client.open(environ)
+        return response.status_code, response.get_data(as_text=True)
+    finally:
+        # A large body is spooled to a temporary file: the test client leaves it open.
+        environ["wsgi.input"].close()
+        builder.close()
 
 
 @pytest.mark.parametrize(
@@ -196,3 +204,28 @@ def test_the_recording_and_its_captions_are_for_registrants(
     assert vtt.content_type == "text/vtt; charset=utf-8"
     assert vtt.get_data(as_text=True) == captions
     assert bob.get(f"/sessions/{SLUG}/captions.vtt").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b"\x00" * 1000, "report.csv"),
+        (b"PK\x03\x04" + bytes(range(256)) * 20, "report.xlsx"),
+        (b"Name,Email,Duration (Minutes)\n=cmd|' /C calc'!A0,=1+1,5\n", "r.csv"),
+        (("Name,Email,Duration (Minutes)\n" + "a," * 50_000 + "\n").encode(), "wide.csv"),
+        (b"Name,Email,Duration (Minutes)\n" + b"Ana,ana@example.org,5\n" * 200_000, "big.csv"),
+        ("Nom;Courriel;Durée (minutes)\n\u202eAna;ana@example.org;\ufeff5\n".encode(), "r.csv"),
+        (b"Name,Email,Duration (Minutes)\nAna,ana@example.org,99999999999999999999\n", "r.csv"),
+        (b"Name,Email,Duration (Minutes)\nAna,ana@example.org,5\n", "../../" + "x" * 5000),
+    ],
+)
+def test_hostile_reports_are_refused_or_imported_never_a_500(
+    app: Flask, client: FlaskClient, staff: int, data: bytes, name: str
+) -> None:
+    session_id = add_session(app, starts_in=timedelta(hours=-2))
+
+    status, _page = _import(client, session_id, data, name=name)
+
+    assert status in (303, 400), status
+    if status == 400:
+        assert attendance_of(app, session_id) == {}
