@@ -27,7 +27,7 @@ from tests.web.live.helpers import (
     add_session,
     move_session,
 )
-from tests.web.staff_helpers import add_user
+from tests.web.staff_helpers import add_cohort, add_member, add_user
 
 from .conftest import Serve
 from .helpers import LOCALES, Words, check_accessibility, sign_in
@@ -51,6 +51,8 @@ def test_a_session_attended_completes_the_program_certificate(
     session_id = add_session(app, capacity=30, place="Salle 1.23, Pavillon Jeanne-Mance")
     record(app, marie, PRACTICE, "apply")
     assert certificates_in(app) == []  # the course alone is not enough
+    cohort = add_cohort(app, "Boursiers FRQ 2026", certificate_id=WEBINAR_PROGRAM)
+    add_member(app, cohort, MARIE, "Marie", "Tremblay", user_id=marie)
 
     learner = new_page(locale=LOCALES[language])
     sign_in(learner, server, words, MARIE)
@@ -111,6 +113,11 @@ def test_a_session_attended_completes_the_program_certificate(
     learner.goto(f"{server.url}/certificates")
     expect(learner.locator("main")).to_contain_text(certificate.code)
     check_accessibility(learner, f"live-certificate-{language}")
+    learner.goto(f"{server.url}/dashboard")
+    program = learner.locator("section.program")
+    expect(program).to_contain_text(words("Attended: %(done)s of %(total)s", done=1, total=1))
+    expect(program.get_by_role("link", name=title)).to_be_visible()
+    check_accessibility(learner, f"live-program-{language}")
     learner.goto(f"{server.url}/my-sessions")
     learner.get_by_role("button", name=words("Make my calendar feed")).click()
     feed_address = re.compile(rf"^{re.escape(server.url)}/calendar/\d+-[A-Za-z0-9_-]{{32}}\.ics$")

@@ -50,12 +50,12 @@ def test_the_members_dashboard_shows_the_sessions_as_steps(app: Flask, client: F
     _attended(app, past, ana)
     after = client.get("/dashboard").get_data(as_text=True)
 
-    assert "Live sessions attended: 0 of 1" in before
+    assert "Attended: 0 of 1" in before
     assert "/sessions/spring" not in before  # past, and not attended: no step
     assert "/sessions/autumn" in before
     assert "Registered" in before
     assert "/sessions/unrelated" not in before
-    assert "Live sessions attended: 1 of 1" in after
+    assert "Attended: 1 of 1" in after
     assert "/sessions/spring" in after
     assert "Attended" in after
     assert "/sessions/missed" not in after
