@@ -33,6 +33,8 @@ def _blueprints() -> tuple[Blueprint, ...]:
     from lms.cohorts.views import blueprint as cohorts
     from lms.health import blueprint as health
     from lms.learning.views import blueprint as learning
+    from lms.live.views import blueprint as live
+    from lms.live.views import staff_blueprint as live_staff
     from lms.privacy.views import blueprint as personal_data
     from lms.quizzes.views.authors import blueprint as quiz_analysis
     from lms.quizzes.views.learners import blueprint as quizzes
@@ -45,7 +47,9 @@ def _blueprints() -> tuple[Blueprint, ...]:
         learning,
         quizzes,
         certificates,
+        live,
         cohorts,
+        live_staff,
         learners,
         progress,
         quiz_analysis,
@@ -145,11 +149,13 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     from lms.audit import services as audit
     from lms.certificates import issuing
     from lms.cohorts import import_jobs
+    from lms.live import reminders as live_reminders
     from lms.quizzes import limits
 
     jobs.init_app(app, settings)
     import_jobs.init_app(app)
     request_jobs.init_app(app)
+    live_reminders.init_app(app)
     # After each commit, the mails it queued leave (lms.outbox: the outbox keeps the rest).
     outbox.init_app(app, settings)
     issuing.init_app(app, settings)

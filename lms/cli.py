@@ -7,6 +7,10 @@ from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup
+from sqlalchemy import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from lms import backup, create_app, jobs, schema
 from lms.accounts import queries as account_queries
@@ -18,12 +22,14 @@ from lms.catalog import CACHE_DIR
 from lms.certificates.cli import certificates
 from lms.cohorts import cli as cohorts_cli
 from lms.config import ConfigurationError, current_settings, load_settings
-from lms.content import load_content
+from lms.content import ContentLoad, load_content
 from lms.content.glossary import GLOSSARY_FILE, glossary_problems, read_glossary
 from lms.content.loader import COURSES_DIR, enclosing_root
-from lms.content.problems import Problem
+from lms.content.problems import Problem, Severity
 from lms.content.yamlnodes import Report
-from lms.db import get_session
+from lms.db import create_db_engine, get_session
+from lms.live import queries as live_queries
+from lms.live.cli import sessions as live_sessions
 from lms.outbox import cli as outbox_cli
 from lms.privacy.cli import privacy
 
@@ -143,7 +149,9 @@ def courses_check(root: Path | None) -> None:
     certificates/, else to the configured content root (LMS_CONTENT_DIR). Prints each
     problem as ``path:line[:column]: severity: message`` and exits 1 if any is an error.
     Placeholder text in a certificate definition ("à configurer", "example.org") is an
-    error when LMS_ENV is production, a warning otherwise.
+    error when LMS_ENV is production, a warning otherwise. The live sessions a definition
+    requires (``requires_sessions``) are looked up in the site's database (LMS_DATABASE_URL):
+    an id or tag no session has is an error.
     """
     # No app here: loading it would read (and log) the same content a second time.
     settings = load_settings()
@@ -157,6 +165,7 @@ def courses_check(root: Path | None) -> None:
     # Placeholder text only stops a production server; elsewhere it is a reminder.
     problems = loaded.problems_in(production=settings.is_production)
     problems = (*problems, *_glossary_problems(content_root / COURSES_DIR))
+    problems = (*problems, *_session_problems(loaded, settings.database_url))
     for problem in sorted(problems):
         click.echo(problem.format())
     errors = sum(1 for p in problems if p.is_error)
@@ -174,6 +183,35 @@ def _glossary_problems(courses: Path) -> list[Problem]:
     report = Report(courses / GLOSSARY_FILE)
     variants = read_glossary(courses, report)
     return [*report.problems, *glossary_problems(courses, variants)]
+
+
+def _session_problems(loaded: ContentLoad, database_url: str) -> list[Problem]:
+    """An error at each session id or tag a definition requires that no session scheduled in
+    the database has (sessions are made in the app, not in files); a warning at the first
+    when the database cannot tell."""
+    references = loaded.session_references
+    if not references:
+        return []
+    url = make_url(database_url)
+    missing_file = url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file()
+    known: set[str] | None = None
+    if not missing_file:
+        engine = create_db_engine(database_url, poolclass=NullPool)
+        try:
+            with Session(engine) as session:
+                known = live_queries.known_references(session)
+        except SQLAlchemyError:
+            known = None
+        finally:
+            engine.dispose()
+    if known is None:
+        first = references[0]
+        message = (
+            "'requires_sessions' not checked: the site's database (LMS_DATABASE_URL) has no "
+            "live sessions to compare with; run `lms db upgrade`, or point LMS_DATABASE_URL at it"
+        )
+        return [Problem(first.path, first.line, first.column, Severity.WARNING, message)]
+    return [r.unknown(known) for r in references if r.reference not in known]
 
 
 def _root_to_check(given: Path | None, configured: Path) -> tuple[Path, str]:
@@ -216,6 +254,7 @@ def setup(url: str) -> None:
 cli.add_command(certificates)
 cli.add_command(privacy)
 cli.add_command(outbox_cli.mail)
+cli.add_command(live_sessions)
 cli.add_command(jobs.worker)
 
 

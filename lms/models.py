@@ -6,13 +6,16 @@ from lms.certificates.models import Certificate, CertificatePdf
 from lms.cohorts.models import Cohort, CohortMembership, Reminder
 from lms.db import Base
 from lms.learning.models import Enrolment, ItemCompletion
+from lms.live.models import Attendance, CalendarFeed, LiveSession, Registration, SessionTag
 from lms.outbox.models import QueuedMail
 from lms.quizzes.models import QuizAttempt
 
 __all__ = [
     "ActionKey",
+    "Attendance",
     "AuditEvent",
     "Base",
+    "CalendarFeed",
     "Certificate",
     "CertificatePdf",
     "Cohort",
@@ -20,8 +23,11 @@ __all__ = [
     "DeviceSession",
     "Enrolment",
     "ItemCompletion",
+    "LiveSession",
     "QueuedMail",
     "QuizAttempt",
+    "Registration",
     "Reminder",
+    "SessionTag",
     "User",
 ]

@@ -23,6 +23,7 @@ from lms.cohorts import queries as cohorts
 from lms.cohorts.exports import Table
 from lms.content import Catalog, ItemKind
 from lms.i18n import current_language
+from lms.live import queries as live
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -56,6 +57,17 @@ DETAIL_LABELS = {
     "previous_name": _l("Previous name"),
     "previous_certificate": _l("Previous certificate"),
     "previous_due_date": _l("Previous due date"),
+    "slug": _l("Session id"),
+    "starts_at": _l("Starts at"),
+    "capacity": _l("Seats"),
+    "present": _l("Present"),
+    "absent": _l("Absent"),
+    "unknown": _l("Addresses without an account"),
+    "platform": _l("Platform"),
+    "filename": _l("File"),
+    "minimum_minutes": _l("Minutes to count as present"),
+    "recording_url": _l("Recording link"),
+    "captions": _l("Captions"),
 }
 FILTER_LABELS = {
     "actor": _l("done by"),
@@ -103,12 +115,17 @@ def audit_lines(
     cohort_names = cohorts.cohort_names(
         session, {i for e in events if (i := _id_in(e.target, "cohort")) is not None}
     )
+    session_titles = live.titles(
+        session,
+        {i for e in events if (i := _id_in(e.target, "live_session")) is not None},
+        current_language(),
+    )
     return tuple(
         AuditLine(
             created_at=event.created_at,
             actor=_actor(event),
             action=_action(event.action),
-            target=_target(event.target, people, cohort_names, catalog),
+            target=_target(event.target, people, cohort_names, catalog, session_titles),
             details=_details(event, people, catalog),
         )
         for event in events
@@ -186,9 +203,22 @@ def _id_in(target: str, kind: str) -> int | None:
 
 
 def _target(
-    target: str, people: Mapping[int, User], cohort_names: Mapping[int, str], catalog: Catalog
+    target: str,
+    people: Mapping[int, User],
+    cohort_names: Mapping[int, str],
+    catalog: Catalog,
+    session_titles: Mapping[int, str] | None = None,
 ) -> Target:
     kind, _sep, rest = target.partition(":")
+    if (session_id := _id_in(target, "live_session")) is not None:
+        title = (session_titles or {}).get(session_id)
+        if title is None:
+            return Target(_("a deleted live session"))
+        return Target(
+            _("Live session %(title)s", title=title),
+            "live_staff.session_page",
+            (("session_id", session_id),),
+        )
     if (user_id := _id_in(target, "user")) is not None:
         user = people.get(user_id)
         if user is None or user.deleted_at is not None:

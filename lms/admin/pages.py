@@ -49,6 +49,12 @@ ACTION_LABELS = {
     AuditAction.MEMBERSHIP_DUE_DATE: _l("Member’s due date changed"),
     AuditAction.MAIL_RETRY: _l("Mail tried again"),
     AuditAction.SECOND_FACTOR_CHANGE: _l("Two-step verification changed"),
+    AuditAction.LIVE_SESSION_CREATE: _l("Live session scheduled"),
+    AuditAction.LIVE_SESSION_UPDATE: _l("Live session changed"),
+    AuditAction.LIVE_SESSION_CANCEL: _l("Live session cancelled"),
+    AuditAction.LIVE_RECORDING_SET: _l("Live session’s recording given"),
+    AuditAction.ATTENDANCE_RECORD: _l("Attendance ticked"),
+    AuditAction.ATTENDANCE_IMPORT: _l("Attendance report imported"),
 }
 
 

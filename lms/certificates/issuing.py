@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lms.accounts import queries as account_queries
 from lms.accounts.signals import email_confirmed
 from lms.catalog import current_catalog, held_back_certificates
 from lms.certificates import artifacts, keys, mails, queries, status_lists
@@ -24,6 +25,8 @@ from lms.db import utcnow
 from lms.i18n import language_or_default
 from lms.learning import queries as learning
 from lms.learning.signals import course_completed
+from lms.live import queries as live
+from lms.live.signals import attendance_recorded
 from lms.outbox.services import enqueue
 
 if TYPE_CHECKING:
@@ -39,15 +42,18 @@ def issue_due_certificates(
     catalog: Catalog,
     *,
     course_id: str | None = None,
+    sessions_only: bool = False,
     held_back: Collection[str] = (),
 ) -> list[Certificate]:
     """Issue each certificate of ``catalog`` that ``user`` has become due; the new ones.
 
     ``course_id`` limits the look to the definitions requiring that course (the one just
-    completed). A certificate is due when every course it requires is completed and the
-    learner has none of it yet, or has renewed the latest one (``renewal``) and completed
-    every course again since. The unique (user, definition, sequence) settles two requests
-    issuing at once: the second one's insert fails, and it issues nothing. Nothing is issued
+    completed), ``sessions_only`` to those requiring live sessions (attendance was just
+    recorded). A certificate is due when every course it requires is completed, and the
+    live sessions it requires attended (``requires_sessions``), and the learner has none of
+    it yet, or has renewed the latest one (``renewal``) and done all of it again since. The
+    unique (user, definition, sequence) settles two requests issuing at once: the second
+    one's insert fails, and it issues nothing. Nothing is issued
     while the learner's name for certificates is empty: it would be printed blank; nor while
     their address is unconfirmed: the badge would assert an address nobody proved (they are
     issued once it is, ``_on_email_confirmed``); nor from the ``held_back`` definitions
@@ -61,6 +67,8 @@ def issue_due_certificates(
         if course_id is not None
         else catalog.certificates.values()
     )
+    if sessions_only:
+        definitions = [d for d in definitions if d.requires_sessions is not None]
     completed = learning.completed_enrolments(session, user)
     issued = []
     for definition in definitions:
@@ -101,19 +109,36 @@ def _due_sequence(
     """The sequence of the certificate to issue now, or None when none is due."""
     if not all(course_id in completed for course_id in definition.requires):
         return None
+    if not _attended_enough(session, user, definition):
+        return None
     latest = queries.latest_certificate(session, user.id, definition.id)
     if latest is None:
         return 1
     renewing_since = latest.renewal_started_at
     if renewing_since is None or latest.status is CertificateStatus.REVOKED:
         return None
-    # Renewal reset the required courses: each must be completed again since it began.
+    # Renewal reset the required courses: each must be completed again since it began,
+    # and the sessions attended again (sessions that started since).
     again = all(
         (completed_at := completed[course_id].completed_at) is not None
         and completed_at >= renewing_since
         for course_id in definition.requires
-    )
+    ) and _attended_enough(session, user, definition, since=renewing_since)
     return latest.sequence + 1 if again else None
+
+
+def _attended_enough(
+    session: Session,
+    user: User,
+    definition: CertificateDefinition,
+    *,
+    since: datetime | None = None,
+) -> bool:
+    """Whether ``user`` attended the live sessions ``definition`` requires (if any)."""
+    requirement = definition.requires_sessions
+    if requirement is None:
+        return True
+    return live.attended_count(session, user.id, requirement, since=since) >= requirement.count
 
 
 def _issue(
@@ -220,6 +245,13 @@ def _on_course_completed(session: Session, **values: Any) -> None:
     session.info.setdefault(_ISSUED_ON_COMPLETION, []).extend(issued)
 
 
+def _on_attendance_recorded(session: Session, **values: Any) -> None:
+    catalog, held_back = current_catalog(), held_back_certificates()
+    user_ids: list[int] = values["user_ids"]
+    for user in account_queries.users_by_id(session, set(user_ids)).values():
+        issue_due_certificates(session, user, catalog, sessions_only=True, held_back=held_back)
+
+
 def _on_email_confirmed(session: Session, **values: Any) -> None:
     user: User = values["user"]
     issue_due_certificates(session, user, current_catalog(), held_back=held_back_certificates())
@@ -237,4 +269,5 @@ def init_app(app: Flask, settings: Settings) -> None:
     keys.init_app(app, settings)
     # One receiver for every app: the catalogue it reads is the current app's.
     course_completed.connect(_on_course_completed, weak=False)
+    attendance_recorded.connect(_on_attendance_recorded, weak=False)
     email_confirmed.connect(_on_email_confirmed, weak=False)

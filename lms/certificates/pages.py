@@ -232,6 +232,7 @@ class ProspectEntry:
     missing_courses: tuple[CourseLink, ...]
     name_missing: bool
     email_unconfirmed: bool
+    sessions_missing: int = 0
 
 
 def prospect_entry(prospect: Prospect, catalog: Catalog, language: str) -> ProspectEntry:
@@ -247,6 +248,7 @@ def prospect_entry(prospect: Prospect, catalog: Catalog, language: str) -> Prosp
         missing_courses=tuple(CourseLink(e.course_id, e.title, e.language) for e in missing),
         name_missing=prospect.name_missing,
         email_unconfirmed=prospect.email_unconfirmed,
+        sessions_missing=prospect.sessions_missing,
     )
 
 

@@ -22,6 +22,7 @@ from lms.content import Catalog, CertificateDefinition, Localized
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.learning import queries as learning
+from lms.live import queries as live
 from lms.outbox.services import enqueue
 
 if TYPE_CHECKING:
@@ -394,6 +395,8 @@ class Prospect:
     """The learner has no name for certificates, which a certificate prints."""
     email_unconfirmed: bool = False
     """The learner's address is not confirmed yet: certificates wait for it."""
+    sessions_missing: int = 0
+    """Live sessions still to attend (``requires_sessions``)."""
 
 
 def prospects(session: Session, user: User, catalog: Catalog, course_id: str) -> list[Prospect]:
@@ -417,6 +420,14 @@ def prospects(session: Session, user: User, catalog: Catalog, course_id: str) ->
                 missing_courses=tuple(c for c in definition.requires if c not in completed),
                 name_missing=not (user.certificate_name or "").strip(),
                 email_unconfirmed=not user.email_confirmed,
+                sessions_missing=_sessions_missing(session, user, definition),
             )
         )
     return found
+
+
+def _sessions_missing(session: Session, user: User, definition: CertificateDefinition) -> int:
+    requirement = definition.requires_sessions
+    if requirement is None:
+        return 0
+    return max(0, requirement.count - live.attended_count(session, user.id, requirement))

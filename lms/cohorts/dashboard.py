@@ -116,6 +116,8 @@ class MemberRow:
     """The member's due date: their own if staff extended it, else the cohort's."""
     blocked: tuple[tuple[str, str], ...] = ()
     """(course id, quiz stem) of the required quizzes they used every attempt at, unpassed."""
+    sessions_attended: int | None = None
+    """Live sessions attended that count toward the certificate; None when it requires none."""
 
 
 @dataclass(frozen=True)
@@ -214,16 +216,21 @@ def member_rows(
     due_date: date | None,
     today: date,
     blocked: Mapping[int, Collection[tuple[str, str]]] | None = None,
+    sessions_required: int = 0,
+    attended: Mapping[int, int] | None = None,
 ) -> tuple[MemberRow, ...]:
     """One row per member: each required course's state, the overall one, the certificate.
 
     ``records`` are by (user id, course id); ``certificates`` by user id, the cohort's
     certificate still active; ``blocked`` the quizzes (course id, stem) each user id is out
-    of attempts at. A member is completed once every required course is, or once they hold
-    the certificate (which needed them all when it was issued). A member's own due date
-    (an extension) stands for the cohort's ``due_date``.
+    of attempts at; ``attended`` the live sessions each user id attended of the
+    ``sessions_required`` the certificate asks for. A member is completed once every
+    required course is and they attended enough sessions, or once they hold the certificate
+    (which needed all of it when it was issued). A member's own due date (an extension)
+    stands for the cohort's ``due_date``.
     """
     blocked = blocked or {}
+    attended = attended or {}
     # Shared, since cells are immutable: most members have not started most courses, and a
     # cohort may have thousands of them.
     untouched = tuple(course_cell(course, None) for course in courses)
@@ -241,7 +248,12 @@ def member_rows(
             else untouched
         )
         earned = certificates.get(user_id) if user_id else None
-        all_done = bool(cells) and all(c.status is Status.COMPLETED for c in cells)
+        sessions = min(attended.get(user_id, 0), sessions_required) if user_id else 0
+        all_done = (
+            bool(cells)
+            and all(c.status is Status.COMPLETED for c in cells)
+            and sessions >= sessions_required
+        )
         if all_done or earned is not None:
             status = Status.COMPLETED
             dates = [c.completed_at for c in cells if c.completed_at is not None]
@@ -249,11 +261,15 @@ def member_rows(
                 completed_at: datetime | None = max(dates)
             else:
                 completed_at = earned.issued_at if earned is not None else None
-        elif any(c.status is not Status.NOT_STARTED for c in cells):
+        elif sessions or any(c.status is not Status.NOT_STARTED for c in cells):
             status, completed_at = Status.IN_PROGRESS, None
         else:
             status, completed_at = Status.NOT_STARTED, None
-        percent = 100 if status is Status.COMPLETED else _mean([c.percent for c in cells])
+        # The sessions weigh as one more required course, done in proportion.
+        parts = [c.percent for c in cells]
+        if sessions_required:
+            parts.append(sessions * 100 // sessions_required)
+        percent = 100 if status is Status.COMPLETED else min(99, _mean(parts))
         due = member.due_date or due_date
         stuck = blocked.get(user_id, ()) if user_id and status is not Status.COMPLETED else ()
         rows.append(
@@ -267,6 +283,7 @@ def member_rows(
                 overdue=due is not None and due < today and status is not Status.COMPLETED,
                 due_date=due,
                 blocked=tuple(sorted(stuck)),
+                sessions_attended=sessions if sessions_required else None,
             )
         )
     return tuple(rows)

@@ -13,6 +13,7 @@ from lms.cohorts.roster import Column
 from lms.content import Catalog
 from lms.learning.pages import CourseLink, catalog_entry
 from lms.learning.progress import CourseProgress
+from lms.live.pages import ProgramSessions
 
 if TYPE_CHECKING:
     from lms.cohorts.models import CohortMembership
@@ -57,6 +58,8 @@ class Program:
     """The title of the certificate the cohort works towards, if it names one."""
     due_date: date | None
     courses: tuple[RequiredCourse, ...]
+    sessions: ProgramSessions | None = None
+    """The live sessions the certificate requires (``requires_sessions``), as steps."""
 
     @property
     def completed(self) -> int:
@@ -81,9 +84,11 @@ def program(
     language: str,
     completed: Collection[str],
     progress: Mapping[str, CourseProgress],
+    sessions: ProgramSessions | None = None,
 ) -> Program:
     """``membership``'s cohort in ``language``, with the member's standing in each course its
-    certificate requires (``completed`` course ids; ``progress`` by course id)."""
+    certificate requires (``completed`` course ids; ``progress`` by course id), and toward
+    the live sessions it requires (``sessions``)."""
     cohort = membership.cohort
     definition = catalog.certificates.get(cohort.certificate_id or "")
     courses = []
@@ -102,7 +107,7 @@ def program(
         )
     certificate = definition.title.get(language) if definition is not None else None
     due_date = membership.due_date or cohort.due_date  # an extension stands for the cohort's
-    return Program(cohort.name, certificate, due_date, tuple(courses))
+    return Program(cohort.name, certificate, due_date, tuple(courses), sessions)
 
 
 def _standing(completed: bool, progress: CourseProgress | None) -> CourseStanding:

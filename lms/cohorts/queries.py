@@ -18,6 +18,7 @@ from lms.cohorts.dashboard import CourseRecord, Earned, Member, RequiredCourse, 
 from lms.cohorts.models import Cohort, CohortMembership, Reminder
 from lms.content import Catalog, Localized
 from lms.learning import queries as learning
+from lms.live import queries as live
 from lms.periods import local_date
 from lms.quizzes import limits
 
@@ -180,6 +181,8 @@ class CohortReport:
     """Every member, unfiltered and unsorted."""
     totals: Totals
     today: date
+    sessions_required: int = 0
+    """Live sessions the certificate requires: a column of the matrix when there are."""
 
 
 def required_courses(catalog: Catalog, certificate_id: str | None) -> tuple[CourseColumn, ...]:
@@ -200,10 +203,12 @@ def required_courses(catalog: Catalog, certificate_id: str | None) -> tuple[Cour
 
 
 def cohort_report(session: Session, cohort: Cohort, catalog: Catalog, *, on: date) -> CohortReport:
-    """Every member's state in the cohort's required courses, on the day ``on``.
+    """Every member's state in the cohort's required courses and live sessions, on the day
+    ``on``.
 
     A few queries (members, their accounts and reminders, enrolments, items done per
-    course, certificates, quiz attempts and grants), each over the whole cohort at once:
+    course, certificates, quiz attempts and grants, sessions attended), each over the whole
+    cohort at once:
     the page costs the same for five members or ten thousand.
     """
     courses = required_courses(catalog, cohort.certificate_id)
@@ -211,6 +216,8 @@ def cohort_report(session: Session, cohort: Cohort, catalog: Catalog, *, on: dat
     records = _records(session, cohort, catalog, courses)
     certificates = _certificates(session, cohort)
     in_catalog = [found for c in courses if (found := catalog.course(c.id)) is not None]
+    definition = catalog.certificates.get(cohort.certificate_id or "")
+    requirement = definition.requires_sessions if definition is not None else None
     rows = report.member_rows(
         members,
         [RequiredCourse(c.id, c.items) for c in courses],
@@ -219,8 +226,13 @@ def cohort_report(session: Session, cohort: Cohort, catalog: Catalog, *, on: dat
         due_date=cohort.due_date,
         today=on,
         blocked=limits.blocked_learners(session, _member_ids(cohort), in_catalog),
+        sessions_required=requirement.count if requirement is not None else 0,
+        attended=(
+            live.attended_counts(session, _member_ids(cohort), requirement)
+            if requirement is not None
+            else {}
+        ),
     )
-    definition = catalog.certificates.get(cohort.certificate_id or "")
     return CohortReport(
         cohort=cohort,
         certificate_title=definition.title if definition is not None else None,
@@ -228,6 +240,7 @@ def cohort_report(session: Session, cohort: Cohort, catalog: Catalog, *, on: dat
         rows=rows,
         totals=report.totals(rows),
         today=on,
+        sessions_required=requirement.count if requirement is not None else 0,
     )
 
 

@@ -147,6 +147,8 @@ def report_table(data: CohortReport, query: ReportQuery, language: str, zone: tz
             _("%(course)s: progress (%%)", course=title),
             _("%(course)s: completed on", course=title),
         ]
+    if data.sessions_required:
+        header.append(_("Live sessions attended (of %(num)s)", num=data.sessions_required))
     # Words looked up once, not once per member: a cohort may have thousands.
     statuses = {status: status_label(status) for status in Status}
     sectors = {sector.value: sector_label(sector.value) for sector in FrqSector}
@@ -172,5 +174,7 @@ def report_table(data: CohortReport, query: ReportQuery, language: str, zone: tz
         ]
         for cell in row.courses:
             cells += [statuses[cell.status], cell.percent, day(cell.completed_at)]
+        if data.sessions_required:
+            cells.append(row.sessions_attended or 0)
         rows.append(tuple(cells))
     return Table(data.cohort.name, tuple(header), tuple(rows))

@@ -17,6 +17,7 @@ from lms.content.model import (
     Quiz,
     Scoring,
     Section,
+    SessionRequirement,
     ShowAnswers,
     Signatory,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "Quiz",
     "Scoring",
     "Section",
+    "SessionRequirement",
     "Severity",
     "ShowAnswers",
     "Signatory",

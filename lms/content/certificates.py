@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,15 +14,41 @@ from lms.content.model import (
     CertificateDefinition,
     Issuer,
     Localized,
+    SessionRequirement,
     Signatory,
 )
 from lms.content.placeholders import Placeholder, certificate_placeholders
-from lms.content.problems import Problem
+from lms.content.problems import Problem, Severity
 from lms.content.typography import typeset
-from lms.content.yamlnodes import Node, Place, Reader, Report, compose
+from lms.content.yamlnodes import Node, Place, Reader, Report, compose, suggest
 
 _KEYS = ("id", "title", "requires", "statement", "issuer")
-_OPTIONAL = ("signatories", "logo", "valid_for_days", "bilingual")
+_OPTIONAL = ("signatories", "logo", "valid_for_days", "bilingual", "requires_sessions")
+
+
+@dataclass(frozen=True)
+class SessionReference:
+    """A session id or tag that a definition's ``requires_sessions`` names, and its place.
+
+    Sessions are scheduled by staff in the app, not written in files: whether one has this
+    id or tag is for the database to say (``lms courses check`` asks it, see ``unknown``).
+    """
+
+    path: Path
+    reference: str
+    line: int
+    column: int | None
+
+    def unknown(self, known: Collection[str]) -> Problem:
+        """The error for a reference that no session (id or tag) in ``known`` answers to."""
+        return Problem(
+            self.path,
+            self.line,
+            self.column,
+            Severity.ERROR,
+            f"'requires_sessions': no live session has the id or tag '{self.reference}'"
+            + suggest(self.reference, known),
+        )
 
 
 @dataclass(frozen=True)
@@ -36,6 +63,8 @@ class CertificateLoad:
     requires: tuple[tuple[str, Place], ...]
     placeholders: tuple[Placeholder, ...] = ()
     """Placeholder text in printed fields: not a problem until the checker's environment says."""
+    session_references: tuple[SessionReference, ...] = ()
+    """What ``requires_sessions`` names, checked against the sessions staff scheduled."""
 
 
 class _CertificateReader:
@@ -72,6 +101,7 @@ class _CertificateReader:
         bilingual = False
         if "bilingual" in values:
             bilingual = bool(read.boolean(values["bilingual"], "'bilingual'"))
+        sessions, references = self._requires_sessions(values.get("requires_sessions"))
         definition = None
         if not self.report.has_errors and cert_id and title and statement and issuer:
             definition = CertificateDefinition(
@@ -86,6 +116,7 @@ class _CertificateReader:
                 bilingual=bilingual,
                 path=self.path,
                 version=self._version(),
+                requires_sessions=sessions,
             )
         return CertificateLoad(
             self.path,
@@ -95,6 +126,7 @@ class _CertificateReader:
             self.report.place_of(values["id"]) if "id" in values else None,
             requires,
             certificate_placeholders(values, self.report, cert_id),
+            references,
         )
 
     def _requires(self, node: Node | None) -> tuple[tuple[str, Place], ...]:
@@ -111,6 +143,35 @@ class _CertificateReader:
             elif course_id is not None:
                 found.append((course_id, self.report.place_of(item)))
         return tuple(found)
+
+    def _requires_sessions(
+        self, node: Node | None
+    ) -> tuple[SessionRequirement | None, tuple[SessionReference, ...]]:
+        """``requires_sessions: {count: 2, of: [session-id-or-tag, ...]}``, and each entry's
+        place for the check against the sessions scheduled."""
+        if node is None:
+            return None, ()
+        what = "'requires_sessions'"
+        values = self.reader.mapping(node, what, required=["count", "of"])
+        if not values or "count" not in values or "of" not in values:
+            return None, ()
+        count = self.reader.integer(values["count"], f"{what} 'count'", minimum=1)
+        items = self.reader.sequence(values["of"], f"{what} 'of'")
+        if items is not None and not items:
+            self.report.error(values["of"], f"{what} 'of' must list at least one session id or tag")
+        found: dict[str, SessionReference] = {}
+        for item in items or []:
+            reference = self.reader.identifier(item, "session id or tag")
+            if reference is None:
+                continue
+            if reference in found:
+                self.report.error(item, f"{what} lists '{reference}' twice")
+                continue
+            line, column = self.report.place_of(item)
+            found[reference] = SessionReference(self.path, reference, line, column)
+        if count is None or not found:
+            return None, tuple(found.values())
+        return SessionRequirement(count, tuple(found)), tuple(found.values())
 
     def _issuer(self, node: Node | None) -> Issuer | None:
         if node is None:

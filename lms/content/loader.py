@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from lms.content.certificates import CertificateLoad, load_certificate
+from lms.content.certificates import CertificateLoad, SessionReference, load_certificate
 from lms.content.courses import COURSE_FILE, CourseLoad, LessonCache
 from lms.content.files import Fingerprint, fingerprint, walk_files
 from lms.content.kept import KeptCourse
@@ -48,6 +48,9 @@ class ContentLoad:
     """Placeholder text in certificate definitions; ``problems_in`` rates it."""
     stale: tuple[StaleCourse, ...] = ()
     """Course folders with errors, by folder name."""
+    session_references: tuple[SessionReference, ...] = ()
+    """The session ids and tags certificate definitions require, for a check that knows the
+    sessions scheduled (``lms courses check``): they live in the database, not in files."""
 
     @property
     def has_errors(self) -> bool:
@@ -138,7 +141,8 @@ def assemble(
     )
     ordered = sorted(problems, key=lambda p: (str(p.path), p.line, p.column or 0))
     placeholders = tuple(p for load in certificates for p in load.placeholders)
-    return ContentLoad(catalog, tuple(ordered), placeholders, tuple(stale))
+    references = tuple(r for load in certificates for r in load.session_references)
+    return ContentLoad(catalog, tuple(ordered), placeholders, tuple(stale), references)
 
 
 class _CrossChecks:

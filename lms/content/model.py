@@ -221,6 +221,15 @@ class Signatory:
 
 
 @dataclass(frozen=True)
+class SessionRequirement:
+    """Live sessions a certificate asks its holder to have attended (``requires_sessions:``)."""
+
+    count: int
+    of: tuple[str, ...]
+    """Session ids and tags: an attended session counts if its id or one of its tags is here."""
+
+
+@dataclass(frozen=True)
 class CertificateDefinition:
     id: str
     title: Localized
@@ -234,6 +243,8 @@ class CertificateDefinition:
     """Render French and English on one page (French first) instead of one language."""
     path: Path
     version: str
+    requires_sessions: SessionRequirement | None = None
+    """Attended live sessions, besides the courses; None: none."""
 
 
 @dataclass(frozen=True)

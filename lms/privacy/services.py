@@ -21,6 +21,7 @@ from lms.certificates import privacy as certificates
 from lms.cohorts import privacy as cohorts
 from lms.db import utcnow
 from lms.learning import privacy as learning
+from lms.live import privacy as live
 from lms.outbox import privacy as outbox
 from lms.quizzes import privacy as quizzes
 
@@ -37,6 +38,7 @@ def export_data(session: Session, user: User, now: datetime | None = None) -> di
     Certificates' PDFs are given as links (see ``lms.certificates.privacy.learner_data``).
     """
     cohort_data = cohorts.learner_data(session, user)
+    live_data = live.learner_data(session, user)
     return {
         "format": EXPORT_FORMAT,
         "exported_at": accounts.iso(now or utcnow()),
@@ -47,6 +49,9 @@ def export_data(session: Session, user: User, now: datetime | None = None) -> di
         "certificates": certificates.learner_data(session, user),
         "cohort_memberships": cohort_data["cohort_memberships"],
         "reminders_received": cohort_data["reminders_received"],
+        "live_session_registrations": live_data["registrations"],
+        "live_session_attendance": live_data["attendance"],
+        "calendar_feed": live_data["calendar_feed"],
         "mails": outbox.learner_data(session, user.email),
     }
 
@@ -59,8 +64,10 @@ def delete_account(
     Kept, anonymous: the account's row (id only), enrolments and completions (counted by
     staff reports), roster lines without name or address, certificate records withdrawn
     by their holder (their codes still answer), audit events (actor ids kept, the address
-    redacted). Deleted: quiz attempts, the PDFs and badges, every mail to them in the outbox. Raises
-    ``LastAdministratorCannotLeave`` for the only administrator.
+    redacted), live sessions' registrations and attendance. Deleted: quiz attempts, the PDFs
+    and badges, every mail to them in the outbox, their calendar feed; their seats at
+    sessions to come are given up. Raises ``LastAdministratorCannotLeave`` for the only
+    administrator.
     """
     moment = now or utcnow()
     accounts.require_deletable(session, user)
@@ -69,6 +76,8 @@ def delete_account(
     audit_trail.erase_learner(session, user)
     outbox.erase_recipient(session, user.email)
     quizzes.erase_learner(session, user)
+    # Before the address goes: the seats it frees are mailed to the next on the lists.
+    live.erase_learner(session, user, moment)
     certificates.withdraw_certificates(session, user, moment)
     accounts.erase_account(session, user, moment)
     if not by_retention:

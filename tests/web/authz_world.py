@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -13,7 +14,16 @@ from werkzeug.routing import Rule
 from lms.accounts import devices
 from lms.accounts.categories import Role
 from lms.accounts.models import User
-from lms.db import get_session
+from lms.db import get_session, utcnow
+from lms.live.models import (
+    Attendance,
+    AttendanceSource,
+    CalendarFeed,
+    LiveSession,
+    Registration,
+    RegistrationStatus,
+    SessionLanguage,
+)
 
 from .certificate_helpers import certificates_in
 from .conftest import MakeApp
@@ -39,6 +49,7 @@ class World:
     """Role name -> user id (not for anonymous)."""
     cohort_id: int
     certificate_code: str
+    live_session_id: int
 
     def url_values(self) -> dict[str, object]:
         """A real value for each URL variable of the app's rules."""
@@ -58,6 +69,8 @@ class World:
             "import_id": 1,  # none: staff are told there is no such import
             "mail_id": 1,  # none queued: a retry finds nothing (once its form is valid)
             "device_id": 1,  # learner A's first sign-in (build_world): others' get 404
+            "slug": LIVE_SLUG,
+            "session_id": self.live_session_id,
         }
 
     def client_as(self, role: str) -> tuple[FlaskClient, str]:
@@ -107,7 +120,52 @@ def build_world(make_app: MakeApp) -> World:
     start(own, QUIZ)
     record(app, users["learner_a"], PRACTICE, "apply")
     (certificate,) = certificates_in(app)
-    return World(app, users, cohort_id, certificate.code)
+    return World(app, users, cohort_id, certificate.code, _live_session(app, users["learner_a"]))
+
+
+LIVE_SLUG = "world-webinar"
+
+
+def _live_session(app: Flask, learner: int) -> int:
+    """A session under way with its only seat held by learner A, who attended, has its
+    recording's captions, and a calendar feed; the others who register wait."""
+    now = utcnow()
+    with app.app_context():
+        session = get_session()
+        live = LiveSession(
+            slug=LIVE_SLUG,
+            title_fr="Webinaire",
+            title_en="Webinar",
+            starts_at=now - timedelta(minutes=30),
+            ends_at=now + timedelta(minutes=90),
+            language=SessionLanguage.FR,
+            capacity=1,
+            video_url="https://example.zoom.us/j/1",
+            recording_url="https://example.org/recording",
+            captions_vtt="WEBVTT\n\n00:00.000 --> 00:02.000\nBonjour\n",
+        )
+        session.add(live)
+        session.flush()
+        session.add_all(
+            [
+                Registration(
+                    session_id=live.id,
+                    user_id=learner,
+                    status=RegistrationStatus.REGISTERED,
+                    seated_at=now,
+                ),
+                Attendance(
+                    session_id=live.id,
+                    user_id=learner,
+                    present=True,
+                    minutes=30,
+                    source=AttendanceSource.TICKED,
+                ),
+                CalendarFeed(user_id=learner, nonce="world-feed-nonce"),
+            ]
+        )
+        session.commit()
+        return live.id
 
 
 def concrete_url(world: World, rule: Rule) -> str:

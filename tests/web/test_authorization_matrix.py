@@ -129,6 +129,34 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("certificates.verify_form", "GET"): "200 200 200 200 200",
     ("certificates.verify", "GET"): "200 200 200 200 200",
     ("certificates.verify_json", "GET"): "200 200 200 200 200",
+    # The world's session is under way, its only seat learner A's: the others who register
+    # join the waiting list, and get neither its calendar file nor its captions; nobody
+    # cancels once it started. A feed's address with a wrong token names no one.
+    ("live.index", "GET"): "200 200 200 200 200",
+    ("live.session_page", "GET"): "200 200 200 200 200",
+    ("live.register", "POST"): "302S 303 303 303 303",
+    ("live.cancel", "POST"): "302S 409 409 409 409",
+    ("live.session_calendar", "GET"): "302S 200 404 404 404",
+    ("live.captions", "GET"): "302S 200 404 200 200",
+    ("live.mine", "GET"): "302S 200 200 200 200",
+    ("live.start_feed", "POST"): "302S 303 303 303 303",
+    ("live.stop_feed", "POST"): "302S 303 303 303 303",
+    ("live.feed", "GET"): "404 404 404 404 404",
+    ("live_staff.index", "GET"): "302S 403 403 200 200",
+    ("live_staff.new_session", "GET"): "302S 403 403 200 200",
+    ("live_staff.new_session", "POST"): "302S 403 403 400 400",
+    ("live_staff.session_page", "GET"): "302S 403 403 200 200",
+    ("live_staff.edit_session", "GET"): "302S 403 403 200 200",
+    ("live_staff.edit_session", "POST"): "302S 403 403 400 400",
+    ("live_staff.cancel_session", "GET"): "302S 403 403 200 200",
+    ("live_staff.cancel_session", "POST"): "302S 403 403 400 400",
+    # Ticks: none ticked is a real answer (nobody came), saved as such.
+    ("live_staff.record_attendance", "POST"): "302S 403 403 303 303",
+    ("live_staff.import_attendance", "GET"): "302S 403 403 200 200",
+    ("live_staff.import_attendance", "POST"): "302S 403 403 400 400",
+    # No link and no file: the recording's link removed, its captions kept.
+    ("live_staff.recording", "GET"): "302S 403 403 200 200",
+    ("live_staff.recording", "POST"): "302S 403 403 303 303",
 }
 
 METHODS_IGNORED = {"HEAD", "OPTIONS"}
@@ -220,6 +248,8 @@ NOT_HTML = {
     "certificates.jwks": "application/json",
     "certificates.status_list": "application/jwt",
     "cohorts.export": "text/csv; charset=utf-8",
+    "live.session_calendar": "text/calendar; charset=utf-8",
+    "live.captions": "text/vtt; charset=utf-8",
     "admin.export_audit": "text/csv; charset=utf-8",
     "health.healthz": "application/json",
 }

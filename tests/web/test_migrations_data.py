@@ -25,6 +25,16 @@ from lms.certificates.models import Certificate, CertificatePdf, CertificateStat
 from lms.cohorts.models import Cohort, CohortMembership, Reminder
 from lms.db import create_db_engine, utcnow
 from lms.learning.models import Enrolment, ItemCompletion
+from lms.live.models import (
+    Attendance,
+    AttendanceSource,
+    CalendarFeed,
+    LiveSession,
+    Registration,
+    RegistrationStatus,
+    SessionLanguage,
+    SessionTag,
+)
 from lms.models import Base
 from lms.quizzes.models import QuizAttempt
 from tests.support.databases import Databases
@@ -58,7 +68,26 @@ def fill(session: Session) -> None:
         name="Boursiers FRQ 2026", certificate_id="por-program", due_date=date(2026, 12, 1)
     )
     session.add(cohort)
+    webinar = LiveSession(
+        slug="webinaire-frq-2026",
+        title_fr="Webinaire : le partenariat en recherche",
+        title_en="Webinar: partnership in research",
+        description_fr="Une heure d’échanges « en direct ».",
+        description_en="One hour of live exchanges.",
+        starts_at=now - timedelta(days=2),
+        ends_at=now - timedelta(days=2, hours=-1),
+        time_zone="America/Montreal",
+        language=SessionLanguage.BILINGUAL,
+        capacity=LEARNERS - 2,
+        video_url="https://example.zoom.us/j/123456789",
+        certificate_id="por-program",
+        recording_url="https://example.org/recording",
+        captions_vtt="WEBVTT\n\n00:00.000 --> 00:04.000\nBonjour à tous.\n",
+    )
+    webinar.tags = [SessionTag(tag="frq-webinar"), SessionTag(tag="frq-2026")]
+    session.add(webinar)
     session.flush()
+    webinar.created_by_id = staff.id
     snapshot = [
         {"id": "when", "type": "single", "text": {"fr": "Quand ?", "en": "When?"}, "choices": 3},
         {"id": "lived", "type": "true_false", "text": {"fr": "Vrai ?", "en": "True?"}},
@@ -128,6 +157,30 @@ def fill(session: Session) -> None:
                         submitted_at=now - timedelta(hours=number, minutes=-10),
                     )
                 )
+        full = index >= LEARNERS - 2
+        session.add(
+            Registration(
+                session_id=webinar.id,
+                user_id=learner.id,
+                status=RegistrationStatus.WAITING if full else RegistrationStatus.REGISTERED,
+                requested_at=now - timedelta(days=10, minutes=-index),
+                seated_at=None if full else now - timedelta(days=10, minutes=-index),
+                day_reminder_at=None if full else now - timedelta(days=3),
+            )
+        )
+        if not full:
+            session.add(
+                Attendance(
+                    session_id=webinar.id,
+                    user_id=learner.id,
+                    present=index % 3 != 0,
+                    minutes=55 - index,
+                    source=AttendanceSource.TEAMS,
+                    recorded_by_id=staff.id,
+                )
+            )
+        if index % 4 == 1:
+            session.add(CalendarFeed(user_id=learner.id, nonce=f"nonce-{index:04}"))
         languages = ["bilingual"] if index % 5 == 0 else ["fr", "en"]
         certificate = Certificate(
             user_id=learner.id,

@@ -1,0 +1,2 @@
+"""Live sessions: webinars and workshops, registration and waiting lists, calendars,
+reminders, attendance, and the sessions certificates require."""

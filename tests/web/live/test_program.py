@@ -1,0 +1,90 @@
+"""The program a certificate requiring sessions makes: its sessions as steps of the member's
+dashboard, and attendance per member on the cohort's dashboard and in its exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from lms.accounts.categories import Role
+from lms.db import get_session, utcnow
+from lms.live.models import Attendance, AttendanceSource
+from tests.web.helpers import submit_form
+from tests.web.learning_helpers import record, sign_in
+from tests.web.staff_helpers import add_cohort, add_member, add_user
+
+from .helpers import PRACTICE, WEBINAR_PROGRAM, add_session
+
+
+def _attended(app: Flask, session_id: int, user_id: int) -> None:
+    with app.app_context():
+        session = get_session()
+        session.add(
+            Attendance(
+                session_id=session_id,
+                user_id=user_id,
+                present=True,
+                source=AttendanceSource.TICKED,
+                recorded_at=utcnow(),
+            )
+        )
+        session.commit()
+
+
+def test_the_members_dashboard_shows_the_sessions_as_steps(app: Flask, client: FlaskClient) -> None:
+    ana = add_user(app, "ana@example.org")
+    cohort = add_cohort(app, certificate_id=WEBINAR_PROGRAM)
+    add_member(app, cohort, "ana@example.org", "Ana", "Roy", user_id=ana)
+    past = add_session(app, "spring", starts_in=timedelta(days=-20))
+    add_session(app, "missed", starts_in=timedelta(days=-10))
+    add_session(app, "autumn", starts_in=timedelta(days=10))
+    add_session(app, "unrelated", tags=("other",))
+    sign_in(client, "ana@example.org")
+    submit_form(client, "/sessions/autumn/register", {}, page="/sessions/autumn")
+
+    before = client.get("/dashboard").get_data(as_text=True)
+    _attended(app, past, ana)
+    after = client.get("/dashboard").get_data(as_text=True)
+
+    assert "Attended: 0 of 1" in before
+    assert "/sessions/spring" not in before  # past, and not attended: no step
+    assert "/sessions/autumn" in before
+    assert "Registered" in before
+    assert "/sessions/unrelated" not in before
+    assert "Attended: 1 of 1" in after
+    assert "/sessions/spring" in after
+    assert "Attended" in after
+    assert "/sessions/missed" not in after
+
+
+def test_the_cohort_dashboard_and_export_show_attendance_per_member(
+    app: Flask, client: FlaskClient
+) -> None:
+    ana, bob = add_user(app, "ana@example.org"), add_user(app, "bob@example.org")
+    cohort = add_cohort(app, certificate_id=WEBINAR_PROGRAM)
+    add_member(app, cohort, "ana@example.org", "Ana", "Roy", user_id=ana)
+    add_member(app, cohort, "bob@example.org", "Bob", "Tremblay", user_id=bob)
+    session_id = add_session(app, starts_in=timedelta(days=-3))
+    record(app, ana, PRACTICE, "apply")
+    record(app, bob, PRACTICE, "apply")
+    _attended(app, session_id, ana)
+    add_user(app, "sam@example.org", role=Role.STAFF)
+    sign_in(client, "sam@example.org")
+
+    page = client.get(f"/staff/cohorts/{cohort}").get_data(as_text=True)
+    export = client.get(f"/staff/cohorts/{cohort}/export.csv?dialect=en")
+
+    assert "1 of 1 attended" in page
+    assert "0 of 1 attended" in page
+    rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
+    column = rows[0].index("Live sessions attended (of 1)")
+    by_email = {row[2]: row for row in rows[1:]}
+    assert by_email["ana@example.org"][column] == "1"
+    assert by_email["bob@example.org"][column] == "0"
+    # The course alone does not complete the program: Bob is still in progress.
+    status = rows[0].index("Status")
+    assert by_email["bob@example.org"][status] == "In progress"
