@@ -4,6 +4,18 @@ from lms.accounts.models import DeviceSession, User
 from lms.audit.models import ActionKey, AuditEvent
 from lms.certificates.models import Certificate, CertificatePdf
 from lms.cohorts.models import Cohort, CohortMembership, Reminder
+from lms.communities.models import (
+    Community,
+    CommunityCohort,
+    CommunityFollow,
+    MemberProfile,
+    Moderator,
+    Post,
+    PostReport,
+    Thread,
+    ThreadFollow,
+    ThreadRead,
+)
 from lms.db import Base
 from lms.learning.models import Enrolment, ItemCompletion
 from lms.outbox.models import QueuedMail
@@ -17,11 +29,21 @@ __all__ = [
     "CertificatePdf",
     "Cohort",
     "CohortMembership",
+    "Community",
+    "CommunityCohort",
+    "CommunityFollow",
     "DeviceSession",
     "Enrolment",
     "ItemCompletion",
+    "MemberProfile",
+    "Moderator",
+    "Post",
+    "PostReport",
     "QueuedMail",
     "QuizAttempt",
     "Reminder",
+    "Thread",
+    "ThreadFollow",
+    "ThreadRead",
     "User",
 ]

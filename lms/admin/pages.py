@@ -49,6 +49,15 @@ ACTION_LABELS = {
     AuditAction.MEMBERSHIP_DUE_DATE: _l("Member’s due date changed"),
     AuditAction.MAIL_RETRY: _l("Mail tried again"),
     AuditAction.SECOND_FACTOR_CHANGE: _l("Two-step verification changed"),
+    AuditAction.COMMUNITY_CREATE: _l("Community created"),
+    AuditAction.COMMUNITY_UPDATE: _l("Community changed"),
+    AuditAction.THREAD_PIN: _l("Discussion pinned"),
+    AuditAction.THREAD_UNPIN: _l("Discussion unpinned"),
+    AuditAction.THREAD_LOCK: _l("Discussion locked"),
+    AuditAction.THREAD_UNLOCK: _l("Discussion unlocked"),
+    AuditAction.POST_HIDE: _l("Post hidden"),
+    AuditAction.POST_RESTORE: _l("Post restored"),
+    AuditAction.REPORTS_DISMISS: _l("Reports dismissed"),
 }
 
 
