@@ -9,8 +9,10 @@ from datetime import datetime
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from lms.accounts.categories import Role
 from lms.accounts.models import User
 from lms.catalog import current_catalog
 from lms.communities import services, spaces
@@ -52,10 +54,8 @@ def add_space(
         return community.id
 
 
-def _first_staff(session: object) -> User:
-    from lms.accounts.categories import Role
-
-    found = get_session().scalar(select(User).where(User.role != Role.LEARNER).order_by(User.id))
+def _first_staff(session: Session) -> User:
+    found = session.scalar(select(User).where(User.role != Role.LEARNER).order_by(User.id))
     assert found is not None, "add a staff member first"
     return found
 
