@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext
-from sqlalchemy import delete, update
+from sqlalchemy import case, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -198,7 +198,13 @@ def reply(
         session,
         update(Thread)
         .where(Thread.id == thread.id, Thread.locked_at.is_(None))
-        .values(post_count=Thread.post_count + 1, last_post_id=post.id, last_post_at=now)
+        .values(
+            post_count=Thread.post_count + 1,
+            # Two replies at once may commit in the other order than their ids: the
+            # latest stays the latest.
+            last_post_id=case((Thread.last_post_id < post.id, post.id), else_=Thread.last_post_id),
+            last_post_at=case((Thread.last_post_at < now, now), else_=Thread.last_post_at),
+        )
         .execution_options(synchronize_session=False),
     )
     if not opened:
