@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import accounts, content, http_load, roster, web
+from bench import accounts, communities, content, http_load, roster, web
 from tests.support.databases import postgres_server
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -22,6 +22,7 @@ def main() -> None:
     figures.update(http_load.run())
     figures.update(roster.run())
     figures.update(accounts.run())
+    figures.update(communities.run())
     machine = (
         f"{platform.machine()}, {os.cpu_count()} cores, {_cpu_model()}, "
         f"Python {platform.python_version()}, {_postgresql_version()}"

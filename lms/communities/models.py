@@ -97,6 +97,8 @@ class Thread(Base):
         # A community's list: pinned first, then by latest post, read from the index's end.
         Index("ix_community_threads_listing", "community_id", "pinned", "last_post_id"),
         Index("ix_community_threads_lesson", "community_id", "lesson"),
+        # What is new in a followed community: its threads with a post since the follow.
+        Index("ix_community_threads_latest", "community_id", "last_post_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, true, union
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union,
+)
 from sqlalchemy.orm import Session, aliased
 
 from lms.accounts import queries as accounts
@@ -374,38 +386,45 @@ def profile_of(session: Session, user_id: int) -> MemberProfile | None:
     return session.get(MemberProfile, user_id)
 
 
-def unread_count(session: Session, viewer: Viewer) -> int:
-    """Threads with posts ``viewer`` has not read, among the threads they follow and those
-    of the communities they follow (posts since they began to follow it): one query."""
+UNREAD_CAP = 100
+"""The header counts unread threads up to here ("99+" beyond): a member who follows a busy
+community costs the same as one who follows a quiet one."""
+
+
+def unread_count(session: Session, viewer: Viewer, cap: int = UNREAD_CAP) -> int:
+    """Threads with posts ``viewer`` has not read (up to ``cap``), among those of the
+    communities they follow (posts since they began to follow one) and the threads they
+    follow: one statement, each half read from the member's follows and stopping at
+    ``cap``, however many threads the communities hold."""
     read = aliased(ThreadRead)
-    followed_thread = aliased(ThreadFollow)
-    followed_community = aliased(CommunityFollow)
-    open_communities = select(Community.id).where(open_to(viewer))
-    found = session.scalar(
-        select(func.count(Thread.id))
-        .outerjoin(read, and_(read.thread_id == Thread.id, read.user_id == viewer.user_id))
-        .outerjoin(
-            followed_thread,
-            and_(followed_thread.thread_id == Thread.id, followed_thread.user_id == viewer.user_id),
-        )
-        .outerjoin(
-            followed_community,
-            and_(
-                followed_community.community_id == Thread.community_id,
-                followed_community.user_id == viewer.user_id,
-            ),
-        )
-        .where(
-            Thread.last_post_id > func.coalesce(read.last_read_post_id, 0),
-            or_(
-                followed_thread.user_id.is_not(None),
-                Thread.last_post_id > followed_community.from_post_id,
-            ),
-            or_(Thread.hidden_at.is_(None), Thread.author_id == viewer.user_id),
-            Thread.community_id.in_(open_communities),
-        )
+    community_news = and_(
+        CommunityFollow.community_id == Thread.community_id,
+        CommunityFollow.user_id == viewer.user_id,
+        Thread.last_post_id > CommunityFollow.from_post_id,
     )
-    return found or 0
+    unread = [
+        Thread.last_post_id > func.coalesce(read.last_read_post_id, 0),
+        or_(Thread.hidden_at.is_(None), Thread.author_id == viewer.user_id),
+        Thread.community_id.in_(select(Community.id).where(open_to(viewer))),
+    ]
+
+    def capped(query: Select[int]) -> ScalarSelect[int]:
+        found = (
+            query.outerjoin(read, and_(read.thread_id == Thread.id, read.user_id == viewer.user_id))
+            .where(*unread)
+            .limit(cap)
+            .subquery()
+        )
+        return select(func.count()).select_from(found).scalar_subquery()
+
+    in_communities = capped(select(Thread.id).join(CommunityFollow, community_news))
+    # Followed threads that the half above does not count already.
+    in_threads = capped(
+        select(Thread.id)
+        .join(ThreadFollow, ThreadFollow.thread_id == Thread.id)
+        .where(ThreadFollow.user_id == viewer.user_id, ~exists().where(community_news))
+    )
+    return min(session.scalar(select(in_communities + in_threads)) or 0, cap)
 
 
 def latest_post_id(session: Session, community_id: int | None = None) -> int:

@@ -174,6 +174,12 @@ def upgrade() -> None:
         "ix_community_threads_lesson", "community_threads", ["community_id", "lesson"], unique=False
     )
     op.create_index(
+        "ix_community_threads_latest",
+        "community_threads",
+        ["community_id", "last_post_id"],
+        unique=False,
+    )
+    op.create_index(
         "ix_community_threads_listing",
         "community_threads",
         ["community_id", "pinned", "last_post_id"],

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.accounts.access import signed_in_user, user_key
@@ -41,11 +43,17 @@ def current_viewer() -> Viewer:
 
 
 @blueprint.app_template_global()
-def community_unread() -> int:
-    """Threads with posts the signed-in member has not read (the header's count)."""
+def community_unread() -> str | None:
+    """How many threads have posts the signed-in member has not read, in words, for the
+    header ("99+" past ``UNREAD_CAP``); None when there is none."""
     if not current_user.is_authenticated:
-        return 0
-    return queries.unread_count(get_session(), current_viewer())
+        return None
+    count = queries.unread_count(get_session(), current_viewer())
+    if not count:
+        return None
+    if count >= queries.UNREAD_CAP:
+        return _("%(num)d+ unread", num=queries.UNREAD_CAP - 1)
+    return ngettext("%(num)d unread", "%(num)d unread", count)
 
 
 blueprint.add_app_template_global(pages.shown_name, "shown_name")

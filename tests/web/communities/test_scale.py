@@ -105,3 +105,21 @@ def test_pages_cost_the_same_statements_for_a_few_threads_or_many(
     page = client.get(f"/communities/{large}").get_data(as_text=True)
     assert page.count('class="thread-item') == 25
     assert "Next page" in page
+
+
+def test_the_header_counts_up_to_99_then_says_more(app: Flask, people: dict[str, int]) -> None:
+    space = add_space(app)
+    grow(app, space, [people["bruno"]], threads=99, replies=1)
+    with app.app_context():
+        session = get_session()
+        session.add(CommunityFollow(user_id=people["alice"], community_id=space))
+        session.commit()
+    client = app.test_client()
+    sign_in(client, "alice@example.org")
+    assert '<span class="unread-count">99 unread</span>' in client.get("/courses").get_data(
+        as_text=True
+    )
+    grow(app, space, [people["bruno"]], threads=1, replies=1)
+    assert '<span class="unread-count">99+ unread</span>' in client.get("/courses").get_data(
+        as_text=True
+    )
