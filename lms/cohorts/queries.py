@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ScalarSelect, Select, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.accounts import queries as accounts
@@ -58,9 +58,9 @@ def cohort_names(session: Session, cohort_ids: Collection[int]) -> dict[int, str
     return {row.id: row.name for row in session.execute(query)}
 
 
-def cohort_ids_of(user_id: int) -> Select[int]:
-    """A subquery of the cohorts the account ``user_id`` is a member of (communities open
-    to cohorts ask it inside their own queries)."""
+def cohort_ids_of(user_id: int | ColumnElement[int]) -> Select[int]:
+    """A subquery of the cohorts the account ``user_id`` (or a bound parameter naming one) is
+    a member of: communities open to cohorts ask it inside their own queries."""
     return select(CohortMembership.cohort_id).where(CohortMembership.user_id == user_id)
 
 

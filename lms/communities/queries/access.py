@@ -3,12 +3,17 @@ one statement (reads of ``lms.communities.queries``)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
+    Select,
+    String,
+    bindparam,
     exists,
     func,
     literal,
@@ -39,16 +44,33 @@ class Viewer:
     user_id: int
     is_staff: bool
 
+    @property
+    def parameters(self) -> dict[str, int]:
+        """The value of ``VIEWER_ID`` in the statements that name it."""
+        return {VIEWER_ID.key: self.user_id}
+
+
+VIEWER_ID = bindparam("viewer_id", type_=Integer)
+"""The viewer, in the statements read on every page: they are built once per kind of viewer
+(``functools.cache``), since building them per request cost more than SQLite running them
+(bench/communities.py). Run them with ``viewer.parameters``."""
+
 
 def open_to(viewer: Viewer) -> ColumnElement[bool]:
-    """Whether a community is open to ``viewer``: staff see every one; members, the courses'
-    discussions, those open to everyone, those of their cohorts and those they moderate."""
-    if viewer.is_staff:
+    """Whether a community is open to ``viewer`` (``VIEWER_ID``): staff see every one;
+    members, the courses' discussions, those open to everyone, those of their cohorts and
+    those they moderate."""
+    return _open_to(viewer.is_staff)
+
+
+@functools.cache
+def _open_to(is_staff: bool) -> ColumnElement[bool]:
+    if is_staff:
         return true()
     in_cohort = select(CommunityCohort.community_id).where(
-        CommunityCohort.cohort_id.in_(cohorts.cohort_ids_of(viewer.user_id))
+        CommunityCohort.cohort_id.in_(cohorts.cohort_ids_of(VIEWER_ID))
     )
-    moderated = select(Moderator.community_id).where(Moderator.user_id == viewer.user_id)
+    moderated = select(Moderator.community_id).where(Moderator.user_id == VIEWER_ID)
     return or_(
         Community.kind == CommunityKind.COURSE,
         Community.audience == Audience.EVERYONE,
@@ -58,16 +80,15 @@ def open_to(viewer: Viewer) -> ColumnElement[bool]:
 
 
 def moderating(viewer: Viewer) -> ColumnElement[bool]:
+    """Whether ``viewer`` (``VIEWER_ID``) moderates the community: staff moderate all."""
     if viewer.is_staff:
         return literal(True)
-    return exists().where(
-        Moderator.community_id == Community.id, Moderator.user_id == viewer.user_id
-    )
+    return exists().where(Moderator.community_id == Community.id, Moderator.user_id == VIEWER_ID)
 
 
 def following_community(viewer: Viewer) -> ColumnElement[bool]:
     return exists().where(
-        CommunityFollow.community_id == Community.id, CommunityFollow.user_id == viewer.user_id
+        CommunityFollow.community_id == Community.id, CommunityFollow.user_id == VIEWER_ID
     )
 
 
@@ -80,23 +101,33 @@ class Place:
     following: bool
 
 
-def _place(session: Session, viewer: Viewer, condition: ColumnElement[bool]) -> Place | None:
-    row = session.execute(
-        select(Community, moderating(viewer), following_community(viewer)).where(
-            condition, open_to(viewer)
-        )
-    ).first()
+@functools.cache
+def _place_statement(is_staff: bool, by_course: bool) -> Select[Community, bool, bool]:
+    viewer = Viewer(0, is_staff)
+    found = (
+        Community.course_id == bindparam("key", type_=String)
+        if by_course
+        else Community.id == bindparam("key", type_=Integer)
+    )
+    return select(Community, moderating(viewer), following_community(viewer)).where(
+        found, open_to(viewer)
+    )
+
+
+def _place(session: Session, viewer: Viewer, key: int | str, by_course: bool) -> Place | None:
+    statement = _place_statement(viewer.is_staff, by_course)
+    row = session.execute(statement, {"key": key, **viewer.parameters}).first()
     return None if row is None else Place(row[0], bool(row[1]), bool(row[2]))
 
 
 def community_place(session: Session, viewer: Viewer, community_id: int) -> Place | None:
     """The community ``community_id`` if it is open to ``viewer``."""
-    return _place(session, viewer, Community.id == community_id)
+    return _place(session, viewer, community_id, by_course=False)
 
 
 def course_place(session: Session, viewer: Viewer, course_id: str) -> Place | None:
     """The discussion of ``course_id``, once its first question made it."""
-    return _place(session, viewer, Community.course_id == course_id)
+    return _place(session, viewer, course_id, by_course=True)
 
 
 def course_community(session: Session, course_id: str) -> Community | None:
@@ -131,7 +162,8 @@ def communities_open_to(session: Session, viewer: Viewer) -> list[CommunitySumma
             open_to(viewer),
             or_(Community.kind == CommunityKind.SPACE, counts.c.threads.is_not(None)),
         )
-        .order_by(Community.kind.desc(), Community.id)
+        .order_by(Community.kind.desc(), Community.id),
+        viewer.parameters,
     )
     return [CommunitySummary(c, threads or 0, last, bool(f)) for c, threads, last, f in rows]
 

@@ -3,18 +3,23 @@ the names their writers chose (reads of ``lms.communities.queries``)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
+    Select,
+    String,
     and_,
+    bindparam,
     exists,
     func,
     or_,
     select,
-    true,
 )
 from sqlalchemy.orm import Session, aliased
 
@@ -29,7 +34,14 @@ from lms.communities.models import (
     ThreadFollow,
     ThreadRead,
 )
-from lms.communities.queries.access import Place, Viewer, following_community, moderating, open_to
+from lms.communities.queries.access import (
+    VIEWER_ID,
+    Place,
+    Viewer,
+    following_community,
+    moderating,
+    open_to,
+)
 
 
 @dataclass(frozen=True)
@@ -52,20 +64,47 @@ class ThreadRow:
     unread: bool
 
 
-def _visible_threads(viewer: Viewer, moderates: bool) -> ColumnElement[bool]:
-    """Threads whose opening post is hidden show to their author and the moderators only."""
-    if moderates:
-        return true()
-    return or_(Thread.hidden_at.is_(None), Thread.author_id == viewer.user_id)
+COMMUNITY_ID = bindparam("community_id", type_=Integer)
+LESSON = bindparam("lesson", type_=String)
+LIMIT = bindparam("limit", type_=Integer)
+OFFSET = bindparam("offset", type_=Integer)
+THREAD_ID = bindparam("thread_id", type_=Integer)
 
 
-def _thread_filter(
-    viewer: Viewer, community_id: int, lesson: str | None, moderates: bool
-) -> list[ColumnElement[bool]]:
-    conditions = [Thread.community_id == community_id, _visible_threads(viewer, moderates)]
-    if lesson is not None:
-        conditions.append(Thread.lesson == lesson)
+def _thread_filter(moderates: bool, by_lesson: bool) -> list[ColumnElement[bool]]:
+    """A community's threads (``COMMUNITY_ID``; of ``LESSON`` only, ``by_lesson``); those
+    whose opening post is hidden show to their author and the moderators only."""
+    conditions = [Thread.community_id == COMMUNITY_ID]
+    if not moderates:
+        conditions.append(or_(Thread.hidden_at.is_(None), Thread.author_id == VIEWER_ID))
+    if by_lesson:
+        conditions.append(Thread.lesson == LESSON)
     return conditions
+
+
+def _listing(viewer: Viewer, community_id: int, lesson: str | None) -> dict[str, object]:
+    return {"community_id": community_id, "lesson": lesson, **viewer.parameters}
+
+
+@functools.cache
+def _thread_rows_statement(moderates: bool, by_lesson: bool) -> Select[*tuple[Any, ...]]:
+    last = aliased(Post)
+    read = aliased(ThreadRead)
+    return (
+        select(
+            Thread.id, Thread.title, Thread.lesson, Thread.language, Thread.author_id,
+            Thread.created_at, last.author_id, Thread.last_post_at, Thread.post_count,
+            Thread.pinned, Thread.locked_at.is_not(None), Thread.hidden_at.is_not(None),
+            Thread.erased_at.is_not(None),
+            Thread.last_post_id > func.coalesce(read.last_read_post_id, 0),
+        )
+        .outerjoin(last, last.id == Thread.last_post_id)
+        .outerjoin(read, and_(read.thread_id == Thread.id, read.user_id == VIEWER_ID))
+        .where(*_thread_filter(moderates, by_lesson))
+        .order_by(Thread.pinned.desc(), Thread.last_post_id.desc())
+        .limit(LIMIT)
+        .offset(OFFSET)
+    )  # fmt: skip
 
 
 def thread_rows(
@@ -80,23 +119,14 @@ def thread_rows(
 ) -> list[ThreadRow]:
     """A page of the community's threads (of ``lesson`` only, if given): pinned first, then
     by latest post, with each one's latest author and whether ``viewer`` read it all."""
-    last = aliased(Post)
-    read = aliased(ThreadRead)
     rows = session.execute(
-        select(
-            Thread.id, Thread.title, Thread.lesson, Thread.language, Thread.author_id,
-            Thread.created_at, last.author_id, Thread.last_post_at, Thread.post_count,
-            Thread.pinned, Thread.locked_at.is_not(None), Thread.hidden_at.is_not(None),
-            Thread.erased_at.is_not(None),
-            Thread.last_post_id > func.coalesce(read.last_read_post_id, 0),
-        )
-        .outerjoin(last, last.id == Thread.last_post_id)
-        .outerjoin(read, and_(read.thread_id == Thread.id, read.user_id == viewer.user_id))
-        .where(*_thread_filter(viewer, community_id, lesson, moderates))
-        .order_by(Thread.pinned.desc(), Thread.last_post_id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )  # fmt: skip
+        _thread_rows_statement(moderates, lesson is not None),
+        {
+            **_listing(viewer, community_id, lesson),
+            "limit": per_page,
+            "offset": (page - 1) * per_page,
+        },
+    )
     return [
         ThreadRow(
             id=r[0], title=r[1], lesson=r[2], language=r[3], author_id=r[4], created_at=r[5],
@@ -111,11 +141,15 @@ def thread_count(
     session: Session, viewer: Viewer, community_id: int, *, lesson: str | None, moderates: bool
 ) -> int:
     found = session.scalar(
-        select(func.count(Thread.id)).where(
-            *_thread_filter(viewer, community_id, lesson, moderates)
-        )
+        _thread_count_statement(moderates, lesson is not None),
+        _listing(viewer, community_id, lesson),
     )
     return found or 0
+
+
+@functools.cache
+def _thread_count_statement(moderates: bool, by_lesson: bool) -> Select[int]:
+    return select(func.count(Thread.id)).where(*_thread_filter(moderates, by_lesson))
 
 
 @dataclass(frozen=True)
@@ -128,21 +162,27 @@ class ThreadPlace:
     last_read_post_id: int
 
 
+@functools.cache
+def _thread_place_statement(is_staff: bool) -> Select[Any]:
+    viewer = Viewer(0, is_staff)
+    follows = exists().where(ThreadFollow.thread_id == Thread.id, ThreadFollow.user_id == VIEWER_ID)
+    read = (
+        select(ThreadRead.last_read_post_id)
+        .where(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == VIEWER_ID)
+        .scalar_subquery()
+    )
+    return (
+        select(Thread, Community, moderating(viewer), following_community(viewer), follows, read)
+        .join(Community, Community.id == Thread.community_id)
+        .where(Thread.id == THREAD_ID, open_to(viewer))
+    )
+
+
 def thread_place(session: Session, viewer: Viewer, thread_id: int) -> ThreadPlace | None:
     """The thread ``thread_id`` with its community, if that community is open to ``viewer``
     (a hidden thread too: the caller decides who sees it)."""
-    follows = exists().where(
-        ThreadFollow.thread_id == Thread.id, ThreadFollow.user_id == viewer.user_id
-    )
-    read = (
-        select(ThreadRead.last_read_post_id)
-        .where(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == viewer.user_id)
-        .scalar_subquery()
-    )
     row = session.execute(
-        select(Thread, Community, moderating(viewer), following_community(viewer), follows, read)
-        .join(Community, Community.id == Thread.community_id)
-        .where(Thread.id == thread_id, open_to(viewer))
+        _thread_place_statement(viewer.is_staff), {"thread_id": thread_id, **viewer.parameters}
     ).first()
     if row is None:
         return None
@@ -167,23 +207,27 @@ class PostRow:
     """Reported by the viewer already."""
 
 
+_POST_ROWS = (
+    select(
+        Post.id, Post.author_id, Post.body, Post.html, Post.language, Post.created_at,
+        Post.edited_at, Post.hidden_at, Post.hidden_reason, Post.erased_at.is_not(None),
+        exists().where(PostReport.post_id == Post.id, PostReport.reporter_id == VIEWER_ID),
+    )
+    .where(Post.thread_id == THREAD_ID)
+    .order_by(Post.id)
+    .limit(LIMIT)
+    .offset(OFFSET)
+)  # fmt: skip
+
+
 def post_rows(
     session: Session, viewer: Viewer, thread_id: int, *, page: int, per_page: int
 ) -> list[PostRow]:
     """A page of the thread's posts, oldest first, each saying whether ``viewer`` reported it."""
-    reported = exists().where(
-        PostReport.post_id == Post.id, PostReport.reporter_id == viewer.user_id
-    )
     rows = session.execute(
-        select(
-            Post.id, Post.author_id, Post.body, Post.html, Post.language, Post.created_at,
-            Post.edited_at, Post.hidden_at, Post.hidden_reason, Post.erased_at.is_not(None),
-            reported,
-        )
-        .where(Post.thread_id == thread_id)
-        .order_by(Post.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        _POST_ROWS,
+        {"thread_id": thread_id, "limit": per_page, "offset": (page - 1) * per_page,
+         **viewer.parameters},
     )  # fmt: skip
     return [PostRow(*r[:9], erased=bool(r[9]), reported=bool(r[10])) for r in rows]
 
@@ -211,18 +255,17 @@ class Author:
     staff: bool
 
 
+_DISPLAY_NAMES = select(MemberProfile.user_id, MemberProfile.display_name).where(
+    MemberProfile.user_id.in_(bindparam("ids", expanding=True))
+)
+
+
 def authors(session: Session, user_ids: Collection[int | None]) -> dict[int, Author]:
     """The writers of ``user_ids``, as posts show them: two queries however many."""
     ids = {i for i in user_ids if i is not None}
     if not ids:
         return {}
-    names = dict(
-        session.execute(
-            select(MemberProfile.user_id, MemberProfile.display_name).where(
-                MemberProfile.user_id.in_(ids)
-            )
-        ).all()
-    )
+    names = dict(session.execute(_DISPLAY_NAMES, {"ids": sorted(ids)}).all())
     people = accounts.users_by_id(session, ids)
     return {
         user_id: Author(
