@@ -7,6 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from lms.accounts.categories import Role
 from lms.audit.models import AuditEvent
 from lms.db import get_session
 from tests.support.smtp import Mailbox, text_of
@@ -189,3 +190,19 @@ def test_a_report_reaches_the_moderators_once_and_they_dismiss_it(
     assert "No post is waiting for a moderator." in mona.get(reports).get_data(as_text=True)
     (event,) = _events(app, "post.reports_dismiss")
     assert event.details["reports"] == 1
+
+
+def test_the_audit_trail_names_what_was_moderated_and_links_to_it(
+    app: Flask, people: dict[str, int]
+) -> None:
+    add_user(app, "ada@example.org", role=Role.ADMIN)
+    _space, thread, answer, mona = _setting(app, people)
+    page = f"/communities/posts/{answer}/hide"
+    post_form(mona, page, {"reason": "Please cite a source."}, page)
+    admin = _client(app, "ada@example.org")
+    trail = admin.get("/admin/audit").get_data(as_text=True)
+    assert "Post hidden" in trail
+    assert f'href="/communities/posts/{answer}"' in trail
+    assert "Please cite a source." in trail
+    assert "bruno@example.org" in trail  # the author, by name, for staff
+    assert thread
