@@ -3,13 +3,14 @@ reader's language, and each post as one reader may see it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext, lazy_gettext
 
 from lms.communities.models import Community, CommunityKind
-from lms.communities.queries import Author, PostRow, Viewer
+from lms.communities.queries import Author, PostRow, ThreadRow, Viewer
 from lms.communities.rendering import render
 from lms.content import Catalog
 from lms.pagination import clamp_page, page_count
@@ -101,6 +102,16 @@ class Pages:
 def pages_of(total: int, asked: int, per_page: int) -> Pages:
     pages = page_count(total, per_page)
     return Pages(clamp_page(asked, pages), pages)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A page of a community's threads, their writers, and where the page is."""
+
+    rows: Sequence[ThreadRow]
+    authors: Mapping[int, Author]
+    position: Pages
+    total: int
 
 
 @dataclass(frozen=True)

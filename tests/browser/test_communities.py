@@ -16,7 +16,7 @@ from tests.web.certificate_helpers import add_learner
 from tests.web.communities.helpers import add_space, ask, posts_of
 
 from .conftest import Serve
-from .helpers import LOCALES, Words, check_accessibility, sign_in
+from .helpers import LOCALES, Words, check_accessibility, horizontal_overflow, sign_in
 
 COURSE = "partnership-essentials"
 OTHER = {"fr": "en", "en": "fr"}
@@ -133,3 +133,10 @@ def test_a_moderator_hides_a_post_and_its_author_reads_why(
     author.goto(f"{server.url}/communities/{space}")
     expect(author.get_by_text(words("Hidden by a moderator"))).to_be_visible()
     check_accessibility(author, f"communities-space-{language}")
+
+    # On a phone, the thread reads without scrolling sideways.
+    phone = new_page(locale=LOCALES[language], width=360, height=740)
+    sign_in(phone, server, words, "noe@example.org")
+    phone.goto(f"{server.url}/communities/threads/{thread}")
+    assert horizontal_overflow(phone) == 0
+    check_accessibility(phone, f"communities-thread-phone-{language}")

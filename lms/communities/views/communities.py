@@ -31,7 +31,6 @@ def index() -> ResponseReturnValue:
         "communities/index.html",
         spaces=[(s, pages.community_label(s.community, catalog, language)) for s in spaces],
         courses=[(course, courses.get(course.id)) for course in catalog.courses.values()],
-        language=language,
     )
 
 
@@ -88,7 +87,7 @@ def _course_page(
         else None
     )
     if place is None:
-        listing = _Listing([], {}, pages.Pages(1, 1), 0)
+        listing = pages.Listing((), {}, pages.Pages(1, 1), 0)
     else:
         listing = _listing(viewer, place, lesson)
     page = render_template(
@@ -119,20 +118,7 @@ def _lesson_label(course: Course, key: str, language: str) -> pages.Label | None
     return pages.Label(lesson.title.get(language), course.language_for(language))
 
 
-class _Listing:
-    """A page of a community's threads, their writers, and where the page is."""
-
-    def __init__(
-        self,
-        rows: list[queries.ThreadRow],
-        authors: dict[int, queries.Author],
-        position: pages.Pages,
-        total: int,
-    ) -> None:
-        self.rows, self.authors, self.position, self.total = rows, authors, position, total
-
-
-def _listing(viewer: Viewer, place: Place, lesson: str | None) -> _Listing:
+def _listing(viewer: Viewer, place: Place, lesson: str | None) -> pages.Listing:
     session = get_session()
     community_id, moderates = place.community.id, place.moderates
     total = queries.thread_count(session, viewer, community_id, lesson=lesson, moderates=moderates)
@@ -147,7 +133,7 @@ def _listing(viewer: Viewer, place: Place, lesson: str | None) -> _Listing:
         per_page=pages.THREADS_PER_PAGE,
     )
     writers = {r.author_id for r in rows} | {r.last_author_id for r in rows}
-    return _Listing(rows, queries.authors(session, writers), position, total)
+    return pages.Listing(rows, queries.authors(session, writers), position, total)
 
 
 def _report_count(place: Place | None) -> int:
