@@ -10,7 +10,7 @@ SENT = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 
 
 def test_the_author_may_change_it_for_30_minutes() -> None:
-    assert EDIT_WINDOW == timedelta(minutes=30)
+    assert timedelta(minutes=30) == EDIT_WINDOW
     assert may_edit(7, SENT, 7, SENT)
     assert may_edit(7, SENT, 7, SENT + timedelta(minutes=29, seconds=59))
     assert not may_edit(7, SENT, 7, SENT + timedelta(minutes=30))
