@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import accounts, content, http_load, live, roster, web
+from bench import accounts, communities, content, http_load, live, roster, web
 from tests.support.databases import postgres_server
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -35,6 +35,7 @@ def main() -> None:
     figures.update(roster.run())
     figures.update(accounts.run())
     figures.update(live.run())
+    figures.update(communities.run())
     machine = (
         f"{platform.machine()}, {os.cpu_count()} cores, {_cpu_model()}, "
         f"Python {platform.python_version()}, {_postgresql_version()}"

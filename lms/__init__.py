@@ -31,6 +31,8 @@ def _blueprints() -> tuple[Blueprint, ...]:
     from lms.admin.views.progress import blueprint as progress
     from lms.certificates.views import blueprint as certificates
     from lms.cohorts.views import blueprint as cohorts
+    from lms.communities.views import blueprint as communities
+    from lms.communities.views import staff_blueprint as community_staff
     from lms.health import blueprint as health
     from lms.learning.views import blueprint as learning
     from lms.live.views import blueprint as live
@@ -50,6 +52,8 @@ def _blueprints() -> tuple[Blueprint, ...]:
         live,
         cohorts,
         live_staff,
+        communities,
+        community_staff,
         learners,
         progress,
         quiz_analysis,
@@ -149,11 +153,13 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     from lms.audit import services as audit
     from lms.certificates import issuing
     from lms.cohorts import import_jobs
+    from lms.communities import notifications as community_mail
     from lms.live import reminders as live_reminders
     from lms.quizzes import limits
 
     jobs.init_app(app, settings)
     import_jobs.init_app(app)
+    community_mail.init_app(app)
     request_jobs.init_app(app)
     live_reminders.init_app(app)
     # After each commit, the mails it queued leave (lms.outbox: the outbox keeps the rest).

@@ -4,6 +4,18 @@ from lms.accounts.models import DeviceSession, User
 from lms.audit.models import ActionKey, AuditEvent
 from lms.certificates.models import Certificate, CertificatePdf
 from lms.cohorts.models import Cohort, CohortMembership, Reminder
+from lms.communities.models import (
+    Community,
+    CommunityCohort,
+    CommunityFollow,
+    MemberProfile,
+    Moderator,
+    Post,
+    PostReport,
+    Thread,
+    ThreadFollow,
+    ThreadRead,
+)
 from lms.db import Base
 from lms.learning.models import Enrolment, ItemCompletion
 from lms.live.models import Attendance, CalendarFeed, LiveSession, Registration, SessionTag
@@ -20,14 +32,24 @@ __all__ = [
     "CertificatePdf",
     "Cohort",
     "CohortMembership",
+    "Community",
+    "CommunityCohort",
+    "CommunityFollow",
     "DeviceSession",
     "Enrolment",
     "ItemCompletion",
     "LiveSession",
+    "MemberProfile",
+    "Moderator",
+    "Post",
+    "PostReport",
     "QueuedMail",
     "QuizAttempt",
     "Registration",
     "Reminder",
     "SessionTag",
+    "Thread",
+    "ThreadFollow",
+    "ThreadRead",
     "User",
 ]

@@ -68,6 +68,22 @@ DETAIL_LABELS = {
     "minimum_minutes": _l("Minutes to count as present"),
     "recording_url": _l("Recording link"),
     "captions": _l("Captions"),
+    "thread": _l("Discussion"),
+    "title": _l("Title"),
+    "author": _l("Author"),
+    "reports": _l("Reports"),
+    "name_fr": _l("Name in French"),
+    "previous_name_fr": _l("Previous name in French"),
+    "description": _l("Description"),
+    "previous_description": _l("Previous description"),
+    "description_fr": _l("Description in French"),
+    "previous_description_fr": _l("Previous description in French"),
+    "audience": _l("Open to"),
+    "previous_audience": _l("Previously open to"),
+    "cohorts": _l("Cohorts"),
+    "previous_cohorts": _l("Previous cohorts"),
+    "moderators": _l("Moderators"),
+    "previous_moderators": _l("Previous moderators"),
 }
 FILTER_LABELS = {
     "actor": _l("done by"),
@@ -81,8 +97,18 @@ FILTER_LABELS = {
     "sort": _l("sorted by"),
     "dir": _l("order"),
 }
+PERSON_DETAILS = ("user", "author")
+"""Details that name an account by its id: shown by its name."""
 HIDDEN_DETAILS = frozenset({"via", "user_ids"})
 """``via`` shows as the actor; ``user_ids`` are the deleted accounts ``deleted`` counts."""
+
+
+COMMUNITY_TARGETS = (
+    ("community", _l("Community %(id)s"), "communities.community", "community_id"),
+    ("thread", _l("Discussion %(id)s"), "communities.thread", "thread_id"),
+    ("post", _l("Post %(id)s"), "communities.post", "post_id"),
+)
+"""Moderation's targets, linked to their pages (staff read every community)."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +135,10 @@ def audit_lines(
     """The events as staff read them, names resolved in one query per kind of id."""
     events = tuple(events)
     user_ids = {_id_in(e.target, "user") for e in events} | {
-        e.details["user"] for e in events if isinstance(e.details.get("user"), int)
+        e.details[key]
+        for e in events
+        for key in PERSON_DETAILS
+        if isinstance(e.details.get(key), int)
     }
     people = accounts.users_by_id(session, {i for i in user_ids if i is not None})
     cohort_names = cohorts.cohort_names(
@@ -234,6 +263,9 @@ def _target(
         )
     if target == "audit":
         return Target(_("The audit trail"))
+    for prefix, label, endpoint, argument in COMMUNITY_TARGETS:
+        if (found := _id_in(target, prefix)) is not None:
+            return Target(str(label) % {"id": found}, endpoint, ((argument, found),))
     if kind == "certificate":
         return Target(
             _("Certificate %(code)s", code=rest), "certificates.verify", (("code", rest),)
@@ -252,7 +284,7 @@ def _target(
 
 
 def _value(key: str, value: Any, people: Mapping[int, User]) -> str:
-    if key == "user" and isinstance(value, int):
+    if key in PERSON_DETAILS and isinstance(value, int):
         return person_name(people.get(value))
     role = next((r for r in Role if r.value == value), None)
     if key in ("role", "previous") and role is not None:

@@ -55,6 +55,15 @@ ACTION_LABELS = {
     AuditAction.LIVE_RECORDING_SET: _l("Live session’s recording given"),
     AuditAction.ATTENDANCE_RECORD: _l("Attendance ticked"),
     AuditAction.ATTENDANCE_IMPORT: _l("Attendance report imported"),
+    AuditAction.COMMUNITY_CREATE: _l("Community created"),
+    AuditAction.COMMUNITY_UPDATE: _l("Community changed"),
+    AuditAction.THREAD_PIN: _l("Discussion pinned"),
+    AuditAction.THREAD_UNPIN: _l("Discussion unpinned"),
+    AuditAction.THREAD_LOCK: _l("Discussion locked"),
+    AuditAction.THREAD_UNLOCK: _l("Discussion unlocked"),
+    AuditAction.POST_HIDE: _l("Post hidden"),
+    AuditAction.POST_RESTORE: _l("Post restored"),
+    AuditAction.REPORTS_DISMISS: _l("Reports dismissed"),
 }
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ScalarSelect, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.accounts import queries as accounts
@@ -57,6 +57,19 @@ def cohort_names(session: Session, cohort_ids: Collection[int]) -> dict[int, str
         return {}
     query = select(Cohort.id, Cohort.name).where(Cohort.id.in_(cohort_ids))
     return {row.id: row.name for row in session.execute(query)}
+
+
+def cohort_ids_of(user_id: int | ColumnElement[int]) -> Select[int]:
+    """A subquery of the cohorts the account ``user_id`` (or a bound parameter naming one) is
+    a member of: communities open to cohorts ask it inside their own queries."""
+    return select(CohortMembership.cohort_id).where(CohortMembership.user_id == user_id)
+
+
+def member_ids_of(cohort_ids: Any) -> Select[int | None]:
+    """A subquery of the accounts that are members of ``cohort_ids`` (ids, or a subquery)."""
+    return select(CohortMembership.user_id).where(
+        CohortMembership.cohort_id.in_(cohort_ids), CohortMembership.user_id.is_not(None)
+    )
 
 
 def memberships_by_email(session: Session, cohort: Cohort) -> dict[str, CohortMembership]:

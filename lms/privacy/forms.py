@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, SubmitField
+from wtforms import BooleanField, PasswordField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from lms.forms import Form
@@ -24,4 +24,5 @@ class DeleteAccountForm(Form):
         ],
         render_kw={"autocomplete": "off"},
     )
+    remove_posts = BooleanField(_l("Also remove what I wrote in the communities"))
     submit = SubmitField(_l("Delete my account"))

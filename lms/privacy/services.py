@@ -19,6 +19,7 @@ from lms.audit import services as audit
 from lms.audit.actions import AuditAction
 from lms.certificates import privacy as certificates
 from lms.cohorts import privacy as cohorts
+from lms.communities import privacy as communities
 from lms.db import utcnow
 from lms.learning import privacy as learning
 from lms.live import privacy as live
@@ -53,20 +54,28 @@ def export_data(session: Session, user: User, now: datetime | None = None) -> di
         "live_session_attendance": live_data["attendance"],
         "calendar_feed": live_data["calendar_feed"],
         "mails": outbox.learner_data(session, user.email),
+        "communities": communities.learner_data(session, user),
     }
 
 
 def delete_account(
-    session: Session, user: User, *, by_retention: bool = False, now: datetime | None = None
+    session: Session,
+    user: User,
+    *,
+    remove_posts: bool = False,
+    by_retention: bool = False,
+    now: datetime | None = None,
 ) -> None:
     """Erase ``user``'s personal data, in the caller's transaction.
 
     Kept, anonymous: the account's row (id only), enrolments and completions (counted by
     staff reports), roster lines without name or address, certificate records withdrawn
     by their holder (their codes still answer), audit events (actor ids kept, the address
-    redacted), live sessions' registrations and attendance. Deleted: quiz attempts, the PDFs
-    and badges, every mail to them in the outbox, their calendar feed; their seats at
-    sessions to come are given up. Raises ``LastAdministratorCannotLeave`` for the only
+    redacted), live sessions' registrations and attendance, posts in communities signed "a
+    former member" (erased with ``remove_posts``). Deleted: quiz attempts, the PDFs and badges,
+    every mail to them in the outbox, their calendar feed, their name and follows in
+    communities; their seats at sessions to come are given up. Raises
+    ``LastAdministratorCannotLeave`` for the only
     administrator.
     """
     moment = now or utcnow()
@@ -78,6 +87,7 @@ def delete_account(
     quizzes.erase_learner(session, user)
     # Before the address goes: the seats it frees are mailed to the next on the lists.
     live.erase_learner(session, user, moment)
+    communities.erase_member(session, user, remove_posts=remove_posts, now=moment)
     certificates.withdraw_certificates(session, user, moment)
     accounts.erase_account(session, user, moment)
     if not by_retention:

@@ -78,7 +78,7 @@ def delete() -> ResponseReturnValue:
         return _page(form, 400)
     session = get_session()
     try:
-        services.delete_account(session, user)
+        services.delete_account(session, user, remove_posts=bool(form.remove_posts.data))
     except accounts.LastAdministratorCannotLeave as error:
         session.rollback()
         form.confirmation.errors = [str(error.message)]

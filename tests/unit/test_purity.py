@@ -25,7 +25,7 @@ FORBIDDEN = tuple(CONTRACT["forbidden_modules"])
 
 def test_the_contract_names_the_pure_modules_of_every_feature() -> None:
     features = {name.split(".")[1] for name in PURE if name.count(".") == 2}
-    assert {"accounts", "learning", "quizzes", "certificates", "cohorts"} <= features
+    assert {"accounts", "learning", "quizzes", "certificates", "cohorts", "communities"} <= features
 
 
 @pytest.mark.parametrize("module", PURE)

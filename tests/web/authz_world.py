@@ -14,6 +14,7 @@ from werkzeug.routing import Rule
 from lms.accounts import devices
 from lms.accounts.categories import Role
 from lms.accounts.models import User
+from lms.communities.models import Audience
 from lms.db import get_session, utcnow
 from lms.live.models import (
     Attendance,
@@ -26,6 +27,7 @@ from lms.live.models import (
 )
 
 from .certificate_helpers import certificates_in
+from .communities.helpers import add_space, ask, posts_of
 from .conftest import MakeApp
 from .learning_helpers import record, sign_in
 from .quiz_helpers import start, take
@@ -50,6 +52,11 @@ class World:
     cohort_id: int
     certificate_code: str
     live_session_id: int
+    community_id: int = 0
+    """A community open to the cohort (learner A's), not to B."""
+    thread_id: int = 0
+    """A's thread there, and its opening post."""
+    post_id: int = 0
 
     def url_values(self) -> dict[str, object]:
         """A real value for each URL variable of the app's rules."""
@@ -71,6 +78,9 @@ class World:
             "device_id": 1,  # learner A's first sign-in (build_world): others' get 404
             "slug": LIVE_SLUG,
             "session_id": self.live_session_id,
+            "community_id": self.community_id,
+            "thread_id": self.thread_id,
+            "post_id": self.post_id,
         }
 
     def client_as(self, role: str) -> tuple[FlaskClient, str]:
@@ -120,7 +130,11 @@ def build_world(make_app: MakeApp) -> World:
     start(own, QUIZ)
     record(app, users["learner_a"], PRACTICE, "apply")
     (certificate,) = certificates_in(app)
-    return World(app, users, cohort_id, certificate.code, _live_session(app, users["learner_a"]))
+    community_id, thread_id, post_id = _cohort_discussion(app, users, cohort_id)
+    live_session_id = _live_session(app, users["learner_a"])
+    return World(
+        app, users, cohort_id, certificate.code, live_session_id, community_id, thread_id, post_id
+    )
 
 
 LIVE_SLUG = "world-webinar"
@@ -166,6 +180,16 @@ def _live_session(app: Flask, learner: int) -> int:
         )
         session.commit()
         return live.id
+
+
+def _cohort_discussion(app: Flask, users: dict[str, int], cohort_id: int) -> tuple[int, int, int]:
+    """A community open to A's cohort only, with A's thread; ids of the three."""
+    community_id = add_space(
+        app, name="FRQ 2026 fellows", audience=Audience.COHORTS, cohort_ids=[cohort_id],
+        staff_id=users["staff"],
+    )  # fmt: skip
+    thread_id = ask(app, users["learner_a"], community_id, title="A's question")
+    return community_id, thread_id, posts_of(app, thread_id)[0].id
 
 
 def concrete_url(world: World, rule: Rule) -> str:

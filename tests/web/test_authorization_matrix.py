@@ -125,6 +125,42 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("learners.resend_invitation", "POST"): "302S 403 403 400 400",
     ("quiz_analysis.index", "GET"): "302S 403 403 200 200",
     ("quiz_analysis.analysis", "GET"): "302S 403 403 200 200",
+    # Communities: the URLs name a community open to A's cohort only and A's thread and post
+    # there. B, in no cohort of it, gets 404 everywhere (not 403: its existence is not told);
+    # staff and admins moderate every community; learners never reach staff's pages.
+    ("communities.index", "GET"): "302S 200 200 200 200",
+    ("communities.settings", "GET"): "302S 200 200 200 200",
+    # Posted without fields, the settings are kept as they are.
+    ("communities.settings", "POST"): "302S 303 303 303 303",
+    ("communities.community", "GET"): "302S 200 404 200 200",
+    ("communities.ask", "POST"): "302S 400 404 400 400",
+    ("communities.follow", "POST"): "302S 400 404 400 400",
+    ("communities.reports", "GET"): "302S 403 404 200 200",
+    # A course's discussion is open to everyone signed in, as its lessons are.
+    ("communities.course", "GET"): "302S 200 200 200 200",
+    ("communities.ask_course", "POST"): "302S 400 400 400 400",
+    ("communities.thread", "GET"): "302S 200 404 200 200",
+    ("communities.reply", "POST"): "302S 400 404 400 400",
+    ("communities.follow_thread", "POST"): "302S 400 404 400 400",
+    ("communities.pin", "POST"): "302S 400 404 400 400",
+    ("communities.lock", "POST"): "302S 400 404 400 400",
+    ("communities.post", "GET"): "302S 302 404 302 302",
+    # Only its author changes a post, within 30 minutes: staff too get 403.
+    ("communities.edit", "GET"): "302S 200 404 403 403",
+    ("communities.edit", "POST"): "302S 400 404 403 403",
+    # A report's reason is optional: posted without one, it is made (once per person).
+    ("communities.report", "GET"): "302S 200 404 200 200",
+    ("communities.report", "POST"): "302S 303 404 303 303",
+    ("communities.hide", "GET"): "302S 403 404 200 200",
+    ("communities.hide", "POST"): "302S 403 404 400 400",
+    ("communities.restore", "GET"): "302S 403 404 200 200",
+    ("communities.restore", "POST"): "302S 403 404 400 400",
+    ("communities.dismiss", "POST"): "302S 403 404 400 400",
+    ("community_staff.index", "GET"): "302S 403 403 200 200",
+    ("community_staff.new", "GET"): "302S 403 403 200 200",
+    ("community_staff.new", "POST"): "302S 403 403 400 400",
+    ("community_staff.edit", "GET"): "302S 403 403 200 200",
+    ("community_staff.edit", "POST"): "302S 403 403 400 400",
     ("static", "GET"): "200 200 200 200 200",
     ("certificates.verify_form", "GET"): "200 200 200 200 200",
     ("certificates.verify", "GET"): "200 200 200 200 200",

@@ -25,7 +25,14 @@ from .authz_world import ROLES, World, build_world, concrete_url
 from .staff_helpers import STAFF_CONTENT
 from .test_authorization_matrix import EXPECTED
 
-STAFF_ENDPOINTS = ("staff.", "staff_learners.", "staff_quizzes.", "admin.", "live_staff.")
+STAFF_ENDPOINTS = (
+    "staff.",
+    "staff_learners.",
+    "staff_quizzes.",
+    "admin.",
+    "live_staff.",
+    "community_staff.",
+)
 FIELD_NAME = re.compile(r'\bname="([^"]+)"')
 
 HOSTILE_WORDS = (

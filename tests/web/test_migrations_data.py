@@ -23,6 +23,21 @@ from lms.accounts.models import User
 from lms.audit.models import AuditEvent
 from lms.certificates.models import Certificate, CertificatePdf, CertificateStatus
 from lms.cohorts.models import Cohort, CohortMembership, Reminder
+from lms.communities.models import (
+    Audience,
+    Community,
+    CommunityCohort,
+    CommunityFollow,
+    CommunityKind,
+    MailMode,
+    MemberProfile,
+    Moderator,
+    Post,
+    PostReport,
+    Thread,
+    ThreadFollow,
+    ThreadRead,
+)
 from lms.db import create_db_engine, utcnow
 from lms.learning.models import Enrolment, ItemCompletion
 from lms.live.models import (
@@ -230,7 +245,74 @@ def fill(session: Session) -> None:
                     sent_by_id=staff.id,
                 )
             )
+    _fill_communities(session, cohort, staff)
     session.commit()
+
+
+def _fill_communities(session: Session, cohort: Cohort, staff: User) -> None:
+    """A space for the cohort and a course's discussion, threads, posts (one hidden, one
+    erased), follows, reads, a report and members' settings."""
+    learners = list(session.scalars(select(User).where(User.role == Role.LEARNER)))
+    space = Community(
+        kind=CommunityKind.SPACE,
+        name_fr="Boursiers FRQ",
+        name_en="FRQ fellows",
+        description_fr="Pour *échanger*.",
+        description_en="To *talk*.",
+        audience=Audience.COHORTS,
+    )
+    course = Community(kind=CommunityKind.COURSE, course_id="por-101")
+    session.add_all([space, course])
+    session.flush()
+    session.add(CommunityCohort(community_id=space.id, cohort_id=cohort.id))
+    session.add(Moderator(community_id=space.id, user_id=learners[0].id))
+    now = utcnow()
+    for index, community in enumerate((space, course, space)):
+        author = learners[index]
+        thread = Thread(
+            community_id=community.id,
+            author_id=author.id,
+            title=f"Question nº {index} : où commencer ?",
+            lesson="welcome" if community is course else None,
+            language="fr",
+            post_count=3,
+            pinned=index == 2,
+            locked_at=now if index == 1 else None,
+        )
+        session.add(thread)
+        session.flush()
+        posts = [
+            Post(
+                thread_id=thread.id,
+                author_id=learners[(index + n) % len(learners)].id,
+                body=f"Réponse **{n}**",
+                html=f"<p>Réponse <strong>{n}</strong></p>\n",
+                language="fr" if n % 2 else "en",
+                edited_at=now if n == 1 else None,
+                hidden_at=now if n == 2 else None,
+                hidden_by_id=staff.id if n == 2 else None,
+                hidden_reason="hors sujet" if n == 2 else None,
+                erased_at=now if index == 2 and n == 1 else None,
+                notified_at=now,
+            )
+            for n in range(3)
+        ]
+        session.add_all(posts)
+        session.flush()
+        thread.last_post_id = posts[1].id
+        session.add(ThreadFollow(user_id=author.id, thread_id=thread.id))
+        session.add(
+            ThreadRead(user_id=author.id, thread_id=thread.id, last_read_post_id=posts[0].id)
+        )
+        session.add(PostReport(post_id=posts[1].id, reporter_id=learners[-1].id, reason="à revoir"))
+    session.add(CommunityFollow(user_id=learners[3].id, community_id=space.id, from_post_id=2))
+    session.add_all(
+        [
+            MemberProfile(user_id=learners[0].id, display_name="Léa T.", mail_mode=MailMode.DIGEST,
+                          digest_after_post_id=3, last_digest_at=now),
+            MemberProfile(user_id=learners[1].id, display_name=None, mail_mode=MailMode.OFF),
+        ]
+    )  # fmt: skip
 
 
 def rows_of(engine: Engine) -> Rows:

@@ -1,0 +1,208 @@
+"""Moderators pin, lock, hide (the author reads why) and restore, and read the reports; each
+change is audited once, however often its form is posted; members cannot moderate."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from lms.accounts.categories import Role
+from lms.audit.models import AuditEvent
+from lms.db import get_session
+from tests.support.smtp import Mailbox, text_of
+from tests.web.helpers import hidden_fields
+from tests.web.learning_helpers import sign_in
+from tests.web.staff_helpers import add_user
+
+from .helpers import add_space, ask, post_form, posts_of, reply, thread_row
+
+
+def _events(app: Flask, action: str) -> list[AuditEvent]:
+    with app.app_context():
+        session = get_session()
+        found = list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+        session.expunge_all()
+        return found
+
+
+def _setting(app: Flask, people: dict[str, int]) -> tuple[int, int, int, FlaskClient]:
+    """A space moderated by Mona, Alice's thread and Bruno's reply; Mona signed in."""
+    add_user(app, "mona@example.org")
+    space = add_space(app, moderators=["mona@example.org"])
+    thread = ask(app, people["alice"], space, title="Where to begin?")
+    answer = reply(app, people["bruno"], thread, "Read *this* first.")
+    mona = app.test_client()
+    sign_in(mona, "mona@example.org")
+    return space, thread, answer, mona
+
+
+def _client(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    sign_in(client, email)
+    return client
+
+
+def test_a_hidden_post_shows_its_reason_to_its_author_and_is_hidden_from_others(
+    app: Flask, people: dict[str, int]
+) -> None:
+    _space, thread, answer, mona = _setting(app, people)
+    page = f"/communities/posts/{answer}/hide"
+    confirm = mona.get(page)
+    assert confirm.status_code == 200
+    assert "Read <em>this</em> first." in confirm.get_data(as_text=True)
+    fields = hidden_fields(confirm.get_data(as_text=True), page)
+    posted = mona.post(page, data={**fields, "reason": "Please cite a source."})
+    assert posted.status_code == 303
+    again = mona.post(page, data={**fields, "reason": "Please cite a source."})
+    assert again.status_code == 303
+    (event,) = _events(app, "post.hide")
+    assert event.details["reason"] == "Please cite a source."
+    assert event.target == f"post:{answer}"
+
+    bruno = (
+        _client(app, "bruno@example.org")
+        .get(f"/communities/threads/{thread}")
+        .get_data(as_text=True)
+    )
+    # Bruno reads French.
+    assert "Une personne modératrice a masqué ce message\u00a0: seuls vous" in bruno
+    assert "Please cite a source." in bruno
+    assert "Read <em>this</em> first." in bruno
+    alice = (
+        _client(app, "alice@example.org")
+        .get(f"/communities/threads/{thread}")
+        .get_data(as_text=True)
+    )
+    assert "A moderator hid this post." in alice
+    assert "Read <em>this</em> first." not in alice
+    assert "Please cite a source." not in alice
+
+    restore = f"/communities/posts/{answer}/restore"
+    assert post_form(mona, restore, {}, restore).status_code == 303
+    assert len(_events(app, "post.restore")) == 1
+    alice = (
+        _client(app, "alice@example.org")
+        .get(f"/communities/threads/{thread}")
+        .get_data(as_text=True)
+    )
+    assert "Read <em>this</em> first." in alice
+
+
+def test_hiding_an_opening_post_takes_its_thread_off_the_list_but_for_its_author(
+    app: Flask, people: dict[str, int]
+) -> None:
+    space, thread, _answer, mona = _setting(app, people)
+    opening = posts_of(app, thread)[0].id
+    page = f"/communities/posts/{opening}/hide"
+    assert post_form(mona, page, {"reason": "Off topic."}, page).status_code == 303
+    assert thread_row(app, thread).hidden_at is not None
+
+    bruno = _client(app, "bruno@example.org")
+    assert "Where to begin?" not in bruno.get(f"/communities/{space}").get_data(as_text=True)
+    assert bruno.get(f"/communities/threads/{thread}").status_code == 404
+    alice = _client(app, "alice@example.org")
+    listed = alice.get(f"/communities/{space}").get_data(as_text=True)
+    assert "Where to begin?" in listed
+    assert "Hidden by a moderator" in listed
+    assert "Off topic." in alice.get(f"/communities/threads/{thread}").get_data(as_text=True)
+    assert "Where to begin?" in mona.get(f"/communities/{space}").get_data(as_text=True)
+
+
+def test_pinning_and_locking_are_audited_once_and_a_locked_thread_takes_no_reply(
+    app: Flask, people: dict[str, int]
+) -> None:
+    space, thread, _answer, mona = _setting(app, people)
+    later = ask(app, people["bruno"], space, title="A later question")
+    listed = mona.get(f"/communities/{space}").get_data(as_text=True)
+    assert listed.index("A later question") < listed.index("Where to begin?")
+    thread_page = f"/communities/threads/{thread}"
+    for _twice in range(2):
+        assert (
+            post_form(mona, f"{thread_page}/pin", {"state": "on"}, thread_page).status_code == 303
+        )
+        assert (
+            post_form(mona, f"{thread_page}/lock", {"state": "on"}, thread_page).status_code == 303
+        )
+    assert len(_events(app, "thread.pin")) == 1
+    assert len(_events(app, "thread.lock")) == 1
+    listed = mona.get(f"/communities/{space}").get_data(as_text=True)
+    assert listed.index("Where to begin?") < listed.index("A later question")
+
+    alice = _client(app, "alice@example.org")
+    page = alice.get(thread_page).get_data(as_text=True)
+    assert "A moderator locked this discussion" in page
+    assert f'action="{thread_page}/reply"' not in page
+    refused = post_form(
+        alice, f"{thread_page}/reply", {"body": "Still?", "language": "en"}, "/communities/settings"
+    )
+    assert refused.status_code == 409
+    assert len(posts_of(app, thread)) == 2
+
+    assert post_form(mona, f"{thread_page}/lock", {"state": "off"}, thread_page).status_code == 303
+    assert (
+        post_form(
+            alice, f"{thread_page}/reply", {"body": "Now.", "language": "en"}, thread_page
+        ).status_code
+        == 303
+    )
+    assert len(_events(app, "thread.unlock")) == 1
+    assert later
+
+
+def test_members_cannot_moderate(app: Flask, people: dict[str, int]) -> None:
+    _space, thread, answer, _mona = _setting(app, people)
+    alice = _client(app, "alice@example.org")
+    assert alice.get(f"/communities/posts/{answer}/hide").status_code == 403
+    thread_page = f"/communities/threads/{thread}"
+    assert post_form(alice, f"{thread_page}/pin", {"state": "on"}, thread_page).status_code == 403
+    assert post_form(alice, f"{thread_page}/lock", {"state": "on"}, thread_page).status_code == 403
+    page = alice.get(thread_page).get_data(as_text=True)
+    assert "/hide" not in page
+    assert "/pin" not in page
+    assert thread_row(app, thread).pinned is False
+
+
+def test_a_report_reaches_the_moderators_once_and_they_dismiss_it(
+    app: Flask, people: dict[str, int], mailbox: Mailbox
+) -> None:
+    space, thread, answer, mona = _setting(app, people)
+    alice = _client(app, "alice@example.org")
+    page = f"/communities/posts/{answer}/report"
+    assert post_form(alice, page, {"reason": "It names a patient."}, page).status_code == 303
+    second = post_form(alice, page, {"reason": "Again."}, page)
+    assert second.status_code == 303
+    assert "You reported this post already" in alice.get(
+        second.headers["Location"], follow_redirects=True
+    ).get_data(as_text=True)
+    (mail,) = mailbox.to("mona@example.org")
+    assert "It names a patient." in text_of(mail)
+    assert "alice" not in text_of(mail).lower()
+    assert "You reported it" in alice.get(f"/communities/threads/{thread}").get_data(as_text=True)
+
+    reports = f"/communities/{space}/reports"
+    assert alice.get(reports).status_code == 403
+    listed = mona.get(reports).get_data(as_text=True)
+    assert "It names a patient." in listed
+    assert "reported by 1 member" in listed
+    dismiss = f"/communities/posts/{answer}/dismiss"
+    assert post_form(mona, dismiss, {}, reports).status_code == 303
+    assert "No post is waiting for a moderator." in mona.get(reports).get_data(as_text=True)
+    (event,) = _events(app, "post.reports_dismiss")
+    assert event.details["reports"] == 1
+
+
+def test_the_audit_trail_names_what_was_moderated_and_links_to_it(
+    app: Flask, people: dict[str, int]
+) -> None:
+    add_user(app, "ada@example.org", role=Role.ADMIN)
+    _space, thread, answer, mona = _setting(app, people)
+    page = f"/communities/posts/{answer}/hide"
+    post_form(mona, page, {"reason": "Please cite a source."}, page)
+    admin = _client(app, "ada@example.org")
+    trail = admin.get("/admin/audit").get_data(as_text=True)
+    assert "Post hidden" in trail
+    assert f'href="/communities/posts/{answer}"' in trail
+    assert "Please cite a source." in trail
+    assert "bruno@example.org" in trail  # the author, by name, for staff
+    assert thread
