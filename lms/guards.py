@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from flask import Flask, abort, request
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter
 
 from lms.config import Settings
 
@@ -39,6 +39,22 @@ class DatabaseInteger(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class PrintableString(UnicodeConverter):
+    """``<name>`` (and ``<string:...>``) in every route: no control character, which no link
+    holds and PostgreSQL refuses (a NUL); such a URL names nothing and is a 404."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(map, *args, **kwargs)
+        # Werkzeug's own "[^/]{1,}" (with its lengths), less the control characters.
+        self.regex = self.regex.replace("[^/]", "[^/\\x00-\\x1f\\x7f]", 1)
+
+
+class PrintablePath(PathConverter):
+    """``<path:...>``: slashes allowed, control characters not, as in ``PrintableString``."""
+
+    regex = r"[^/\x00-\x1f\x7f][^\x00-\x1f\x7f]*?"
+
+
 def has_control_character(text: str) -> bool:
     return CONTROL_CHARACTERS.search(text) is not None
 
@@ -46,6 +62,9 @@ def has_control_character(text: str) -> bool:
 def init_app(app: Flask, settings: Settings) -> None:
     """Call before the blueprints are registered: their routes take the converter then."""
     app.url_map.converters["int"] = DatabaseInteger
+    for name in ("default", "string"):
+        app.url_map.converters[name] = PrintableString
+    app.url_map.converters["path"] = PrintablePath
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
         MAX_FORM_MEMORY_SIZE=FORM_FIELDS_BYTES,

@@ -5,10 +5,12 @@ redirect target, a quiz answer of thousands of digits. Each case was a 500 once.
 from __future__ import annotations
 
 import io
+from urllib.parse import unquote
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.exceptions import NotFound
 
 from lms.accounts.categories import Role
 from tests.web.conftest import MakeApp
@@ -126,6 +128,26 @@ def test_a_control_character_in_a_query_string_is_refused(app: Flask, query: str
 
     assert response.status_code == 400
     assert response.mimetype == "text/html"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/issuers/%00/status/1",  # a name: PostgreSQL would refuse the NUL with an error
+        "/issuers/por%1b[31m/status/1",
+        "/courses/por%7f",
+        "/courses/partnership-essentials/assets/media/%00.png",  # a path
+        "/courses/partnership-essentials/assets/media%0a/x.png",
+    ],
+)
+def test_a_control_character_in_a_url_part_names_nothing(app: Flask, path: str) -> None:
+    response = app.test_client().get(path)
+
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    # No route matches it, so no view (nor the database) ever reads it.
+    with pytest.raises(NotFound):
+        app.url_map.bind("localhost").match(unquote(path))
 
 
 @pytest.mark.parametrize("number", [2**31, 10**30])
