@@ -160,6 +160,9 @@ def measure(database_url: str, scratch: Path) -> dict[str, float]:
     lesson_path = f"/courses/{MEASURED}/{lesson}"
     with gunicorn_servers(1, environ, scratch, app="bench.wsgi_app:app") as (server,):
         url = server.url
+        # Before any page but the one that said the server was ready: what a worker costs
+        # as forked, before its requests copy the shared pages they write to.
+        figures["worker_pss_fresh_mb"] = memory.server_memory(server).freshest_pss_mb()
         learner = Client()
         sign_in(learner, url, LEARNER)
         page = learner.get(url, lesson_path)

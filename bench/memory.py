@@ -47,6 +47,10 @@ class ServerMemory:
             "workers_total_pss_mb": sum(p.pss_mb for p in everyone),
         }
 
+    def freshest_pss_mb(self) -> float:
+        """The smallest worker's PSS: right after start, a worker that has served nothing."""
+        return min(w.pss_mb for w in self.workers)
+
     def describe(self) -> str:
         lines = [f"master {self.master.pid}: RSS {self.master.rss_mb:.1f} MB, "
                  f"PSS {self.master.pss_mb:.1f} MB"]  # fmt: skip

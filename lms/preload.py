@@ -11,6 +11,7 @@ connections, file watchers) is made anew in each worker: ``after_fork``.
 from __future__ import annotations
 
 import gc
+import logging
 
 from babel import Locale
 from flask import Flask
@@ -20,6 +21,7 @@ from sqlalchemy.orm import configure_mappers
 from lms.catalog import catalog_store
 from lms.content import SUPPORTED_LANGUAGES
 from lms.db import database
+from lms.extensions import limiter
 
 TEMPLATE_SUFFIXES = (".html", ".txt")
 
@@ -38,6 +40,36 @@ def warm(app: Flask) -> None:
             Locale.parse(language)
             with force_locale(language):
                 get_translations()
+    _serve_public_pages(app)
+
+
+WARMING_PATHS = ("/", "/courses", "/accounts/sign-in", "/accounts/sign-up", "/healthz")
+"""Pages anyone may ask for, served once in each language before the fork."""
+
+
+def _serve_public_pages(app: Flask) -> None:
+    # Serving pages runs the code every request runs (routing, sessions, templates, the
+    # database's statements), which the interpreter then rewrites in place (Python 3.11's
+    # specialised bytecode) and libraries complete on first use (the URL map's matcher,
+    # compiled SQL): done here, it is shared by the workers instead of copied into each.
+    # The connection this leaves in the pool is never a worker's (after_fork).
+    client = app.test_client()
+    # Requests nobody made: no log lines (an error here shows again on a real request), and
+    # no rate-limit counts (nor a connection to their store, which is the workers' to open).
+    logging.disable(logging.CRITICAL)
+    limits_on, limiter.enabled = limiter.enabled, False
+    try:
+        for language in SUPPORTED_LANGUAGES:
+            for path in (*WARMING_PATHS, *_course_paths(app)):
+                client.get(path, headers={"Accept-Language": language})
+    finally:
+        limiter.enabled = limits_on
+        logging.disable(logging.NOTSET)
+
+
+def _course_paths(app: Flask) -> list[str]:
+    with app.app_context():
+        return [f"/courses/{course_id}" for course_id in catalog_store(app).catalog.courses]
 
 
 def _is_template(name: str) -> bool:

@@ -195,3 +195,13 @@ def _connections(url: str) -> int:
     finally:
         engine.dispose()
     return int(count or 0)
+
+
+def test_the_master_warms_up_without_a_trace(environ: dict[str, str], tmp_path: Path) -> None:
+    # The master serves public pages to itself before it forks (lms.preload): requests
+    # nobody made, which must leave no line in the access log.
+    environ["LMS_LOG_LEVEL"] = "info"
+    with gunicorn_servers(1, environ, tmp_path) as (server,):
+        assert Client().get(server.url, "/accounts/sign-up").status == 200
+        poll(lambda: "GET /accounts/sign-up 200" in server.output(), "the request was not logged")
+        assert server.output().count("GET /accounts/sign-up") == 1, server.output()
