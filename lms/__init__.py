@@ -126,7 +126,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
 
     # Before the blueprints: their routes' ids take its bounded converter.
     guards.init_app(app, settings)
-    db.init_app(app, settings.database_url)
+    db.init_app(app, settings.database_url, durable=settings.sqlite_durable)
     csrf.init_app(app)
     limiter.init_app(app)
     if settings.is_production and settings.limits_counted_apart:

@@ -88,6 +88,11 @@ class Settings:
     """Staff and admin pages refuse a session that has not passed a second factor (default:
     on in production, off elsewhere)."""
     force_https: bool = False
+    sqlite_durable: bool = False
+    """SQLite only: sync the disk at every commit (``synchronous=FULL``), so that a commit
+    survives even a power loss or a system crash. Off: synced at checkpoints
+    (``synchronous=NORMAL``, what SQLite advises with WAL), never corrupt, and a crash of the
+    app loses nothing; a power loss may undo the last commits before it."""
     """Send HSTS even when the app sees plain HTTP (TLS ended by a proxy that hides it)."""
     trusted_proxies: int = 0
     """Reverse proxies in front of the app whose X-Forwarded-For and -Proto are believed."""
@@ -313,6 +318,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "max_upload_mb": ("LMS_MAX_UPLOAD_MB", _parse_count("LMS_MAX_UPLOAD_MB")),
     "workers": ("LMS_WORKERS", _parse_count("LMS_WORKERS")),
     "force_https": ("LMS_FORCE_HTTPS", _parse_bool("LMS_FORCE_HTTPS")),
+    "sqlite_durable": ("LMS_SQLITE_DURABLE", _parse_bool("LMS_SQLITE_DURABLE")),
     "require_2fa_for_staff": (
         "LMS_REQUIRE_2FA_FOR_STAFF",
         _parse_bool("LMS_REQUIRE_2FA_FOR_STAFF"),

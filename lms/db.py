@@ -114,7 +114,7 @@ class Base(DeclarativeBase):
     }
 
 
-def _sqlite_configurator(foreign_keys: bool) -> Callable[[Any, Any], None]:
+def _sqlite_configurator(foreign_keys: bool, durable: bool) -> Callable[[Any, Any], None]:
     def configure(dbapi_connection: Any, _record: Any) -> None:
         # Python's sqlite3 opens and commits transactions on its own, which breaks SAVEPOINT
         # and transactional DDL: SQLAlchemy takes that job (_begin_sqlite), as its docs advise.
@@ -124,6 +124,8 @@ def _sqlite_configurator(foreign_keys: bool) -> Callable[[Any, Any], None]:
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         # WAL lets readers go on while a request writes.
         cursor.execute("PRAGMA journal_mode=WAL")
+        # A commit's disk sync costs milliseconds (Settings.sqlite_durable says what it buys).
+        cursor.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         cursor.close()
 
     return configure
@@ -172,18 +174,26 @@ def _takes_write_lock() -> bool:
     return not getattr(view, _READS_FIRST, False)
 
 
-def create_db_engine(url: str, *, foreign_keys: bool = True, **options: Any) -> Engine:
+def create_db_engine(
+    url: str, *, foreign_keys: bool = True, durable: bool = True, **options: Any
+) -> Engine:
     """An engine for ``url``; for a SQLite file, its folder is created and pragmas set.
 
-    ``foreign_keys=False`` is for migrations only; ``options`` go to ``create_engine``.
+    ``foreign_keys=False`` is for migrations only; ``durable=False`` for the app's requests
+    (``Settings.sqlite_durable``); ``options`` go to ``create_engine``.
     """
     parsed = make_url(url)
     is_sqlite = parsed.get_backend_name() == "sqlite"
     if is_sqlite and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if not is_sqlite:
+        # A pooled connection is tried before use: after a database restart, the first
+        # request of each worker would otherwise fail on a connection the server closed.
+        # (A SQLite file has no server to restart.)
+        options.setdefault("pool_pre_ping", True)
     engine = create_engine(url, **options)
     if is_sqlite:
-        event.listen(engine, "connect", _sqlite_configurator(foreign_keys))
+        event.listen(engine, "connect", _sqlite_configurator(foreign_keys, durable))
         event.listen(engine, "begin", _begin_sqlite)
     return engine
 
@@ -196,10 +206,8 @@ class Database:
     sessions: sessionmaker[Session]
 
 
-def init_app(app: Flask, database_url: str) -> Database:
-    # A pooled connection is tried before use: after a database restart, the first request
-    # of each worker would otherwise fail on a connection the server has closed.
-    engine = create_db_engine(database_url, pool_pre_ping=True)
+def init_app(app: Flask, database_url: str, *, durable: bool = False) -> Database:
+    engine = create_db_engine(database_url, durable=durable)
     database = Database(engine, sessionmaker(engine, expire_on_commit=False))
     app.extensions[EXTENSION_KEY] = database
     app.teardown_appcontext(_close_session)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from lms.cli import cli
 from lms.config import _VARIABLES, Environment, Settings
+from lms.db import database
 from lms.logs import JsonFormatter, RequestIdFilter
 from lms.security import CONTENT_SECURITY_POLICY
 
@@ -152,6 +153,19 @@ def test_db_backup_on_postgresql_prints_the_pg_dump_way(make_app: MakeApp) -> No
 
     with pytest.raises(NotSQLite):
         backup_sqlite("postgresql+psycopg://lms@db/lms", Path("/tmp/never-written.db"))
+
+
+@pytest.mark.parametrize(("durable", "synchronous"), [(False, 1), (True, 2)])
+def test_sqlite_syncs_the_disk_at_each_commit_only_when_asked(
+    make_app: MakeApp, durable: bool, synchronous: int
+) -> None:
+    app = make_app(sqlite_durable=durable)
+    if database(app).engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite setting")
+    with database(app).engine.connect() as connection:
+        # 1 is NORMAL (synced at checkpoints, safe with WAL), 2 is FULL (at each commit).
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == synchronous
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
 def _readme_variables() -> set[str]:
