@@ -23,7 +23,7 @@ from lms.accounts import browsers
 from lms.accounts.models import DeviceSession, User
 from lms.accounts.queries import device_and_user, devices_of
 from lms.config import Settings
-from lms.db import utcnow
+from lms.db import rows_changed, utcnow
 from lms.errors import DomainError
 
 SECRET_BYTES = 32
@@ -211,10 +211,9 @@ def end_all(
     condition = and_(DeviceSession.user_id == user.id, DeviceSession.ended_at.is_(None))
     if keep_current and user.device is not None:
         condition = and_(condition, DeviceSession.id != user.device.id)
-    result = session.execute(
-        update(DeviceSession).where(condition).values(ended_at=now or utcnow())
+    return rows_changed(
+        session, update(DeviceSession).where(condition).values(ended_at=now or utcnow())
     )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def forget_all(session: Session, user: User) -> None:

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext
-from sqlalchemy import CursorResult, exists, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from lms.certificates import mails, queries
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.content import Catalog, ItemKind
-from lms.db import utcnow
+from lms.db import rows_changed, utcnow
 from lms.errors import DomainError
 from lms.learning import services as learning
 from lms.mail import Mail
@@ -96,17 +96,15 @@ def start_renewal(
     definition = catalog.certificates.get(certificate.definition_id)
     courses = definition.requires if definition is not None else tuple(certificate.course_versions)
     _require_attempts_left(session, user, catalog, courses)
-    result = session.execute(
-        update(Certificate)
-        .where(
-            Certificate.id == certificate.id,
-            Certificate.status == CertificateStatus.ACTIVE,
-            Certificate.renewal_started_at.is_(None),
-        )
-        .values(renewal_started_at=utcnow())
-        .execution_options(synchronize_session=False)
+    started = update(Certificate).where(
+        Certificate.id == certificate.id,
+        Certificate.status == CertificateStatus.ACTIVE,
+        Certificate.renewal_started_at.is_(None),
     )
-    if cast("CursorResult[Any]", result).rowcount != 1:
+    renewing = started.values(renewal_started_at=utcnow()).execution_options(
+        synchronize_session=False
+    )
+    if rows_changed(session, renewing) != 1:
         raise RenewalNotOpen
     session.refresh(certificate)
     learning.reset_progress(session, user, courses)
@@ -170,12 +168,12 @@ def remind_expiring(
     moment = now or utcnow()
     found = []
     for certificate in expiring_certificates(session, within_days=within_days, now=moment):
-        result = session.execute(
+        reminded = (
             update(Certificate)
             .where(Certificate.id == certificate.id, Certificate.expiry_reminded_at.is_(None))
             .values(expiry_reminded_at=moment)
             .execution_options(synchronize_session=False)
         )
-        if cast("CursorResult[Any]", result).rowcount == 1:
+        if rows_changed(session, reminded) == 1:
             found.append(mails.expiring_mail(certificate.user, certificate))
     return found

@@ -6,10 +6,10 @@ import enum
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,7 @@ from lms.certificates import badge_image, issuing, mails, queries, status_lists
 from lms.certificates.codes import new_code
 from lms.certificates.models import Certificate, CertificatePdf, CertificateStatus
 from lms.content import Catalog, CertificateDefinition, Localized
-from lms.db import utcnow
+from lms.db import rows_changed, utcnow
 from lms.errors import DomainError
 from lms.learning import queries as learning
 from lms.live import queries as live
@@ -201,7 +201,7 @@ def request_reissue(session: Session, user: User, certificate: Certificate) -> N
     ``ReissueAlreadyRequested`` (also for a second click at the same instant)."""
     if certificate not in names_out_of_date([certificate], user):
         raise ReissueNotNeeded
-    result = session.execute(
+    requested = (
         update(Certificate)
         .where(Certificate.id == certificate.id, Certificate.reissue_requested_at.is_(None))
         .values(
@@ -210,8 +210,7 @@ def request_reissue(session: Session, user: User, certificate: Certificate) -> N
         )
         .execution_options(synchronize_session=False)
     )
-    # An UPDATE's result is a CursorResult, which alone has a row count; the stubs say Result.
-    if cast("CursorResult[Any]", result).rowcount != 1:
+    if rows_changed(session, requested) != 1:
         raise ReissueAlreadyRequested
     session.refresh(certificate)
 
@@ -368,14 +367,13 @@ def _insert_with_next_sequence(session: Session, certificate: Certificate) -> No
 def _change_if_active(session: Session, certificate: Certificate, **values: Any) -> None:
     # One conditional UPDATE, not a read then a write: of two staff members acting on one
     # certificate at the same instant, exactly one changes it; the other is told what won.
-    result = session.execute(
+    changed = (
         update(Certificate)
         .where(Certificate.id == certificate.id, Certificate.status == CertificateStatus.ACTIVE)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    # An UPDATE's result is a CursorResult, which alone has a row count; the stubs say Result.
-    if cast("CursorResult[Any]", result).rowcount != 1:
+    if rows_changed(session, changed) != 1:
         session.refresh(certificate)
         _require_active(certificate)
         raise CertificateAlreadyRevoked

@@ -33,7 +33,7 @@ from lms.cohorts.roster import (
     rows_to_json,
     shown,
 )
-from lms.db import utcnow
+from lms.db import rows_changed, utcnow
 from lms.errors import DomainError
 from lms.outbox import services as outbox
 
@@ -251,13 +251,13 @@ def find_import(session: Session, cohort: Cohort, import_id: int) -> RosterImpor
 def claim_import(session: Session, import_id: int) -> RosterImport | None:
     """Mark the queued job ``import_id`` as running; None if it is not queued (any more):
     a job run twice (a retry, two consumers) imports once."""
-    claimed = session.execute(
+    claimed = (
         update(RosterImport)
         .where(RosterImport.id == import_id, RosterImport.status == ImportStatus.QUEUED.value)
         .values(status=ImportStatus.RUNNING.value)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if rows_changed(session, claimed) != 1:
         return None
     return session.get(RosterImport, import_id)
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.accounts import queries as accounts
 from lms.content import Catalog, Course, ItemKind, OutlineItem
-from lms.db import utcnow
+from lms.db import rows_changed, utcnow
 from lms.errors import DomainError
 from lms.learning import pages, progress, queries, signals
 from lms.learning.models import Enrolment, ItemCompletion
@@ -348,10 +348,9 @@ def _mark_course_completed(session: Session, enrolment: Enrolment, course: Cours
     """Set the completion date and version unless set already; True if this call set them."""
     # A conditional UPDATE, not a read then a write: of two requests completing the course
     # at once, exactly one sees its row change, so the date is recorded once.
-    result = session.execute(
+    completed = (
         update(Enrolment)
         .where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
         .values(completed_at=utcnow(), completed_version=course.version)
     )
-    # An UPDATE's result is a CursorResult, which alone has a row count; the stubs say Result.
-    return cast("CursorResult[Any]", result).rowcount == 1
+    return rows_changed(session, completed) == 1

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from lms.db import rows_changed
 from lms.outbox.models import QueuedMail
 
 
@@ -30,12 +31,5 @@ def learner_data(session: Session, email: str) -> list[dict[str, Any]]:
 def erase_recipient(session: Session, email: str) -> int:
     """Delete every mail to ``email``, sent or not: a deleted account is mailed nothing more,
     and sent mails keep no copy of its name or links. How many were deleted."""
-    result = cast(
-        CursorResult[Any],
-        session.execute(
-            delete(QueuedMail)
-            .where(QueuedMail.recipient == email)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    return int(result.rowcount or 0)
+    erased = delete(QueuedMail).where(QueuedMail.recipient == email)
+    return rows_changed(session, erased.execution_options(synchronize_session=False))

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.privacy import iso
+from lms.db import rows_changed
 from lms.quizzes.models import AttemptGrant, QuizAttempt
 
 if TYPE_CHECKING:
@@ -47,8 +48,7 @@ def erase_learner(session: Session, user: User) -> int:
     too: their reasons are free text about the person. Returns how many attempts went.
     """
     session.execute(delete(AttemptGrant).where(AttemptGrant.user_id == user.id))
-    result = session.execute(delete(QuizAttempt).where(QuizAttempt.user_id == user.id))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rows_changed(session, delete(QuizAttempt).where(QuizAttempt.user_id == user.id))
 
 
 def _json_number(value: Decimal | None) -> int | float | None:

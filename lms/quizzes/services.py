@@ -7,15 +7,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext
-from sqlalchemy import CursorResult, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.content import Catalog, Course, ItemKind, OutlineItem, QuestionType, Quiz
-from lms.db import utcnow
+from lms.db import rows_changed, utcnow
 from lms.errors import DomainError
 from lms.learning import services as learning
 from lms.periods import Period
@@ -353,13 +353,10 @@ def _parse(questions: Sequence[AskedQuestion], form: FormValues) -> dict[str, An
 def _update_unfinished(session: Session, attempt: QuizAttempt, **values: Any) -> None:
     # One conditional UPDATE, not a read then a write: of two tabs submitting at the same
     # instant, exactly one changes the row, and the other learns it was too late.
-    result = session.execute(
-        update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(**values)
+    unfinished = update(QuizAttempt).where(
+        QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None)
     )
-    # An UPDATE's result is a CursorResult, which alone has a row count; the stubs say Result.
-    if cast("CursorResult[Any]", result).rowcount != 1:
+    if rows_changed(session, unfinished.values(**values)) != 1:
         raise AttemptAlreadySubmitted
 
 
