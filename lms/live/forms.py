@@ -36,8 +36,8 @@ from lms.forms import (
     strip,
 )
 from lms.live.models import PLACE_LENGTH, SLUG_LENGTH, TITLE_LENGTH, URL_LENGTH, SessionLanguage
-from lms.live.schedule import DEFAULT_ZONE, ZONES, TimeDoesNotExist, to_utc
 from lms.live.services import SessionDetails
+from lms.live.times import DEFAULT_ZONE, ZONES, TimeDoesNotExist, to_utc
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 """The content files' id rule (``lms.content.yamlnodes.IDENTIFIER``): definitions name it."""

@@ -23,7 +23,7 @@ from lms.live.forms import (
     RecordingForm,
 )
 from lms.live.models import LiveSession
-from lms.live.schedule import default_minimum_minutes
+from lms.live.times import default_minimum_minutes
 from lms.live.views.staff import blueprint
 
 SHOWN_UNKNOWN = 10

@@ -1,5 +1,5 @@
 """Learners' live sessions: the list, a session's page, registering and cancelling, its
-``.ics``, its recording's captions; their own sessions and calendar feed (``calendars``)."""
+``.ics``, its recording's captions; their own sessions and calendar feed (``my_sessions``)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from lms.catalog import current_catalog
 from lms.db import get_session, run_in_transaction, utcnow
 from lms.forms import ConfirmForm
 from lms.i18n import current_language
-from lms.live import calendars, pages, queries, registrations, services
-from lms.live.calendar import MEDIA_TYPE
+from lms.live import calendar_files, pages, queries, registrations, services
 from lms.live.forms import LANGUAGE_LABELS
+from lms.live.ical import MEDIA_TYPE
 from lms.live.models import RegistrationStatus
 
 blueprint = Blueprint("live", __name__, template_folder="../templates")
@@ -126,7 +126,7 @@ def session_calendar(slug: str) -> ResponseReturnValue:
     registration = registrations.own_registration(session, live, signed_in_user())
     if registration is None or registration.status is not RegistrationStatus.REGISTERED:
         abort(404)
-    content = calendars.session_file(live, current_language(), now=utcnow())
+    content = calendar_files.session_file(live, current_language(), now=utcnow())
     response = Response(content, mimetype=MEDIA_TYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{live.slug}.ics"'
     return response

@@ -20,7 +20,7 @@ from lms.i18n import current_language
 from lms.live import queries, services
 from lms.live.forms import CancelSessionForm, EditSessionForm, NewSessionForm
 from lms.live.models import LiveSession
-from lms.live.schedule import in_zone, when
+from lms.live.times import in_zone, when
 
 blueprint = Blueprint(
     "live_staff", __name__, url_prefix="/staff/sessions", template_folder="../templates"

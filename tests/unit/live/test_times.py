@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from lms.live.schedule import TimeDoesNotExist, default_minimum_minutes, to_utc, when
+from lms.live.times import TimeDoesNotExist, default_minimum_minutes, to_utc, when
 
 
 def test_a_local_time_becomes_utc_with_the_zone_offset_of_its_day() -> None:
