@@ -13,7 +13,8 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from lms.accounts import queries as accounts
-from lms.content import SessionRequirement
+from lms.content import Problem, SessionRequirement
+from lms.content.certificates import SessionReference
 from lms.live.models import (
     Attendance,
     CalendarFeed,
@@ -210,6 +211,18 @@ def known_references(session: Session) -> set[str]:
     slugs = session.scalars(select(LiveSession.slug))
     tags = session.scalars(select(SessionTag.tag).distinct())
     return set(slugs) | set(tags)
+
+
+def unknown_session_problems(
+    session: Session, references: Collection[SessionReference]
+) -> list[Problem]:
+    """An error at each of ``references`` (what definitions' ``requires_sessions`` name) that
+    no session in the database has as its id or a tag: the one check ``lms courses check``
+    and the staff's page of content errors both show."""
+    if not references:
+        return []
+    known = known_references(session)
+    return [r.unknown(known) for r in references if r.reference not in known]
 
 
 def _counted(requirement: SessionRequirement) -> ColumnElement[bool]:

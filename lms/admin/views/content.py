@@ -9,7 +9,9 @@ from lms.accounts.access import STAFF_ROLES, restrict
 from lms.admin.content_status import ContentStatus, content_status
 from lms.catalog import catalog_store
 from lms.config import current_settings
+from lms.db import get_session
 from lms.i18n import current_language
+from lms.live import queries as live
 
 blueprint = Blueprint(
     "content_problems", __name__, url_prefix="/staff/content", template_folder="../templates"
@@ -19,10 +21,13 @@ restrict(blueprint, STAFF_ROLES)
 
 @blueprint.get("/")
 def index() -> ResponseReturnValue:
-    store = catalog_store()
+    content = catalog_store().content
+    # Sessions are scheduled in the app: only the database tells whether one has the id or
+    # tag a definition requires (the check of ``lms courses check``, here on the page).
+    unknown = live.unknown_session_problems(get_session(), content.session_references)
     return render_template(
         "admin/content.html",
-        status=content_status(store.content, current_language()),
+        status=content_status(content, current_language(), unknown),
         reloading=current_settings().content_reload,
     )
 

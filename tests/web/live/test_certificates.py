@@ -147,3 +147,20 @@ def test_courses_check_without_a_database_warns_that_it_could_not_tell(
     assert result.exit_code == 0, result.output
     assert "warning: 'requires_sessions' not checked" in result.stdout
     assert not (tmp_path / "none.db").exists()
+
+
+def test_the_content_errors_page_names_a_required_tag_no_session_has(app: Flask) -> None:
+    """The staff's page shows what ``lms courses check`` says of ``requires_sessions``."""
+    client = _staff(app)
+
+    before = client.get("/staff/content/")
+    add_session(app, "frq-webinar-oct", tags=("frq-webinar",))
+    after = client.get("/staff/content/")
+
+    assert before.status_code == 200
+    text = before.get_data(as_text=True)
+    assert "certificates/webinar-program.yaml:4:36: " in text
+    assert "no live session has the id or tag &#39;frq-webinar&#39;" in text
+    assert "Live sessions that certificates require and nobody scheduled" in text
+    assert 'href="/staff/sessions/"' in text
+    assert "frq-webinar" not in after.get_data(as_text=True)
