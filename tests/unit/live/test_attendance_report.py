@@ -170,3 +170,75 @@ def test_any_bytes_give_a_report_or_its_problems_never_an_exception(data: bytes)
     assert all(a.minutes >= 0 and a.email == a.email.lower() for a in report.attendees)
     if not report.ok:
         assert all(p.line >= 0 for p in report.problems)
+
+
+def test_teams_older_list_in_english_adds_the_minutes_between_joins_and_leaves() -> None:
+    report = parse_report((SAMPLES / "teams-attendance-list-en.csv").read_bytes())
+
+    assert report.platform is Platform.TEAMS
+    assert report.ok, report.problems
+    assert {a.email: (a.minutes, a.lines) for a in report.attendees} == {
+        "animation@example.org": (94, (8,)),  # never left: until the meeting's end
+        "marie.tremblay@example.org": (85, (9, 13, 14, 16)),  # left and came back
+        "luc.gagnon@example.org": (18, (10, 12)),
+    }
+    assert report.without_address == (11, 15)
+
+
+def test_teams_older_list_in_french() -> None:
+    assert _minutes("teams-attendance-list-fr.csv") == {
+        "animation@example.org": 94,  # « A rejoint avant »
+        "eloise.cote@example.org": 91,
+        "marie.tremblay@example.org": 85,
+        "luc.gagnon@example.org": 18,
+    }
+
+
+def test_a_list_without_a_summary_counts_who_never_left_until_its_last_line() -> None:
+    data = (
+        "Full Name\tUser Action\tTimestamp\tEmail\n"
+        "Ana\tJoined\t10/15/2026, 1:00:00 PM\tana@example.org\n"
+        "Bob\tJoined\t10/15/2026, 1:10:00 PM\tbob@example.org\n"
+        "Bob\tLeft\t10/15/2026, 1:50:00 PM\tbob@example.org\n"
+    ).encode("utf-16")
+
+    report = parse_report(data)
+
+    assert {a.email: a.minutes for a in report.attendees} == {
+        "ana@example.org": 50,
+        "bob@example.org": 40,
+    }
+
+
+def test_every_bad_line_of_a_list_is_reported_and_nothing_is_taken() -> None:
+    data = (
+        "Nom complet\tAction de l'utilisateur\tHorodatage\tCourriel\n"
+        "Ana\tA rejoint\t15/10/2026 13:00:00\tana@example.org\n"
+        "Bob\tEst parti\t15/10/2026 13:10:00\tbob@example.org\n"
+        "Cy\tA quitté\tbientôt\tcy@example.org\n"
+        "Di\tA quitté\t15/10/2026 13:10:00\tdi@\n"
+    ).encode("utf-16")
+
+    report = parse_report(data)
+
+    assert not report.ok
+    assert report.problems == (
+        ReportProblem(3, ProblemKind.BAD_ACTION, "Est parti"),
+        ReportProblem(4, ProblemKind.BAD_TIMESTAMP, "bientôt"),
+        ReportProblem(5, ProblemKind.BAD_EMAIL, "di@"),
+    )
+
+
+def test_a_list_of_names_without_addresses_is_refused_with_its_reason() -> None:
+    data = (
+        "Meeting Summary\n"
+        "Meeting Title\tWebinar\n"
+        "\n"
+        "Full Name\tUser Action\tTimestamp\n"
+        "Ana\tJoined\t10/15/2026, 1:00:00 PM\n"
+    ).encode("utf-16")
+
+    report = parse_report(data)
+
+    assert report.attendees == ()
+    assert report.problems == (ReportProblem(4, ProblemKind.NO_ADDRESS_COLUMN),)

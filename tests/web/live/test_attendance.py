@@ -65,6 +65,8 @@ def _import(
     [
         "teams-attendance-en.csv",
         "teams-attendance-fr.csv",
+        "teams-attendance-list-en.csv",
+        "teams-attendance-list-fr.csv",
         "zoom-participants-en.csv",
         "zoom-participants-fr.csv",
     ],
@@ -79,7 +81,8 @@ def test_a_platforms_report_records_who_stayed_long_enough(
 
     assert status == 303
     recorded = attendance_of(app, session_id)
-    assert recorded[people["marie.tremblay@example.org"]] == (True, 88 if "zoom" in sample else 90)
+    minutes = 88 if "zoom" in sample else 85 if "list" in sample else 90
+    assert recorded[people["marie.tremblay@example.org"]] == (True, minutes)
     assert recorded[people["luc.gagnon@example.org"]] == (False, 18)
     page = client.get(f"/staff/sessions/{session_id}").get_data(as_text=True)
     assert "1 present, 1 below the minimum" in page
@@ -116,6 +119,14 @@ def test_a_report_with_a_bad_line_imports_nothing_and_names_the_line(
         (b"", "Choose the report’s CSV file."),
         (b"Name,Email\nAna,ana@example.org\n", "No line names the participants’ columns"),
         (b"\xff\xfe\x00\xd8garbage", "The file could not be read."),
+        (
+            b"Full Name\tUser Action\tTimestamp\nAna\tJoined\t10/15/2026, 1:00:00 PM\n",
+            "This list of joins and leaves gives names without email addresses",
+        ),
+        (
+            b"Full Name\tUser Action\tTimestamp\tEmail\nAna\tJoined\tsoon\tana@example.org\n",
+            "“soon” is not a date and time",
+        ),
     ],
 )
 def test_files_that_are_no_report_are_refused(
