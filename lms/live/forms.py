@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -129,6 +129,11 @@ class EditSessionForm(Form):
     start_time = ClockField(
         _l("Starts at"), validators=[InputRequired(_l("Give the time it starts."))]
     )
+    end_day = DayField(
+        _l("Day it ends"),
+        validators=[Optional()],
+        render_kw={"type": "date"},
+    )
     end_time = ClockField(_l("Ends at"), validators=[InputRequired(_l("Give the time it ends."))])
     time_zone = ChoiceSelectField(
         _l("Time zone"),
@@ -179,10 +184,20 @@ class EditSessionForm(Form):
             return False
         return valid
 
+    def validate_end_day(self, field: DayField) -> None:
+        if field.data is not None and self.day.data is not None and field.data < self.day.data:
+            raise StopValidation(_l("The session cannot end before the day it starts."))
+        if field.data is not None and (field.data - (self.day.data or field.data)).days > 31:
+            raise StopValidation(_l("A session lasts a month at most."))
+
     def validate_end_time(self, field: ClockField) -> None:
         start: time | None = self.start_time.data
-        if field.data is not None and start is not None and field.data <= start:
-            raise StopValidation(_l("The session must end after it starts, on the same day."))
+        day: date | None = self.day.data
+        end_day: date | None = self.end_day.data or day
+        if field.data is None or start is None or day is None or end_day is None:
+            return
+        if datetime.combine(end_day, field.data) <= datetime.combine(day, start):
+            raise StopValidation(_l("The session must end after it starts."))
 
     def validate_tags(self, field: StringField) -> None:
         tags = parse_tags(field.data or "")
@@ -204,13 +219,18 @@ class EditSessionForm(Form):
         day, start, end = self.day.data, self.start_time.data, self.end_time.data
         if day is None or start is None or end is None:  # not once the form validated
             return None
-        try:
-            return to_utc(day, start, zone), to_utc(day, end, zone)
-        except TimeDoesNotExist:
-            self.start_time.errors = [
-                str(_l("This time does not exist on that day in this zone: the clocks change."))
-            ]
-            return None
+        found: list[datetime] = []
+        for field, on, clock in (
+            (self.start_time, day, start),
+            (self.end_time, self.end_day.data or day, end),
+        ):
+            try:
+                found.append(to_utc(on, clock, zone))
+            except TimeDoesNotExist:
+                field.errors = [
+                    str(_l("This time does not exist on that day in this zone: the clocks change."))
+                ]
+        return (found[0], found[1]) if len(found) == 2 else None
 
     def details(self, starts_at: datetime, ends_at: datetime) -> SessionDetails:
         return SessionDetails(
