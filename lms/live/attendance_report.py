@@ -241,6 +241,29 @@ def _rows(lines: Sequence[str], start: int, delimiter: str) -> Iterator[tuple[in
         line = start + 2 + reader.line_num
 
 
+class _TooManyRows(Exception):
+    """More rows than ``MAX_ROWS``: the whole report is refused."""
+
+
+def _checked_rows(
+    lines: Sequence[str],
+    index: int,
+    delimiter: str,
+    positions: dict[Column, int],
+    problems: list[ReportProblem],
+) -> Iterator[tuple[int, list[str], str]]:
+    """The table's rows with their line and address (lower-cased; empty for a guest who gave
+    none); a row with a cell too long is put in ``problems`` and left out."""
+    for count, (line, cells) in enumerate(_rows(lines, index, delimiter), start=1):
+        if count > MAX_ROWS:
+            raise _TooManyRows
+        if any(len(cell) > MAX_CELL_LENGTH for cell in cells):
+            problems.append(ReportProblem(line, ProblemKind.CELL_TOO_LONG, str(MAX_CELL_LENGTH)))
+            continue
+        address = _cell(cells, positions, Column.EMAIL) or _cell(cells, positions, Column.UPN)
+        yield line, cells, address.lower()
+
+
 def _participants(
     lines: Sequence[str],
     index: int,
@@ -254,15 +277,7 @@ def _participants(
     seen_on: dict[str, list[int]] = {}
     without_address: list[int] = []
     try:
-        for count, (line, cells) in enumerate(_rows(lines, index, delimiter), start=1):
-            if count > MAX_ROWS:
-                return _failed(ProblemKind.TOO_MANY_ROWS, str(MAX_ROWS))
-            if any(len(cell) > MAX_CELL_LENGTH for cell in cells):
-                limit = str(MAX_CELL_LENGTH)
-                problems.append(ReportProblem(line, ProblemKind.CELL_TOO_LONG, limit))
-                continue
-            address = _cell(cells, positions, Column.EMAIL) or _cell(cells, positions, Column.UPN)
-            email = address.lower()
+        for line, cells, email in _checked_rows(lines, index, delimiter, positions, problems):
             duration = _minutes(_cell(cells, positions, Column.DURATION))
             if not email:
                 without_address.append(line)
@@ -277,6 +292,8 @@ def _participants(
             minutes[email] = minutes.get(email, 0) + duration
             names.setdefault(email, _cell(cells, positions, Column.NAME))
             seen_on.setdefault(email, []).append(line)
+    except _TooManyRows:
+        return _failed(ProblemKind.TOO_MANY_ROWS, str(MAX_ROWS))
     except csv.Error:
         return _failed(ProblemKind.UNREADABLE)
     if not minutes and not problems and not without_address:
@@ -314,15 +331,7 @@ def _joins_and_leaves(
     without_address: list[int] = []
     last: datetime | None = None
     try:
-        for count, (line, cells) in enumerate(_rows(lines, index, delimiter), start=1):
-            if count > MAX_ROWS:
-                return _failed(ProblemKind.TOO_MANY_ROWS, str(MAX_ROWS))
-            if any(len(cell) > MAX_CELL_LENGTH for cell in cells):
-                limit = str(MAX_CELL_LENGTH)
-                problems.append(ReportProblem(line, ProblemKind.CELL_TOO_LONG, limit))
-                continue
-            address = _cell(cells, positions, Column.EMAIL) or _cell(cells, positions, Column.UPN)
-            email = address.lower()
+        for line, cells, email in _checked_rows(lines, index, delimiter, positions, problems):
             action_text = _cell(cells, positions, Column.ACTION)
             action = ACTION_WORDS.get(header_key(action_text))
             stamp_text = _cell(cells, positions, Column.TIMESTAMP)
@@ -340,6 +349,8 @@ def _joins_and_leaves(
                 events.setdefault(email, []).append((action, moment))
                 names.setdefault(email, _cell(cells, positions, Column.NAME))
                 seen_on.setdefault(email, []).append(line)
+    except _TooManyRows:
+        return _failed(ProblemKind.TOO_MANY_ROWS, str(MAX_ROWS))
     except csv.Error:
         return _failed(ProblemKind.UNREADABLE)
     if not events and not problems and not without_address:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lms.live import attendance_report
 from lms.live.attendance_report import (
     MAX_FILE_BYTES,
     Platform,
@@ -242,3 +243,24 @@ def test_a_list_of_names_without_addresses_is_refused_with_its_reason() -> None:
 
     assert report.attendees == ()
     assert report.problems == (ReportProblem(4, ProblemKind.NO_ADDRESS_COLUMN),)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Name,Email,Duration (Minutes)", "Full Name,User Action,Timestamp,Email"],
+)
+def test_a_report_longer_than_the_limit_is_refused_whole(
+    monkeypatch: pytest.MonkeyPatch, header: str
+) -> None:
+    monkeypatch.setattr(attendance_report, "MAX_ROWS", 2)
+    row = (
+        "Ana,ana@example.org,5"
+        if "Duration" in header
+        else "Ana,Joined,10/15/2026 1:00 PM,ana@example.org"
+    )
+    data = "\n".join([header, row, row, row]).encode()
+
+    report = parse_report(data)
+
+    assert report.attendees == ()
+    assert report.problems == (ReportProblem(0, ProblemKind.TOO_MANY_ROWS, "2"),)

@@ -8,10 +8,8 @@ from datetime import UTC, datetime
 
 import icalendar
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from lms.accounts.categories import Role
 from lms.db import get_session
 from lms.live.models import LiveSession
 from tests.support.smtp import Mailbox, text_of
@@ -19,6 +17,7 @@ from tests.web.helpers import submit_form
 from tests.web.learning_helpers import sign_in
 from tests.web.staff_helpers import add_user
 
+from .helpers import staff_client
 from .test_staff import FIELDS, NEW
 
 WORKSHOP = {
@@ -33,13 +32,6 @@ FRENCH = "jeudi 18 mars 2027, 09 h 00 – vendredi 19 mars 2027, 12 h 00 HAE"
 ENGLISH_END = "Friday, March 19, 2027, 12:00"
 
 
-def _staff(app: Flask) -> FlaskClient:
-    add_user(app, "sam@example.org", role=Role.STAFF)
-    client = app.test_client()
-    sign_in(client, "sam@example.org")
-    return client
-
-
 def _stored(app: Flask) -> tuple[int, datetime, datetime]:
     with app.app_context():
         live = get_session().scalars(select(LiveSession)).one()
@@ -47,7 +39,7 @@ def _stored(app: Flask) -> tuple[int, datetime, datetime]:
 
 
 def test_a_two_day_session_shows_both_days_everywhere(app: Flask, mailbox: Mailbox) -> None:
-    staff = _staff(app)
+    staff = staff_client(app)
 
     response = submit_form(staff, NEW, WORKSHOP)
 
@@ -77,7 +69,7 @@ def test_a_two_day_session_shows_both_days_everywhere(app: Flask, mailbox: Mailb
 
 
 def test_the_edit_form_gives_the_end_day_back_and_keeps_it(app: Flask) -> None:
-    staff = _staff(app)
+    staff = staff_client(app)
     submit_form(staff, NEW, WORKSHOP)
     session_id, _starts_at, ends_at = _stored(app)
     edit = f"/staff/sessions/{session_id}/edit"
@@ -91,7 +83,7 @@ def test_the_edit_form_gives_the_end_day_back_and_keeps_it(app: Flask) -> None:
 
 
 def test_an_end_before_the_start_across_days_is_refused(app: Flask) -> None:
-    staff = _staff(app)
+    staff = staff_client(app)
 
     before_day = submit_form(staff, NEW, {**WORKSHOP, "end_day": "2027-03-17"})
     same_day_earlier = submit_form(staff, NEW, {**WORKSHOP, "end_day": "", "end_time": "08:00"})
