@@ -63,7 +63,8 @@ def _write(
     now: datetime,
 ) -> list[int]:
     """Record ``states`` (user id -> present, minutes) for ``live``, only where they change
-    what is recorded; the ids now present who were not."""
+    what is recorded; the ids now present who were not. No minutes (a tick) that agree with
+    what was recorded keep the minutes a report gave."""
     existing = {
         a.user_id: a
         for a in session.scalars(select(Attendance).where(Attendance.session_id == live.id))
@@ -71,7 +72,7 @@ def _write(
     newly_present = []
     for user_id, (present, minutes) in states.items():
         row = existing.get(user_id)
-        if row is not None and row.present == present and row.minutes == minutes:
+        if row is not None and row.present == present and minutes in (None, row.minutes):
             continue
         if present and (row is None or not row.present):
             newly_present.append(user_id)

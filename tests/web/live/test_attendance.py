@@ -240,3 +240,24 @@ def test_hostile_reports_are_refused_or_imported_never_a_500(
     assert status in (303, 400), status
     if status == 400:
         assert attendance_of(app, session_id) == {}
+
+
+def test_ticking_after_an_import_keeps_the_minutes_of_those_it_does_not_change(
+    app: Flask, client: FlaskClient, staff: int
+) -> None:
+    people = _learners(app, "marie.tremblay@example.org", "luc.gagnon@example.org")
+    session_id = add_session(app, starts_in=timedelta(hours=-2), minutes=95)
+    sample = (ATTENDANCE_SAMPLES / "teams-attendance-en.csv").read_bytes()
+    assert _import(client, session_id, sample)[0] == 303
+    marie, luc = people["marie.tremblay@example.org"], people["luc.gagnon@example.org"]
+    page = f"/staff/sessions/{session_id}"
+
+    # Luc called in by phone for the rest: staff tick him too.
+    response = submit_form(
+        client, f"{page}/attendance", {"present": [str(marie), str(luc)]}, page=page
+    )
+
+    assert response.status_code == 303
+    recorded = attendance_of(app, session_id)
+    assert recorded[marie] == (True, 90)  # as imported
+    assert recorded[luc] == (True, None)  # ticked by staff
