@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from lms.accounts.access import signed_in_user
 from lms.catalog import current_catalog
 from lms.db import get_session, run_in_transaction, utcnow
-from lms.forms import ConfirmForm
+from lms.forms import ConfirmForm, already_done
 from lms.i18n import current_language
 from lms.live import calendar_files, pages, queries, registrations, services
 from lms.live.forms import LANGUAGE_LABELS
@@ -103,18 +103,31 @@ def register(slug: str) -> ResponseReturnValue:
     return redirect(url_for(".session_page", slug=slug), 303)
 
 
-@blueprint.post("/sessions/<slug>/cancel")
+@blueprint.route("/sessions/<slug>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel(slug: str) -> ResponseReturnValue:
+    """What cancelling does (the seat goes to the first waiting), then it; a second post
+    (a double click, another tab) says it was done."""
+    back = redirect(url_for(".session_page", slug=slug), 303)
+    if request.method == "GET":
+        view = _view(slug)
+        if view.mine is None:
+            raise registrations.NotRegistered
+        if view.phase in (pages.Phase.STARTED, pages.Phase.OVER):
+            raise registrations.SessionStarted
+        return render_template("live/cancel.html", view=view, form=ConfirmForm())
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    run_in_transaction(
-        lambda session: registrations.cancel(
-            session, services.find_by_slug(session, slug), signed_in_user(), now=utcnow()
+    try:
+        run_in_transaction(
+            lambda session: registrations.cancel(
+                session, services.find_by_slug(session, slug), signed_in_user(), now=utcnow()
+            )
         )
-    )
+    except registrations.AlreadyCancelled:
+        return already_done(back)
     flash(_("Your registration is cancelled."), "success")
-    return redirect(url_for(".session_page", slug=slug), 303)
+    return back
 
 
 @blueprint.get("/sessions/<slug>/calendar.ics")
