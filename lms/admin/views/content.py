@@ -19,22 +19,26 @@ blueprint = Blueprint(
 restrict(blueprint, STAFF_ROLES)
 
 
-@blueprint.get("/")
-def index() -> ResponseReturnValue:
+def _status() -> ContentStatus:
     content = catalog_store().content
     # Sessions are scheduled in the app: only the database tells whether one has the id or
-    # tag a definition requires (the check of ``lms courses check``, here on the page).
+    # tag a definition requires (the check of ``lms courses check``, here too). Two small
+    # queries, and none when no definition requires sessions.
     unknown = live.unknown_session_problems(get_session(), content.session_references)
+    return content_status(content, current_language(), unknown)
+
+
+@blueprint.get("/")
+def index() -> ResponseReturnValue:
     return render_template(
-        "admin/content.html",
-        status=content_status(content, current_language(), unknown),
-        reloading=current_settings().content_reload,
+        "admin/content.html", status=_status(), reloading=current_settings().content_reload
     )
 
 
 @blueprint.app_template_global()
 def content_problems_banner() -> ContentStatus | None:
-    """What the banner tells staff of errors in the course files; None when there are none."""
+    """What the banner tells staff of errors in the course files, and of sessions that
+    certificates require and nobody scheduled; None when there are none."""
     # Called by base.html for staff only, so learners' pages never pay for it.
-    content = catalog_store().content
-    return content_status(content, current_language()) if content.has_errors else None
+    status = _status()
+    return status if status.errors or status.unknown_sessions else None

@@ -163,3 +163,16 @@ def test_the_content_errors_page_names_a_required_tag_no_session_has(app: Flask)
     assert "Live sessions that certificates require and nobody scheduled" in text
     assert 'href="/staff/sessions/"' in text
     assert "frq-webinar" not in after.get_data(as_text=True)
+
+
+def test_staff_pages_show_the_banner_while_a_required_tag_has_no_session(app: Flask) -> None:
+    client = staff_client(app)
+
+    before = client.get("/staff/sessions/").get_data(as_text=True)
+    add_session(app, "frq-webinar-oct", tags=("frq-webinar",))
+    after = client.get("/staff/sessions/").get_data(as_text=True)
+
+    assert "notice-content-errors" in before
+    assert "A certificate requires live sessions by 1 id or tag that no session has" in before
+    assert 'href="/staff/content/"' in before
+    assert "notice-content-errors" not in after
