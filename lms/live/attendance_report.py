@@ -389,7 +389,10 @@ def _minutes(text: str) -> int | None:
     clock = _CLOCK.match(text)
     if clock:
         hours, mins, secs = (int(part or 0) for part in clock.groups())
-        return None if secs >= 60 else hours * 60 + mins + secs // 60
+        # ``04:30`` is minutes and seconds; with hours before them, minutes stop at 59.
+        if secs >= 60 or (clock.group(1) is not None and mins >= 60):
+            return None
+        return hours * 60 + mins + secs // 60
     units = _UNITS.match(text.replace("\u00a0", " "))
     if units and any(units.groupdict().values()):
         hours, mins, secs = (int(units[name] or 0) for name in ("h", "m", "s"))

@@ -264,3 +264,10 @@ def test_a_report_longer_than_the_limit_is_refused_whole(
 
     assert report.attendees == ()
     assert report.problems == (ReportProblem(0, ProblemKind.TOO_MANY_ROWS, "2"),)
+
+
+@pytest.mark.parametrize("duration", ["1:75:00", "00:10:60", "1h 4m 5x"])
+def test_a_clock_that_is_no_duration_is_a_bad_line(duration: str) -> None:
+    data = f"Name,Email,Duration\nAna,ana@example.org,{duration}\n".encode()
+
+    assert [p.kind for p in parse_report(data).problems] == [ProblemKind.BAD_DURATION]
