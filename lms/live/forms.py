@@ -4,7 +4,7 @@ ticked or imported."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     FileField,
+    HiddenField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -299,10 +300,24 @@ class AttendanceForm(Form):
     """Who was there, ticked among the session's registrants."""
 
     present = TickedField(_l("Present"), coerce=int)
+    shown = HiddenField()
+    """The ids shown present when the page was made: a box left as it was keeps what was
+    recorded since (a report imported in another tab)."""
     submit = SubmitField(_l("Save the attendance"))
 
     def set_people(self, choices: list[tuple[int, str]]) -> None:
         self.present.choices = [SelectChoice(value, label) for value, label in choices]
+
+    def set_shown(self, present: Collection[int]) -> None:
+        self.shown.data = " ".join(str(user_id) for user_id in sorted(present))
+
+    def shown_present(self) -> set[int] | None:
+        """The ids shown present; None when the field is not the page's (then every box
+        counts as it is)."""
+        parts = (self.shown.data or "").split()
+        if not all(part.isdigit() and len(part) <= 10 for part in parts):
+            return None
+        return {int(part) for part in parts}
 
 
 class ImportAttendanceForm(Form):

@@ -49,6 +49,7 @@ def session_page(session_id: int) -> ResponseReturnValue:
     form = AttendanceForm(formdata=None)
     form.set_people(_people(roster))
     form.present.data = [line.user_id for line in roster if line.present]
+    form.set_shown(form.present.data)
     return _page(live, summary, roster, form)
 
 
@@ -95,6 +96,7 @@ def record_attendance(session_id: int) -> ResponseReturnValue:
         live,
         [line.user_id for line in roster],
         form.present.data or [],
+        shown=form.shown_present(),
         actor=signed_in_user(),
         now=utcnow(),
     )

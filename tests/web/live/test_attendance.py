@@ -261,3 +261,28 @@ def test_ticking_after_an_import_keeps_the_minutes_of_those_it_does_not_change(
     recorded = attendance_of(app, session_id)
     assert recorded[marie] == (True, 90)  # as imported
     assert recorded[luc] == (True, None)  # ticked by staff
+
+
+def test_a_page_of_ticks_made_before_an_import_does_not_undo_it(
+    app: Flask, client: FlaskClient, staff: int
+) -> None:
+    """Staff open the session's page, import the report in another tab, then save the page
+    they had open, ticking Luc: Marie, whom the stale page showed unticked, stays present."""
+    people = _learners(app, "marie.tremblay@example.org", "luc.gagnon@example.org")
+    session_id = add_session(app, starts_in=timedelta(hours=1), minutes=95)
+    for email in people:
+        _register(app, email)
+    move_session(app, session_id, utcnow() - timedelta(hours=2))
+    marie, luc = people["marie.tremblay@example.org"], people["luc.gagnon@example.org"]
+    page = f"/staff/sessions/{session_id}"
+    stale = client.get(page).get_data(as_text=True)
+    sample = (ATTENDANCE_SAMPLES / "teams-attendance-en.csv").read_bytes()
+    assert _import(client, session_id, sample)[0] == 303
+
+    hidden = dict(hidden_fields(stale, f"{page}/attendance"))
+    response = client.post(f"{page}/attendance", data={**hidden, "present": [str(luc)]})
+
+    assert response.status_code == 303
+    recorded = attendance_of(app, session_id)
+    assert recorded[marie] == (True, 90)
+    assert recorded[luc] == (True, None)
