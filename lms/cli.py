@@ -194,24 +194,24 @@ def _session_problems(loaded: ContentLoad, database_url: str) -> list[Problem]:
         return []
     url = make_url(database_url)
     missing_file = url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file()
-    known: set[str] | None = None
+    unknown: list[Problem] | None = None
     if not missing_file:
         engine = create_db_engine(database_url, poolclass=NullPool)
         try:
             with Session(engine) as session:
-                known = live_queries.known_references(session)
+                unknown = live_queries.unknown_session_problems(session, references)
         except SQLAlchemyError:
-            known = None
+            unknown = None
         finally:
             engine.dispose()
-    if known is None:
+    if unknown is None:
         first = references[0]
         message = (
             "'requires_sessions' not checked: the site's database (LMS_DATABASE_URL) has no "
             "live sessions to compare with; run `lms db upgrade`, or point LMS_DATABASE_URL at it"
         )
         return [Problem(first.path, first.line, first.column, Severity.WARNING, message)]
-    return [r.unknown(known) for r in references if r.reference not in known]
+    return unknown
 
 
 def _root_to_check(given: Path | None, configured: Path) -> tuple[Path, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +32,9 @@ class ContentStatus:
     errors: tuple[str, ...]
     """``path:line:col: message``, paths relative to the content root."""
     courses: tuple[StaleCourse, ...]
+    unknown_sessions: tuple[str, ...] = ()
+    """``path:line:col: message`` for each session id or tag a definition requires that no
+    session scheduled here has: the files load, but nobody can earn that certificate."""
 
     @property
     def served_from_last_good(self) -> int:
@@ -41,7 +45,11 @@ class ContentStatus:
         return sum(1 for course in self.courses if course.version is None)
 
 
-def content_status(content: ContentLoad, language: str) -> ContentStatus:
+def content_status(
+    content: ContentLoad, language: str, unknown_sessions: Sequence[Problem] = ()
+) -> ContentStatus:
+    """What staff are told of ``content``, with ``unknown_sessions``
+    (``lms.live.queries.unknown_session_problems``) when the page asked the database."""
     root = content.catalog.root
     courses = []
     for stale in content.stale:
@@ -56,7 +64,8 @@ def content_status(content: ContentLoad, language: str) -> ContentStatus:
             )
         )
     errors = tuple(_line(problem, root) for problem in content.errors)
-    return ContentStatus(errors, tuple(courses))
+    sessions = tuple(_line(problem, root) for problem in unknown_sessions)
+    return ContentStatus(errors, tuple(courses), sessions)
 
 
 def _line(problem: Problem, root: Path) -> str:

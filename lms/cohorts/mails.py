@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
 from lms.accounts.tokens import MAX_AGE, Purpose
+from lms.live.times import when
 from lms.mail import Mail, external_url, render_mail
+
+if TYPE_CHECKING:
+    from lms.live.models import LiveSession
 
 TEMPLATES = "cohorts/email"
 
@@ -21,6 +26,27 @@ class ReminderItem:
     due_date: date
     courses_left: tuple[str, ...]
     """Titles of the required courses not completed, in the reader's language."""
+    sessions_missing: int = 0
+    """Live sessions still to attend for the certificate."""
+    sessions: tuple[SessionLine, ...] = ()
+    """The sessions to come that count, not attended yet."""
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    """A live session a reminder names: its title and when, in the reader's language."""
+
+    title: str
+    when: str
+    link: str
+
+
+def session_line(live: LiveSession, language: str) -> SessionLine:
+    return SessionLine(
+        title=live.title(language),
+        when=when(live.starts_at, live.ends_at, live.time_zone, language).text,
+        link=external_url("live.session_page", slug=live.slug),
+    )
 
 
 def reminder_mail(

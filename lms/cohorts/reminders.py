@@ -19,6 +19,9 @@ class DueCohort:
     id: int
     name: str
     due_date: date | None
+    certificate_id: str | None = None
+    sessions_required: int = 0
+    """Live sessions its certificate requires attended (``requires_sessions``)."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,9 @@ class Behind:
     due_date: date
     courses_left: tuple[str, ...]
     """Ids of the required courses not completed."""
+    certificate_id: str | None = None
+    sessions_missing: int = 0
+    """Live sessions still to attend for the cohort's certificate."""
 
 
 @dataclass
@@ -109,7 +115,10 @@ def plan_reminders(
                 ),
             )
             left = tuple(c.course_id for c in row.courses if c.status is not Status.COMPLETED)
-            reminder.cohorts.append(Behind(cohort.id, cohort.name, row.due_date, left))
+            missing = max(0, cohort.sessions_required - (row.sessions_attended or 0))
+            reminder.cohorts.append(
+                Behind(cohort.id, cohort.name, row.due_date, left, cohort.certificate_id, missing)
+            )
     return ReminderPlan(
         sorted(planned.values(), key=lambda r: r.email),
         sorted(skipped.values(), key=lambda s: s.email),

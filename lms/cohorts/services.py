@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from flask_babel import lazy_gettext
 from sqlalchemy import select
@@ -29,11 +29,13 @@ from lms.config import Settings
 from lms.content import Catalog
 from lms.errors import DomainError
 from lms.i18n import language_or_default
+from lms.live import queries as live
 from lms.mail import Mail
 from lms.periods import local_date
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
+    from lms.live.models import LiveSession
 
 
 class CohortNotFound(DomainError):
@@ -191,10 +193,13 @@ def reminder_plan(
     # A generator: each cohort's report is read as the plan reaches it.
     reports = (
         (
-            reminders.DueCohort(c.id, c.name, c.due_date),
-            queries.cohort_report(session, c, catalog, on=day).rows,
+            reminders.DueCohort(
+                c.id, c.name, c.due_date, c.certificate_id, found.sessions_required
+            ),
+            found.rows,
         )
         for c in candidates
+        for found in (queries.cohort_report(session, c, catalog, on=day),)
     )
     since = now - timedelta(days=settings.reminder_interval_days)
     invited = {
@@ -221,6 +226,7 @@ def record_reminders(
     links of pending invitations are signed with ``secret_key``."""
     pending = {r.user_id for r in planned if r.invitation_pending}
     users = account_queries.users_by_id(session, pending) if pending else {}
+    to_come = sessions_to_come(session, catalog, planned, now=now)
     sent_per_cohort: dict[int, int] = {}
     written = []
     for reminder in planned:
@@ -235,7 +241,8 @@ def record_reminders(
                 )
             )
             sent_per_cohort[behind.cohort_id] = sent_per_cohort.get(behind.cohort_id, 0) + 1
-        written.append(_reminder_mail(catalog, reminder, users.get(reminder.user_id), secret_key))
+        pending_user = users.get(reminder.user_id)
+        written.append(_reminder_mail(catalog, reminder, pending_user, secret_key, to_come))
     for cohort_id, count in sorted(sent_per_cohort.items()):
         audit.record(
             session, actor, AuditAction.REMINDER_SEND, f"cohort:{cohort_id}", recipients=count
@@ -244,14 +251,49 @@ def record_reminders(
 
 
 def reminder_previews(
-    catalog: Catalog, reminder: PlannedReminder, languages: tuple[str, ...]
+    session: Session,
+    catalog: Catalog,
+    reminder: PlannedReminder,
+    languages: tuple[str, ...],
+    *,
+    now: datetime,
 ) -> dict[str, Mail]:
     """The mail ``reminder`` would be, in each of ``languages``, for staff to read before
     sending: the real template, without an invitation link (none is made for a preview)."""
+    to_come = sessions_to_come(session, catalog, [reminder], now=now)
     return {
-        language: _reminder_mail(catalog, reminder, None, "", language=language)
+        language: _reminder_mail(catalog, reminder, None, "", to_come, language=language)
         for language in languages
     }
+
+
+SessionsToCome: TypeAlias = "dict[tuple[int, int], list[LiveSession]]"
+"""By (user id, cohort id): the sessions a reminder names."""
+
+
+def sessions_to_come(
+    session: Session, catalog: Catalog, planned: list[PlannedReminder], *, now: datetime
+) -> SessionsToCome:
+    """The live sessions to come that each reminder's reader still has to attend for each
+    cohort's certificate: two queries per certificate, whatever the number of people."""
+    wanted: dict[str, dict[int, list[int]]] = {}
+    for reminder in planned:
+        for behind in reminder.cohorts:
+            if behind.sessions_missing and behind.certificate_id:
+                by_user = wanted.setdefault(behind.certificate_id, {})
+                by_user.setdefault(reminder.user_id, []).append(behind.cohort_id)
+    found: SessionsToCome = {}
+    for certificate_id, by_user in wanted.items():
+        definition = catalog.certificates.get(certificate_id)
+        if definition is None or definition.requires_sessions is None:
+            continue
+        requirement = definition.requires_sessions
+        for user_id, sessions in live.sessions_to_attend(
+            session, requirement, by_user.keys(), now=now
+        ).items():
+            for cohort_id in by_user[user_id]:
+                found[(user_id, cohort_id)] = sessions
+    return found
 
 
 def _reminder_mail(
@@ -259,6 +301,7 @@ def _reminder_mail(
     reminder: PlannedReminder,
     pending_user: User | None,
     secret_key: str,
+    to_come: SessionsToCome,
     *,
     language: str | None = None,
 ) -> Mail:
@@ -273,7 +316,16 @@ def _reminder_mail(
         language=language,
         name=reminder.name or reminder.email,
         items=tuple(
-            mails.ReminderItem(b.cohort, b.due_date, tuple(title(c) for c in b.courses_left))
+            mails.ReminderItem(
+                b.cohort,
+                b.due_date,
+                tuple(title(c) for c in b.courses_left),
+                b.sessions_missing,
+                tuple(
+                    mails.session_line(live, language)
+                    for live in to_come.get((reminder.user_id, b.cohort_id), ())
+                ),
+            )
             for b in reminder.cohorts
         ),
         invitation_token=(

@@ -63,7 +63,8 @@ def _write(
     now: datetime,
 ) -> list[int]:
     """Record ``states`` (user id -> present, minutes) for ``live``, only where they change
-    what is recorded; the ids now present who were not."""
+    what is recorded; the ids now present who were not. No minutes (a tick) that agree with
+    what was recorded keep the minutes a report gave."""
     existing = {
         a.user_id: a
         for a in session.scalars(select(Attendance).where(Attendance.session_id == live.id))
@@ -71,7 +72,7 @@ def _write(
     newly_present = []
     for user_id, (present, minutes) in states.items():
         row = existing.get(user_id)
-        if row is not None and row.present == present and row.minutes == minutes:
+        if row is not None and row.present == present and minutes in (None, row.minutes):
             continue
         if present and (row is None or not row.present):
             newly_present.append(user_id)
@@ -92,16 +93,26 @@ def record_ticks(
     listed: Collection[int],
     present: Collection[int],
     *,
+    shown: Collection[int] | None = None,
     actor: User,
     now: datetime,
 ) -> Recorded:
     """Staff's ticks: of the people ``listed`` on the page, ``present`` were there, the
-    others not (ticks change only what differs from what was recorded); audited."""
+    others not (ticks change only what differs from what was recorded); audited. A box left
+    as the page ``shown`` it (the ids shown present) keeps what was recorded since the page
+    was made: a report imported meanwhile stands."""
     _require_started(live, now)
     ticked = set(present) & set(listed)
-    states = {user_id: (user_id in ticked, None) for user_id in listed}
+    recorded = set(
+        session.scalars(select(Attendance.user_id).where(Attendance.session_id == live.id))
+    )
+    states = {
+        user_id: (user_id in ticked, None)
+        for user_id in listed
+        if shown is None or user_id not in recorded or (user_id in shown) != (user_id in ticked)
+    }
     _write(session, live, states, source=AttendanceSource.TICKED, actor=actor, now=now)
-    result = Recorded(present=len(ticked), absent=len(states) - len(ticked))
+    result = Recorded(present=len(ticked), absent=len(set(listed)) - len(ticked))
     audit.record(
         session,
         actor,

@@ -1,10 +1,11 @@
 """Video platforms' attendance reports (Zoom's participants export, Microsoft Teams'
-attendance report; French or English headers) in, minutes per address or numbered problems
-out; pure.
+attendance report, and Teams' older attendance list of joins and leaves; French or English
+headers) in, minutes per address or numbered problems out; pure.
 
-A report may start with a summary (Zoom's meeting line, Teams' "1. Summary"); the
-participants' table is found by its header, and ends at the first blank line (Teams' next
-section). A person who joined twice is on two lines (Zoom): their minutes add up.
+A report may start with a summary (Zoom's meeting line, Teams' "1. Summary" or "Meeting
+Summary"); the participants' table is found by its header, and ends at the first blank line
+(Teams' next section). A person who joined twice is on two lines (Zoom): their minutes add
+up; in a list of joins and leaves, the time between each join and its leave adds up.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+
+from lms.live.attendance_log import ACTION_WORDS, Action, minutes_present, parse_timestamp
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """A webinar of 10,000 attendees exports under 2 MB (twice that as Teams' UTF-16)."""
@@ -45,6 +49,9 @@ class Column(enum.StrEnum):
     UPN = "upn"
     """Teams' sign-in name, an address too: used when the email cell is empty."""
     DURATION = "duration"
+    ACTION = "action"
+    """Teams' older list: "Joined" or "Left" (« A rejoint », « A quitté »)."""
+    TIMESTAMP = "timestamp"
 
 
 def header_key(text: str) -> str:
@@ -78,7 +85,15 @@ ALIASES: dict[Column, frozenset[str]] = {
     ),
     Column.UPN: _keys("Participant ID (UPN)", "ID du participant (UPN)", "UPN"),
     Column.DURATION: ZOOM_DURATIONS | TEAMS_DURATIONS,
+    Column.ACTION: _keys(
+        "User Action", "Action", "Action de l'utilisateur", "Action utilisateur", "Activité",
+    ),
+    Column.TIMESTAMP: _keys("Timestamp", "Horodatage", "Date et heure", "Heure"),
 }  # fmt: skip
+MEETING_ENDS = _keys(
+    "Meeting End Time", "End Time", "Heure de fin de la réunion", "Heure de fin",
+)  # fmt: skip
+"""The summary's line that says when the meeting ended: who never left stayed until then."""
 
 
 class ProblemKind(enum.StrEnum):
@@ -91,6 +106,11 @@ class ProblemKind(enum.StrEnum):
     CELL_TOO_LONG = "cell_too_long"
     BAD_EMAIL = "bad_email"
     BAD_DURATION = "bad_duration"
+    BAD_ACTION = "bad_action"
+    """In a list of joins and leaves: neither a join nor a leave."""
+    BAD_TIMESTAMP = "bad_timestamp"
+    NO_ADDRESS_COLUMN = "no_address_column"
+    """A list of joins and leaves by name only: nobody can be matched to an account."""
 
 
 @dataclass(frozen=True, order=True)
@@ -149,6 +169,8 @@ def parse_report(data: bytes) -> AttendanceReport:
             return _failed(ProblemKind.EMPTY)
         return _failed(ProblemKind.NO_PARTICIPANTS_HEADER)
     index, delimiter, positions, platform = found
+    if Column.ACTION in positions:
+        return _joins_and_leaves(lines, index, delimiter, positions)
     return _participants(lines, index, delimiter, positions, platform)
 
 
@@ -201,6 +223,9 @@ def _find_header(
             if has_address and Column.DURATION in positions and Column.NAME in positions:
                 zoom = keys[positions[Column.DURATION]] in ZOOM_DURATIONS
                 return index, delimiter, positions, Platform.ZOOM if zoom else Platform.TEAMS
+            if {Column.NAME, Column.ACTION, Column.TIMESTAMP} <= positions.keys():
+                positions.pop(Column.DURATION, None)
+                return index, delimiter, positions, Platform.TEAMS
     return None
 
 
@@ -216,6 +241,29 @@ def _rows(lines: Sequence[str], start: int, delimiter: str) -> Iterator[tuple[in
         line = start + 2 + reader.line_num
 
 
+class _TooManyRows(Exception):
+    """More rows than ``MAX_ROWS``: the whole report is refused."""
+
+
+def _checked_rows(
+    lines: Sequence[str],
+    index: int,
+    delimiter: str,
+    positions: dict[Column, int],
+    problems: list[ReportProblem],
+) -> Iterator[tuple[int, list[str], str]]:
+    """The table's rows with their line and address (lower-cased; empty for a guest who gave
+    none); a row with a cell too long is put in ``problems`` and left out."""
+    for count, (line, cells) in enumerate(_rows(lines, index, delimiter), start=1):
+        if count > MAX_ROWS:
+            raise _TooManyRows
+        if any(len(cell) > MAX_CELL_LENGTH for cell in cells):
+            problems.append(ReportProblem(line, ProblemKind.CELL_TOO_LONG, str(MAX_CELL_LENGTH)))
+            continue
+        address = _cell(cells, positions, Column.EMAIL) or _cell(cells, positions, Column.UPN)
+        yield line, cells, address.lower()
+
+
 def _participants(
     lines: Sequence[str],
     index: int,
@@ -229,15 +277,7 @@ def _participants(
     seen_on: dict[str, list[int]] = {}
     without_address: list[int] = []
     try:
-        for count, (line, cells) in enumerate(_rows(lines, index, delimiter), start=1):
-            if count > MAX_ROWS:
-                return _failed(ProblemKind.TOO_MANY_ROWS, str(MAX_ROWS))
-            if any(len(cell) > MAX_CELL_LENGTH for cell in cells):
-                limit = str(MAX_CELL_LENGTH)
-                problems.append(ReportProblem(line, ProblemKind.CELL_TOO_LONG, limit))
-                continue
-            address = _cell(cells, positions, Column.EMAIL) or _cell(cells, positions, Column.UPN)
-            email = address.lower()
+        for line, cells, email in _checked_rows(lines, index, delimiter, positions, problems):
             duration = _minutes(_cell(cells, positions, Column.DURATION))
             if not email:
                 without_address.append(line)
@@ -252,6 +292,8 @@ def _participants(
             minutes[email] = minutes.get(email, 0) + duration
             names.setdefault(email, _cell(cells, positions, Column.NAME))
             seen_on.setdefault(email, []).append(line)
+    except _TooManyRows:
+        return _failed(ProblemKind.TOO_MANY_ROWS, str(MAX_ROWS))
     except csv.Error:
         return _failed(ProblemKind.UNREADABLE)
     if not minutes and not problems and not without_address:
@@ -260,6 +302,67 @@ def _participants(
         Attendee(email, names[email], minutes[email], tuple(seen_on[email])) for email in minutes
     )
     return AttendanceReport(platform, attendees, tuple(sorted(problems)), tuple(without_address))
+
+
+def _meeting_end(lines: Sequence[str], header: int, delimiter: str) -> datetime | None:
+    """When the summary above the list says the meeting ended, if it says."""
+    for line in lines[:header]:
+        try:
+            cells = _cells(line, delimiter)
+        except csv.Error:
+            continue
+        if len(cells) >= 2 and header_key(cells[0]) in MEETING_ENDS:
+            return parse_timestamp(cells[1])
+    return None
+
+
+def _joins_and_leaves(
+    lines: Sequence[str], index: int, delimiter: str, positions: dict[Column, int]
+) -> AttendanceReport:
+    """Teams' older list: a line per join or leave; each address's minutes between them."""
+    if Column.EMAIL not in positions and Column.UPN not in positions:
+        return AttendanceReport(
+            None, (), (ReportProblem(index + 1, ProblemKind.NO_ADDRESS_COLUMN),)
+        )
+    problems: list[ReportProblem] = []
+    events: dict[str, list[tuple[Action, datetime]]] = {}
+    names: dict[str, str] = {}
+    seen_on: dict[str, list[int]] = {}
+    without_address: list[int] = []
+    last: datetime | None = None
+    try:
+        for line, cells, email in _checked_rows(lines, index, delimiter, positions, problems):
+            action_text = _cell(cells, positions, Column.ACTION)
+            action = ACTION_WORDS.get(header_key(action_text))
+            stamp_text = _cell(cells, positions, Column.TIMESTAMP)
+            moment = parse_timestamp(stamp_text)
+            if email and not EMAIL_PATTERN.match(email):
+                problems.append(ReportProblem(line, ProblemKind.BAD_EMAIL, shown(email)))
+            elif action is None:
+                problems.append(ReportProblem(line, ProblemKind.BAD_ACTION, shown(action_text)))
+            elif moment is None:
+                problems.append(ReportProblem(line, ProblemKind.BAD_TIMESTAMP, shown(stamp_text)))
+            elif not email:
+                without_address.append(line)
+            else:
+                last = max(last, moment) if last is not None else moment
+                events.setdefault(email, []).append((action, moment))
+                names.setdefault(email, _cell(cells, positions, Column.NAME))
+                seen_on.setdefault(email, []).append(line)
+    except _TooManyRows:
+        return _failed(ProblemKind.TOO_MANY_ROWS, str(MAX_ROWS))
+    except csv.Error:
+        return _failed(ProblemKind.UNREADABLE)
+    if not events and not problems and not without_address:
+        return _failed(ProblemKind.EMPTY)
+    ended = _meeting_end(lines, index, delimiter) or last
+    attendees = tuple(
+        Attendee(email, names[email], minutes_present(events[email], ended=ended), tuple(on))
+        for email, on in seen_on.items()
+    )
+    return AttendanceReport(
+        Platform.TEAMS, attendees, tuple(sorted(problems)), tuple(without_address)
+    )
 
 
 def _cell(cells: Sequence[str], positions: dict[Column, int], column: Column) -> str:
@@ -286,7 +389,10 @@ def _minutes(text: str) -> int | None:
     clock = _CLOCK.match(text)
     if clock:
         hours, mins, secs = (int(part or 0) for part in clock.groups())
-        return None if secs >= 60 else hours * 60 + mins + secs // 60
+        # ``04:30`` is minutes and seconds; with hours before them, minutes stop at 59.
+        if secs >= 60 or (clock.group(1) is not None and mins >= 60):
+            return None
+        return hours * 60 + mins + secs // 60
     units = _UNITS.match(text.replace("\u00a0", " "))
     if units and any(units.groupdict().values()):
         hours, mins, secs = (int(units[name] or 0) for name in ("h", "m", "s"))

@@ -4,14 +4,15 @@ ticked or imported."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from datetime import datetime, time
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date, datetime, time
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     FileField,
+    HiddenField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -36,8 +37,8 @@ from lms.forms import (
     strip,
 )
 from lms.live.models import PLACE_LENGTH, SLUG_LENGTH, TITLE_LENGTH, URL_LENGTH, SessionLanguage
-from lms.live.schedule import DEFAULT_ZONE, ZONES, TimeDoesNotExist, to_utc
 from lms.live.services import SessionDetails
+from lms.live.times import DEFAULT_ZONE, ZONES, TimeDoesNotExist, to_utc
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 """The content files' id rule (``lms.content.yamlnodes.IDENTIFIER``): definitions name it."""
@@ -129,6 +130,11 @@ class EditSessionForm(Form):
     start_time = ClockField(
         _l("Starts at"), validators=[InputRequired(_l("Give the time it starts."))]
     )
+    end_day = DayField(
+        _l("Day it ends"),
+        validators=[Optional()],
+        render_kw={"type": "date"},
+    )
     end_time = ClockField(_l("Ends at"), validators=[InputRequired(_l("Give the time it ends."))])
     time_zone = ChoiceSelectField(
         _l("Time zone"),
@@ -179,10 +185,20 @@ class EditSessionForm(Form):
             return False
         return valid
 
+    def validate_end_day(self, field: DayField) -> None:
+        if field.data is not None and self.day.data is not None and field.data < self.day.data:
+            raise StopValidation(_l("The session cannot end before the day it starts."))
+        if field.data is not None and (field.data - (self.day.data or field.data)).days > 31:
+            raise StopValidation(_l("A session lasts a month at most."))
+
     def validate_end_time(self, field: ClockField) -> None:
         start: time | None = self.start_time.data
-        if field.data is not None and start is not None and field.data <= start:
-            raise StopValidation(_l("The session must end after it starts, on the same day."))
+        day: date | None = self.day.data
+        end_day: date | None = self.end_day.data or day
+        if field.data is None or start is None or day is None or end_day is None:
+            return
+        if datetime.combine(end_day, field.data) <= datetime.combine(day, start):
+            raise StopValidation(_l("The session must end after it starts."))
 
     def validate_tags(self, field: StringField) -> None:
         tags = parse_tags(field.data or "")
@@ -204,13 +220,18 @@ class EditSessionForm(Form):
         day, start, end = self.day.data, self.start_time.data, self.end_time.data
         if day is None or start is None or end is None:  # not once the form validated
             return None
-        try:
-            return to_utc(day, start, zone), to_utc(day, end, zone)
-        except TimeDoesNotExist:
-            self.start_time.errors = [
-                str(_l("This time does not exist on that day in this zone: the clocks change."))
-            ]
-            return None
+        found: list[datetime] = []
+        for field, on, clock in (
+            (self.start_time, day, start),
+            (self.end_time, self.end_day.data or day, end),
+        ):
+            try:
+                found.append(to_utc(on, clock, zone))
+            except TimeDoesNotExist:
+                field.errors = [
+                    str(_l("This time does not exist on that day in this zone: the clocks change."))
+                ]
+        return (found[0], found[1]) if len(found) == 2 else None
 
     def details(self, starts_at: datetime, ends_at: datetime) -> SessionDetails:
         return SessionDetails(
@@ -279,10 +300,24 @@ class AttendanceForm(Form):
     """Who was there, ticked among the session's registrants."""
 
     present = TickedField(_l("Present"), coerce=int)
+    shown = HiddenField()
+    """The ids shown present when the page was made: a box left as it was keeps what was
+    recorded since (a report imported in another tab)."""
     submit = SubmitField(_l("Save the attendance"))
 
     def set_people(self, choices: list[tuple[int, str]]) -> None:
         self.present.choices = [SelectChoice(value, label) for value, label in choices]
+
+    def set_shown(self, present: Collection[int]) -> None:
+        self.shown.data = " ".join(str(user_id) for user_id in sorted(present))
+
+    def shown_present(self) -> set[int] | None:
+        """The ids shown present; None when the field is not the page's (then every box
+        counts as it is)."""
+        parts = (self.shown.data or "").split()
+        if not all(part.isdigit() and len(part) <= 10 for part in parts):
+            return None
+        return {int(part) for part in parts}
 
 
 class ImportAttendanceForm(Form):

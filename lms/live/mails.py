@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import lazy_gettext as _l
 
 from lms.i18n import language_or_default
-from lms.live.schedule import when
+from lms.live.times import when
 from lms.mail import Mail, external_url, render_mail
 
 if TYPE_CHECKING:

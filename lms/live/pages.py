@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from lms.content import Catalog
 from lms.live.models import RegistrationStatus
-from lms.live.schedule import When, when
+from lms.live.times import When, when
 
 if TYPE_CHECKING:
     from lms.live.models import LiveSession, Registration

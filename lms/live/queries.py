@@ -13,7 +13,8 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from lms.accounts import queries as accounts
-from lms.content import SessionRequirement
+from lms.content import Problem, SessionRequirement
+from lms.content.certificates import SessionReference
 from lms.live.models import (
     Attendance,
     CalendarFeed,
@@ -212,6 +213,18 @@ def known_references(session: Session) -> set[str]:
     return set(slugs) | set(tags)
 
 
+def unknown_session_problems(
+    session: Session, references: Collection[SessionReference]
+) -> list[Problem]:
+    """An error at each of ``references`` (what definitions' ``requires_sessions`` name) that
+    no session in the database has as its id or a tag: the one check ``lms courses check``
+    and the staff's page of content errors both show."""
+    if not references:
+        return []
+    known = known_references(session)
+    return [r.unknown(known) for r in references if r.reference not in known]
+
+
 def _counted(requirement: SessionRequirement) -> ColumnElement[bool]:
     """Sessions ``requirement`` counts: not cancelled, named by their id or a tag."""
     tagged = select(SessionTag.session_id).where(SessionTag.tag.in_(requirement.of))
@@ -262,6 +275,42 @@ def attended_counts(
         .group_by(Attendance.user_id)
     )
     return {int(user_id): int(count) for user_id, count in rows}
+
+
+def sessions_to_attend(
+    session: Session,
+    requirement: SessionRequirement,
+    user_ids: Collection[int],
+    *,
+    now: datetime,
+) -> dict[int, list[LiveSession]]:
+    """For each of ``user_ids``, the sessions to come (not over, not cancelled) that count
+    toward ``requirement`` and that they have not attended, by start: what a reminder names.
+    Two queries, whatever the number of people."""
+    if not user_ids:
+        return {}
+    coming = list(
+        session.scalars(
+            select(LiveSession)
+            .where(_counted(requirement), LiveSession.ends_at > now)
+            .order_by(LiveSession.starts_at, LiveSession.id)
+        )
+    )
+    attended: dict[int, set[int]] = {}
+    if coming:
+        rows = session.execute(
+            select(Attendance.user_id, Attendance.session_id).where(
+                Attendance.user_id.in_(user_ids),
+                Attendance.present.is_(True),
+                Attendance.session_id.in_([live.id for live in coming]),
+            )
+        )
+        for user_id, session_id in rows:
+            attended.setdefault(user_id, set()).add(session_id)
+    return {
+        user_id: [live for live in coming if live.id not in attended.get(user_id, set())]
+        for user_id in user_ids
+    }
 
 
 def attended_session_ids(session: Session, user_id: int, session_ids: Collection[int]) -> set[int]:

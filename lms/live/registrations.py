@@ -41,6 +41,10 @@ class NotRegistered(DomainError):
     message = lazy_gettext("You are not registered for this session, nor on its waiting list.")
 
 
+class AlreadyCancelled(NotRegistered):
+    """Cancelled before: a second click, or a second tab."""
+
+
 class SessionStarted(DomainError):
     status_code = 409
     message = lazy_gettext("This session has started: your registration can no longer change.")
@@ -105,8 +109,10 @@ def cancel(session: Session, live: LiveSession, user: User, *, now: datetime) ->
         raise SessionStarted
     lock_seats(session, live)
     registration = own_registration(session, live, user)
-    if registration is None or registration.status is RegistrationStatus.CANCELLED:
+    if registration is None:
         raise NotRegistered
+    if registration.status is RegistrationStatus.CANCELLED:
+        raise AlreadyCancelled
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.seated_at = None

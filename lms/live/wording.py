@@ -33,7 +33,8 @@ def report_problem_text(problem: ReportProblem) -> str:
         ),
         ProblemKind.NO_PARTICIPANTS_HEADER: lambda: _(
             "No line names the participants’ columns (a name, an email address and a "
-            "duration): is it Zoom’s participants export or Teams’ attendance report?"
+            "duration, or a name, an action and a timestamp): is it Zoom’s participants "
+            "export or Teams’ attendance report?"
         ),
         ProblemKind.EMPTY: lambda: _("The report lists no participant."),
         ProblemKind.TOO_MANY_ROWS: lambda: _(
@@ -45,6 +46,20 @@ def report_problem_text(problem: ReportProblem) -> str:
         ProblemKind.BAD_EMAIL: lambda: _("“%(email)s” is not a valid email address.", email=value),
         ProblemKind.BAD_DURATION: lambda: _(
             "“%(duration)s” is not a duration (such as 65, 1h 5m or 1 h 5 min).", duration=value
+        ),
+        ProblemKind.BAD_ACTION: lambda: _(
+            "“%(action)s” is neither a join nor a leave (Joined, Left, A rejoint, A quitté).",
+            action=value,
+        ),
+        ProblemKind.BAD_TIMESTAMP: lambda: _(
+            "“%(timestamp)s” is not a date and time (such as 10/15/2026, 1:03:00 PM or "
+            "2026-10-15 13:03:00).",
+            timestamp=value,
+        ),
+        ProblemKind.NO_ADDRESS_COLUMN: lambda: _(
+            "This list of joins and leaves gives names without email addresses: nobody can be "
+            "matched to an account. Download Teams’ attendance report with the addresses, or "
+            "tick those present on the session’s page."
         ),
     }
     return texts[problem.kind]()

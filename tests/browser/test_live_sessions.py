@@ -70,6 +70,9 @@ def test_a_session_attended_completes_the_program_certificate(
         words("You are registered. A confirmation is on its way by email.")
     )
     check_accessibility(learner, f"live-session-registered-{language}")
+    learner.get_by_role("link", name=words("Cancel my registration")).click()
+    check_accessibility(learner, f"live-cancel-{language}")
+    learner.get_by_role("link", name=words("Keep my seat")).click()
 
     calendar_link = learner.get_by_role("link", name=words("Add to my calendar (.ics)"))
     with learner.expect_download() as download:

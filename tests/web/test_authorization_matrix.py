@@ -171,6 +171,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("live.index", "GET"): "200 200 200 200 200",
     ("live.session_page", "GET"): "200 200 200 200 200",
     ("live.register", "POST"): "302S 303 303 303 303",
+    ("live.cancel", "GET"): "302S 409 409 409 409",
     ("live.cancel", "POST"): "302S 409 409 409 409",
     ("live.session_calendar", "GET"): "302S 200 404 404 404",
     ("live.captions", "GET"): "302S 200 404 200 200",

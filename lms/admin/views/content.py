@@ -9,7 +9,9 @@ from lms.accounts.access import STAFF_ROLES, restrict
 from lms.admin.content_status import ContentStatus, content_status
 from lms.catalog import catalog_store
 from lms.config import current_settings
+from lms.db import get_session
 from lms.i18n import current_language
+from lms.live import queries as live
 
 blueprint = Blueprint(
     "content_problems", __name__, url_prefix="/staff/content", template_folder="../templates"
@@ -17,19 +19,26 @@ blueprint = Blueprint(
 restrict(blueprint, STAFF_ROLES)
 
 
+def _status() -> ContentStatus:
+    content = catalog_store().content
+    # Sessions are scheduled in the app: only the database tells whether one has the id or
+    # tag a definition requires (the check of ``lms courses check``, here too). Two small
+    # queries, and none when no definition requires sessions.
+    unknown = live.unknown_session_problems(get_session(), content.session_references)
+    return content_status(content, current_language(), unknown)
+
+
 @blueprint.get("/")
 def index() -> ResponseReturnValue:
-    store = catalog_store()
     return render_template(
-        "admin/content.html",
-        status=content_status(store.content, current_language()),
-        reloading=current_settings().content_reload,
+        "admin/content.html", status=_status(), reloading=current_settings().content_reload
     )
 
 
 @blueprint.app_template_global()
 def content_problems_banner() -> ContentStatus | None:
-    """What the banner tells staff of errors in the course files; None when there are none."""
+    """What the banner tells staff of errors in the course files, and of sessions that
+    certificates require and nobody scheduled; None when there are none."""
     # Called by base.html for staff only, so learners' pages never pay for it.
-    content = catalog_store().content
-    return content_status(content, current_language()) if content.has_errors else None
+    status = _status()
+    return status if status.errors or status.unknown_sessions else None

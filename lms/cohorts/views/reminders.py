@@ -27,11 +27,14 @@ def confirm_reminders(cohort_id: int) -> ResponseReturnValue:
     session = get_session()
     cohort = services.find_cohort(session, cohort_id)
     catalog, settings = current_catalog(), current_settings()
-    plan = services.reminder_plan(session, catalog, settings, now=utcnow(), cohort=cohort)
+    now = utcnow()
+    plan = services.reminder_plan(session, catalog, settings, now=now, cohort=cohort)
     # The first person's own mail, as each language writes it: what everyone gets, their
     # name and courses aside.
     previews = (
-        services.reminder_previews(catalog, plan.reminders[0], tuple(SUPPORTED_LANGUAGES))
+        services.reminder_previews(
+            session, catalog, plan.reminders[0], tuple(SUPPORTED_LANGUAGES), now=now
+        )
         if plan.reminders
         else {}
     )

@@ -23,7 +23,7 @@ from lms.live.forms import (
     RecordingForm,
 )
 from lms.live.models import LiveSession
-from lms.live.schedule import default_minimum_minutes
+from lms.live.times import default_minimum_minutes
 from lms.live.views.staff import blueprint
 
 SHOWN_UNKNOWN = 10
@@ -49,6 +49,7 @@ def session_page(session_id: int) -> ResponseReturnValue:
     form = AttendanceForm(formdata=None)
     form.set_people(_people(roster))
     form.present.data = [line.user_id for line in roster if line.present]
+    form.set_shown(form.present.data)
     return _page(live, summary, roster, form)
 
 
@@ -95,6 +96,7 @@ def record_attendance(session_id: int) -> ResponseReturnValue:
         live,
         [line.user_id for line in roster],
         form.present.data or [],
+        shown=form.shown_present(),
         actor=signed_in_user(),
         now=utcnow(),
     )

@@ -1,9 +1,9 @@
 """Learners' live sessions: the list, a session's page, registering and cancelling, its
-``.ics``, its recording's captions; their own sessions and calendar feed (``calendars``)."""
+``.ics``, its recording's captions; their own sessions and calendar feed (``my_sessions``)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,11 +11,11 @@ from flask_login import current_user, login_required
 from lms.accounts.access import signed_in_user
 from lms.catalog import current_catalog
 from lms.db import get_session, run_in_transaction, utcnow
-from lms.forms import ConfirmForm
+from lms.forms import ConfirmForm, already_done
 from lms.i18n import current_language
-from lms.live import calendars, pages, queries, registrations, services
-from lms.live.calendar import MEDIA_TYPE
+from lms.live import calendar_files, pages, queries, registrations, services
 from lms.live.forms import LANGUAGE_LABELS
+from lms.live.ical import MEDIA_TYPE
 from lms.live.models import RegistrationStatus
 
 blueprint = Blueprint("live", __name__, template_folder="../templates")
@@ -103,18 +103,31 @@ def register(slug: str) -> ResponseReturnValue:
     return redirect(url_for(".session_page", slug=slug), 303)
 
 
-@blueprint.post("/sessions/<slug>/cancel")
+@blueprint.route("/sessions/<slug>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel(slug: str) -> ResponseReturnValue:
+    """What cancelling does (the seat goes to the first waiting), then it; a second post
+    (a double click, another tab) says it was done."""
+    back = redirect(url_for(".session_page", slug=slug), 303)
+    if request.method == "GET":
+        view = _view(slug)
+        if view.mine is None:
+            raise registrations.NotRegistered
+        if view.phase in (pages.Phase.STARTED, pages.Phase.OVER):
+            raise registrations.SessionStarted
+        return render_template("live/cancel.html", view=view, form=ConfirmForm())
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    run_in_transaction(
-        lambda session: registrations.cancel(
-            session, services.find_by_slug(session, slug), signed_in_user(), now=utcnow()
+    try:
+        run_in_transaction(
+            lambda session: registrations.cancel(
+                session, services.find_by_slug(session, slug), signed_in_user(), now=utcnow()
+            )
         )
-    )
+    except registrations.AlreadyCancelled:
+        return already_done(back)
     flash(_("Your registration is cancelled."), "success")
-    return redirect(url_for(".session_page", slug=slug), 303)
+    return back
 
 
 @blueprint.get("/sessions/<slug>/calendar.ics")
@@ -126,7 +139,7 @@ def session_calendar(slug: str) -> ResponseReturnValue:
     registration = registrations.own_registration(session, live, signed_in_user())
     if registration is None or registration.status is not RegistrationStatus.REGISTERED:
         abort(404)
-    content = calendars.session_file(live, current_language(), now=utcnow())
+    content = calendar_files.session_file(live, current_language(), now=utcnow())
     response = Response(content, mimetype=MEDIA_TYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{live.slug}.ics"'
     return response

@@ -20,7 +20,7 @@ from lms.i18n import current_language
 from lms.live import queries, services
 from lms.live.forms import CancelSessionForm, EditSessionForm, NewSessionForm
 from lms.live.models import LiveSession
-from lms.live.schedule import in_zone, when
+from lms.live.times import in_zone, when
 
 blueprint = Blueprint(
     "live_staff", __name__, url_prefix="/staff/sessions", template_folder="../templates"
@@ -102,7 +102,8 @@ def new_session() -> ResponseReturnValue:
 
 def _filled(form: EditSessionForm, live: LiveSession) -> None:
     start, end = in_zone(live.starts_at, live.time_zone), in_zone(live.ends_at, live.time_zone)
-    form.day.data, form.start_time.data, form.end_time.data = start.date(), start.time(), end.time()
+    form.day.data, form.start_time.data = start.date(), start.time()
+    form.end_day.data, form.end_time.data = end.date(), end.time()
     form.tags.data = " ".join(live.tag_names)
     form.language.data = live.language.value
     form.course_id.data = live.course_id or ""

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lms.live import attendance_report
 from lms.live.attendance_report import (
     MAX_FILE_BYTES,
     Platform,
@@ -170,3 +171,103 @@ def test_any_bytes_give_a_report_or_its_problems_never_an_exception(data: bytes)
     assert all(a.minutes >= 0 and a.email == a.email.lower() for a in report.attendees)
     if not report.ok:
         assert all(p.line >= 0 for p in report.problems)
+
+
+def test_teams_older_list_in_english_adds_the_minutes_between_joins_and_leaves() -> None:
+    report = parse_report((SAMPLES / "teams-attendance-list-en.csv").read_bytes())
+
+    assert report.platform is Platform.TEAMS
+    assert report.ok, report.problems
+    assert {a.email: (a.minutes, a.lines) for a in report.attendees} == {
+        "animation@example.org": (94, (8,)),  # never left: until the meeting's end
+        "marie.tremblay@example.org": (85, (9, 13, 14, 16)),  # left and came back
+        "luc.gagnon@example.org": (18, (10, 12)),
+    }
+    assert report.without_address == (11, 15)
+
+
+def test_teams_older_list_in_french() -> None:
+    assert _minutes("teams-attendance-list-fr.csv") == {
+        "animation@example.org": 94,  # « A rejoint avant »
+        "eloise.cote@example.org": 91,
+        "marie.tremblay@example.org": 85,
+        "luc.gagnon@example.org": 18,
+    }
+
+
+def test_a_list_without_a_summary_counts_who_never_left_until_its_last_line() -> None:
+    data = (
+        "Full Name\tUser Action\tTimestamp\tEmail\n"
+        "Ana\tJoined\t10/15/2026, 1:00:00 PM\tana@example.org\n"
+        "Bob\tJoined\t10/15/2026, 1:10:00 PM\tbob@example.org\n"
+        "Bob\tLeft\t10/15/2026, 1:50:00 PM\tbob@example.org\n"
+    ).encode("utf-16")
+
+    report = parse_report(data)
+
+    assert {a.email: a.minutes for a in report.attendees} == {
+        "ana@example.org": 50,
+        "bob@example.org": 40,
+    }
+
+
+def test_every_bad_line_of_a_list_is_reported_and_nothing_is_taken() -> None:
+    data = (
+        "Nom complet\tAction de l'utilisateur\tHorodatage\tCourriel\n"
+        "Ana\tA rejoint\t15/10/2026 13:00:00\tana@example.org\n"
+        "Bob\tEst parti\t15/10/2026 13:10:00\tbob@example.org\n"
+        "Cy\tA quitté\tbientôt\tcy@example.org\n"
+        "Di\tA quitté\t15/10/2026 13:10:00\tdi@\n"
+    ).encode("utf-16")
+
+    report = parse_report(data)
+
+    assert not report.ok
+    assert report.problems == (
+        ReportProblem(3, ProblemKind.BAD_ACTION, "Est parti"),
+        ReportProblem(4, ProblemKind.BAD_TIMESTAMP, "bientôt"),
+        ReportProblem(5, ProblemKind.BAD_EMAIL, "di@"),
+    )
+
+
+def test_a_list_of_names_without_addresses_is_refused_with_its_reason() -> None:
+    data = (
+        "Meeting Summary\n"
+        "Meeting Title\tWebinar\n"
+        "\n"
+        "Full Name\tUser Action\tTimestamp\n"
+        "Ana\tJoined\t10/15/2026, 1:00:00 PM\n"
+    ).encode("utf-16")
+
+    report = parse_report(data)
+
+    assert report.attendees == ()
+    assert report.problems == (ReportProblem(4, ProblemKind.NO_ADDRESS_COLUMN),)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Name,Email,Duration (Minutes)", "Full Name,User Action,Timestamp,Email"],
+)
+def test_a_report_longer_than_the_limit_is_refused_whole(
+    monkeypatch: pytest.MonkeyPatch, header: str
+) -> None:
+    monkeypatch.setattr(attendance_report, "MAX_ROWS", 2)
+    row = (
+        "Ana,ana@example.org,5"
+        if "Duration" in header
+        else "Ana,Joined,10/15/2026 1:00 PM,ana@example.org"
+    )
+    data = "\n".join([header, row, row, row]).encode()
+
+    report = parse_report(data)
+
+    assert report.attendees == ()
+    assert report.problems == (ReportProblem(0, ProblemKind.TOO_MANY_ROWS, "2"),)
+
+
+@pytest.mark.parametrize("duration", ["1:75:00", "00:10:60", "1h 4m 5x"])
+def test_a_clock_that_is_no_duration_is_a_bad_line(duration: str) -> None:
+    data = f"Name,Email,Duration\nAna,ana@example.org,{duration}\n".encode()
+
+    assert [p.kind for p in parse_report(data).problems] == [ProblemKind.BAD_DURATION]

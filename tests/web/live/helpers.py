@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from lms.accounts.categories import Role
 from lms.db import get_session, utcnow
 from lms.live.models import (
     Attendance,
@@ -17,6 +19,8 @@ from lms.live.models import (
     SessionTag,
 )
 from tests.support.apps import TESTS
+from tests.web.learning_helpers import sign_in
+from tests.web.staff_helpers import add_user
 
 LIVE_CONTENT = TESTS / "fixtures" / "content" / "live"
 PRACTICE = "practice"
@@ -89,3 +93,11 @@ def attendance_of(app: Flask, session_id: int) -> dict[int, tuple[bool, int | No
     with app.app_context():
         rows = get_session().scalars(select(Attendance).where(Attendance.session_id == session_id))
         return {a.user_id: (a.present, a.minutes) for a in rows}
+
+
+def staff_client(app: Flask, email: str = "sam@example.org") -> FlaskClient:
+    """A client signed in as a new staff member."""
+    add_user(app, email, role=Role.STAFF)
+    client = app.test_client()
+    sign_in(client, email)
+    return client

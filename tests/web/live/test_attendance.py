@@ -65,6 +65,8 @@ def _import(
     [
         "teams-attendance-en.csv",
         "teams-attendance-fr.csv",
+        "teams-attendance-list-en.csv",
+        "teams-attendance-list-fr.csv",
         "zoom-participants-en.csv",
         "zoom-participants-fr.csv",
     ],
@@ -79,7 +81,8 @@ def test_a_platforms_report_records_who_stayed_long_enough(
 
     assert status == 303
     recorded = attendance_of(app, session_id)
-    assert recorded[people["marie.tremblay@example.org"]] == (True, 88 if "zoom" in sample else 90)
+    minutes = 88 if "zoom" in sample else 85 if "list" in sample else 90
+    assert recorded[people["marie.tremblay@example.org"]] == (True, minutes)
     assert recorded[people["luc.gagnon@example.org"]] == (False, 18)
     page = client.get(f"/staff/sessions/{session_id}").get_data(as_text=True)
     assert "1 present, 1 below the minimum" in page
@@ -116,6 +119,14 @@ def test_a_report_with_a_bad_line_imports_nothing_and_names_the_line(
         (b"", "Choose the report’s CSV file."),
         (b"Name,Email\nAna,ana@example.org\n", "No line names the participants’ columns"),
         (b"\xff\xfe\x00\xd8garbage", "The file could not be read."),
+        (
+            b"Full Name\tUser Action\tTimestamp\nAna\tJoined\t10/15/2026, 1:00:00 PM\n",
+            "This list of joins and leaves gives names without email addresses",
+        ),
+        (
+            b"Full Name\tUser Action\tTimestamp\tEmail\nAna\tJoined\tsoon\tana@example.org\n",
+            "“soon” is not a date and time",
+        ),
     ],
 )
 def test_files_that_are_no_report_are_refused(
@@ -229,3 +240,49 @@ def test_hostile_reports_are_refused_or_imported_never_a_500(
     assert status in (303, 400), status
     if status == 400:
         assert attendance_of(app, session_id) == {}
+
+
+def test_ticking_after_an_import_keeps_the_minutes_of_those_it_does_not_change(
+    app: Flask, client: FlaskClient, staff: int
+) -> None:
+    people = _learners(app, "marie.tremblay@example.org", "luc.gagnon@example.org")
+    session_id = add_session(app, starts_in=timedelta(hours=-2), minutes=95)
+    sample = (ATTENDANCE_SAMPLES / "teams-attendance-en.csv").read_bytes()
+    assert _import(client, session_id, sample)[0] == 303
+    marie, luc = people["marie.tremblay@example.org"], people["luc.gagnon@example.org"]
+    page = f"/staff/sessions/{session_id}"
+
+    # Luc called in by phone for the rest: staff tick him too.
+    response = submit_form(
+        client, f"{page}/attendance", {"present": [str(marie), str(luc)]}, page=page
+    )
+
+    assert response.status_code == 303
+    recorded = attendance_of(app, session_id)
+    assert recorded[marie] == (True, 90)  # as imported
+    assert recorded[luc] == (True, None)  # ticked by staff
+
+
+def test_a_page_of_ticks_made_before_an_import_does_not_undo_it(
+    app: Flask, client: FlaskClient, staff: int
+) -> None:
+    """Staff open the session's page, import the report in another tab, then save the page
+    they had open, ticking Luc: Marie, whom the stale page showed unticked, stays present."""
+    people = _learners(app, "marie.tremblay@example.org", "luc.gagnon@example.org")
+    session_id = add_session(app, starts_in=timedelta(hours=1), minutes=95)
+    for email in people:
+        _register(app, email)
+    move_session(app, session_id, utcnow() - timedelta(hours=2))
+    marie, luc = people["marie.tremblay@example.org"], people["luc.gagnon@example.org"]
+    page = f"/staff/sessions/{session_id}"
+    stale = client.get(page).get_data(as_text=True)
+    sample = (ATTENDANCE_SAMPLES / "teams-attendance-en.csv").read_bytes()
+    assert _import(client, session_id, sample)[0] == 303
+
+    hidden = dict(hidden_fields(stale, f"{page}/attendance"))
+    response = client.post(f"{page}/attendance", data={**hidden, "present": [str(luc)]})
+
+    assert response.status_code == 303
+    recorded = attendance_of(app, session_id)
+    assert recorded[marie] == (True, 90)
+    assert recorded[luc] == (True, None)

@@ -12,7 +12,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from lms.accounts.categories import Role
 from lms.cli import cli
 from lms.db import database
 from tests.support.smtp import Mailbox
@@ -21,16 +20,16 @@ from tests.web.helpers import hidden_fields, submit_form
 from tests.web.learning_helpers import record, sign_in
 from tests.web.staff_helpers import add_user
 
-from .helpers import ATTENDANCE_SAMPLES, LIVE_CONTENT, PRACTICE, WEBINAR_PROGRAM, add_session
+from .helpers import (
+    ATTENDANCE_SAMPLES,
+    LIVE_CONTENT,
+    PRACTICE,
+    WEBINAR_PROGRAM,
+    add_session,
+    staff_client,
+)
 
 MARIE = "marie.tremblay@example.org"
-
-
-def _staff(app: Flask) -> FlaskClient:
-    add_user(app, "sam@example.org", role=Role.STAFF)
-    client = app.test_client()
-    sign_in(client, "sam@example.org")
-    return client
 
 
 def _import(client: FlaskClient, session_id: int, sample: str, minimum: int = 60) -> int:
@@ -65,7 +64,7 @@ def test_an_imported_teams_report_issues_the_certificate_waiting_for_it(
     record(app, marie, PRACTICE, "apply")
     session_id = add_session(app, starts_in=timedelta(hours=-2), minutes=95)
 
-    assert _import(_staff(app), session_id, "teams-attendance-en.csv") == 303
+    assert _import(staff_client(app), session_id, "teams-attendance-en.csv") == 303
 
     (certificate,) = certificates_in(app)
     assert (certificate.user_id, certificate.definition_id) == (marie, WEBINAR_PROGRAM)
@@ -75,7 +74,7 @@ def test_an_imported_teams_report_issues_the_certificate_waiting_for_it(
 def test_attendance_first_then_the_course_issues_it_too(app: Flask) -> None:
     marie = add_user(app, MARIE, name="Marie Tremblay")
     session_id = add_session(app, starts_in=timedelta(hours=-2), minutes=95)
-    assert _import(_staff(app), session_id, "zoom-participants-en.csv") == 303
+    assert _import(staff_client(app), session_id, "zoom-participants-en.csv") == 303
     assert certificates_in(app) == []
 
     record(app, marie, PRACTICE, "apply")
@@ -88,7 +87,7 @@ def test_too_few_minutes_an_untagged_or_a_cancelled_session_count_for_nothing(
 ) -> None:
     marie = add_user(app, MARIE, name="Marie Tremblay")
     record(app, marie, PRACTICE, "apply")
-    staff = _staff(app)
+    staff = staff_client(app)
     short = add_session(app, "short", starts_in=timedelta(hours=-2))
     untagged = add_session(app, "untagged", starts_in=timedelta(hours=-2), tags=())
     cancelled = add_session(app, "cancelled", starts_in=timedelta(hours=-2))
@@ -105,7 +104,7 @@ def test_ticking_a_learner_present_issues_it(app: Flask) -> None:
     marie = add_user(app, MARIE, name="Marie Tremblay")
     record(app, marie, PRACTICE, "apply")
     session_id = add_session(app, starts_in=timedelta(hours=-1))
-    staff = _staff(app)
+    staff = staff_client(app)
     page = f"/staff/sessions/{session_id}"
     # The report lists her below the minimum (she joined by phone too): staff tick her.
     assert _import(staff, session_id, "teams-attendance-en.csv", minimum=500) == 303
@@ -147,3 +146,33 @@ def test_courses_check_without_a_database_warns_that_it_could_not_tell(
     assert result.exit_code == 0, result.output
     assert "warning: 'requires_sessions' not checked" in result.stdout
     assert not (tmp_path / "none.db").exists()
+
+
+def test_the_content_errors_page_names_a_required_tag_no_session_has(app: Flask) -> None:
+    """The staff's page shows what ``lms courses check`` says of ``requires_sessions``."""
+    client = staff_client(app)
+
+    before = client.get("/staff/content/")
+    add_session(app, "frq-webinar-oct", tags=("frq-webinar",))
+    after = client.get("/staff/content/")
+
+    assert before.status_code == 200
+    text = before.get_data(as_text=True)
+    assert "certificates/webinar-program.yaml:4:36: " in text
+    assert "no live session has the id or tag &#39;frq-webinar&#39;" in text
+    assert "Live sessions that certificates require and nobody scheduled" in text
+    assert 'href="/staff/sessions/"' in text
+    assert "frq-webinar" not in after.get_data(as_text=True)
+
+
+def test_staff_pages_show_the_banner_while_a_required_tag_has_no_session(app: Flask) -> None:
+    client = staff_client(app)
+
+    before = client.get("/staff/sessions/").get_data(as_text=True)
+    add_session(app, "frq-webinar-oct", tags=("frq-webinar",))
+    after = client.get("/staff/sessions/").get_data(as_text=True)
+
+    assert "notice-content-errors" in before
+    assert "A certificate requires live sessions by 1 id or tag that no session has" in before
+    assert 'href="/staff/content/"' in before
+    assert "notice-content-errors" not in after

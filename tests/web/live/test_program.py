@@ -11,11 +11,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lms.accounts.categories import Role
+from lms.cli import cli
 from lms.db import get_session, utcnow
-from lms.live.models import Attendance, AttendanceSource
+from lms.live.models import Attendance, AttendanceSource, LiveSession
+from lms.live.times import when
+from tests.support.smtp import Mailbox, html_of, text_of
 from tests.web.helpers import submit_form
 from tests.web.learning_helpers import record, sign_in
-from tests.web.staff_helpers import add_cohort, add_member, add_user
+from tests.web.staff_helpers import add_cohort, add_member, add_user, site_today
 
 from .helpers import PRACTICE, WEBINAR_PROGRAM, add_session
 
@@ -88,3 +91,65 @@ def test_the_cohort_dashboard_and_export_show_attendance_per_member(
     # The course alone does not complete the program: Bob is still in progress.
     status = rows[0].index("Status")
     assert by_email["bob@example.org"][status] == "In progress"
+
+
+def test_a_cohort_reminder_names_the_sessions_still_to_attend(app: Flask, mailbox: Mailbox) -> None:
+    """Ana and Chloé finished the course but attended no webinar: their reminders name the
+    one to come that counts (in their language, at its time in its zone); Bob attended one,
+    so he is done and gets none."""
+    ana = add_user(app, "ana@example.org", language="en")
+    chloe = add_user(app, "chloe@example.org", language="fr")
+    bob = add_user(app, "bob@example.org")
+    with app.app_context():
+        today = site_today()
+    cohort = add_cohort(app, certificate_id=WEBINAR_PROGRAM, due_date=today)
+    for user_id, email in (
+        (ana, "ana@example.org"),
+        (chloe, "chloe@example.org"),
+        (bob, "bob@example.org"),
+    ):
+        add_member(app, cohort, email, email.split("@")[0].title(), "Roy", user_id=user_id)
+        record(app, user_id, PRACTICE, "apply")
+    missed = add_session(app, "spring", starts_in=timedelta(days=-20))
+    autumn = add_session(app, "autumn", starts_in=timedelta(days=10))
+    add_session(app, "unrelated", starts_in=timedelta(days=5), tags=("other",))
+    _attended(app, missed, bob)
+
+    result = app.test_cli_runner().invoke(cli, ["reminders", "send"])
+
+    assert result.exit_code == 0, result.output
+    assert sorted(m["To"] for m in mailbox.messages) == ["ana@example.org", "chloe@example.org"]
+    with app.app_context():
+        live = get_session().get(LiveSession, autumn)
+        assert live is not None
+        in_english = when(live.starts_at, live.ends_at, live.time_zone, "en").text
+        in_french = when(live.starts_at, live.ends_at, live.time_zone, "fr").text
+    english = text_of(mailbox.last("ana@example.org"))
+    assert "Still to attend: 1 live session" in english
+    assert f"- Webinar: patient partnership, {in_english}: " in english
+    assert "/sessions/autumn" in english
+    assert "/sessions/unrelated" not in english
+    assert "/sessions/spring" not in english
+    french = text_of(mailbox.last("chloe@example.org"))
+    assert "Encore à suivre\u00a0: 1 séance en direct" in french
+    assert f"- Webinaire : le partenariat patient, {in_french}" in french
+    assert "/sessions/autumn" in html_of(mailbox.last("chloe@example.org"))
+
+
+def test_a_cohort_reminder_says_when_no_session_that_counts_is_scheduled(
+    app: Flask, mailbox: Mailbox
+) -> None:
+    ana = add_user(app, "ana@example.org", language="en")
+    with app.app_context():
+        today = site_today()
+    cohort = add_cohort(app, certificate_id=WEBINAR_PROGRAM, due_date=today)
+    add_member(app, cohort, "ana@example.org", "Ana", "Roy", user_id=ana)
+    record(app, ana, PRACTICE, "apply")
+    add_session(app, "spring", starts_in=timedelta(days=-20))
+
+    result = app.test_cli_runner().invoke(cli, ["reminders", "send"])
+
+    assert result.exit_code == 0, result.output
+    text = text_of(mailbox.last("ana@example.org"))
+    assert "Still to attend: 1 live session" in text
+    assert "No session that counts is scheduled yet" in text

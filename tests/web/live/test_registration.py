@@ -77,7 +77,7 @@ def test_a_full_session_puts_the_next_on_its_waiting_list_and_moves_them_up(
     assert "zoom.us" not in text_of(mailbox.last("bob@example.org"))
     assert "waiting list, number 1" in second.get(PAGE).get_data(as_text=True)
 
-    response = submit_form(first, f"{PAGE}/cancel", {}, page=PAGE)
+    response = submit_form(first, f"{PAGE}/cancel", {}, page=f"{PAGE}/cancel")
 
     assert response.status_code == 303
     assert registrations_of(app, session_id) == {
@@ -164,3 +164,34 @@ def test_the_list_costs_the_same_statements_for_3_sessions_or_30(
 
     assert page.count('class="course-card"') == 30
     assert len(many) == len(few)
+
+
+def test_cancelling_asks_first_and_a_second_post_says_it_was_done(
+    app: Flask, mailbox: Mailbox
+) -> None:
+    session_id = add_session(app, capacity=1)
+    first, ana = _register(app, "ana@example.org")
+    _second, bob = _register(app, "bob@example.org")
+
+    page = first.get(PAGE).get_data(as_text=True)
+    question = first.get(f"{PAGE}/cancel")
+
+    assert f'href="{PAGE}/cancel"' in page
+    assert question.status_code == 200
+    text = question.get_data(as_text=True)
+    assert "Your seat goes to the first person on the waiting list" in text
+    assert f'href="{PAGE}"' in text  # keep the seat: back to the session
+    assert registrations_of(app, session_id)[ana] is RegistrationStatus.REGISTERED
+
+    done = submit_form(first, f"{PAGE}/cancel", {}, page=f"{PAGE}/cancel")
+    again = submit_form(first, f"{PAGE}/cancel", {}, page=PAGE)
+
+    assert done.status_code == 303
+    assert again.status_code == 303
+    assert again.headers["Location"].endswith(PAGE)
+    assert "already" in first.get(PAGE).get_data(as_text=True)
+    assert registrations_of(app, session_id) == {
+        ana: RegistrationStatus.CANCELLED,
+        bob: RegistrationStatus.REGISTERED,
+    }
+    assert len(mailbox.to("bob@example.org")) == 2  # waiting, then moved up: once

@@ -18,8 +18,8 @@ from lms.db import get_session, run_in_transaction, utcnow
 from lms.extensions import limiter
 from lms.forms import ConfirmForm
 from lms.i18n import current_language, language_or_default
-from lms.live import calendars, feeds, pages, queries, registrations, services
-from lms.live.calendar import MEDIA_TYPE
+from lms.live import calendar_files, feeds, pages, queries, registrations, services
+from lms.live.ical import MEDIA_TYPE
 from lms.live.models import RegistrationStatus
 from lms.live.views.learners import blueprint
 from lms.mail import external_url
@@ -108,7 +108,7 @@ def feed(token: str) -> ResponseReturnValue:
         abort(404)
     language = language_or_default(user.language)
     sessions = queries.sessions_of(session, user, since=now - timedelta(days=FEED_PAST_DAYS))
-    content = calendars.feed_file(sessions, language, now=now)
+    content = calendar_files.feed_file(sessions, language, now=now)
     run_in_transaction(lambda write: services.feed_read(write, found.user_id, now=now))
     response = Response(content, mimetype=MEDIA_TYPE)
     response.headers["Cache-Control"] = "private, no-store"

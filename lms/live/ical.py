@@ -1,4 +1,4 @@
-"""Sessions as iCalendar (RFC 5545): one session's ``.ics`` and a learner's feed; pure."""
+"""The iCalendar format (RFC 5545), pure: events in, the bytes of a ``.ics`` file out."""
 
 from __future__ import annotations
 

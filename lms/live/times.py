@@ -60,7 +60,9 @@ class When:
     day: str
     """``jeudi 15 octobre 2026``."""
     hours: str
-    """``13 h 00 – 14 h 30 HAE``; the end's day too when it ends on another day."""
+    """``13 h 00 – 14 h 30 HAE``; the end's day too when it ends on another day
+    (``9 h 00 – vendredi 16 octobre 2026, 12 h 00 HAE``), and each time's zone abbreviation
+    when the clocks change between them."""
     zone: str
     """The zone's name for people: ``heure de l’Est``."""
 
@@ -74,13 +76,19 @@ def when(starts_at: datetime, ends_at: datetime, zone_name: str, language: str) 
     locale = LOCALES.get(language, LOCALES["fr"])
     zone = ZoneInfo(zone_name)
     start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    start_text = format_time(start, "short", locale=locale)
     end_text = format_time(end, "short", locale=locale)
     if end.date() != start.date():
-        end_text = f"{format_date(end, 'long', locale=locale)} {end_text}"
-    abbreviation = get_timezone_name(end, "short", locale=locale)
+        # The day said as the start's is (``full``), so that a reader sees two days.
+        end_text = f"{format_date(end, 'full', locale=locale)}, {end_text}"
+    start_zone = get_timezone_name(start, "short", locale=locale)
+    end_zone = get_timezone_name(end, "short", locale=locale)
+    if start_zone != end_zone:
+        # Summer time ended (or began) during the session: each time says its own.
+        start_text = f"{start_text} {start_zone}"
     return When(
         day=format_date(start, "full", locale=locale),
-        hours=f"{format_time(start, 'short', locale=locale)} – {end_text} {abbreviation}",
+        hours=f"{start_text} – {end_text} {end_zone}",
         zone=get_timezone_name(zone, "long", locale=locale),
     )
 

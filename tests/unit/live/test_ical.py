@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import icalendar
 
-from lms.live.calendar import CalendarEvent, calendar, escape_text, fold
+from lms.live.ical import CalendarEvent, calendar, escape_text, fold
 
 NOW = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
 EVENT = CalendarEvent(

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from lms.live.schedule import TimeDoesNotExist, default_minimum_minutes, to_utc, when
+from lms.live.times import TimeDoesNotExist, default_minimum_minutes, to_utc, when
 
 
 def test_a_local_time_becomes_utc_with_the_zone_offset_of_its_day() -> None:
@@ -55,3 +55,24 @@ def test_three_quarters_of_a_session_count_as_present_by_default() -> None:
     start = datetime(2026, 10, 15, 17, 0, tzinfo=UTC)
 
     assert default_minimum_minutes(start, datetime(2026, 10, 15, 18, 0, tzinfo=UTC)) == 45
+
+
+def test_a_session_over_two_days_says_both_days_in_full() -> None:
+    start = datetime(2027, 3, 18, 13, 0, tzinfo=UTC)  # 9:00 in Montreal
+    end = datetime(2027, 3, 19, 16, 0, tzinfo=UTC)
+
+    french = when(start, end, "America/Montreal", "fr")
+    english = when(start, end, "America/Montreal", "en")
+
+    assert french.text == "jeudi 18 mars 2027, 09 h 00 – vendredi 19 mars 2027, 12 h 00 HAE"
+    assert english.day == "Thursday, March 18, 2027"
+    assert "Friday, March 19, 2027, 12:00" in english.hours
+
+
+def test_a_session_across_the_change_of_clocks_says_each_times_zone() -> None:
+    start = datetime(2026, 10, 31, 13, 0, tzinfo=UTC)  # Saturday 9:00, daylight time
+    end = datetime(2026, 11, 1, 17, 0, tzinfo=UTC)  # Sunday 12:00, standard time
+
+    assert when(start, end, "America/Montreal", "fr").text == (
+        "samedi 31 octobre 2026, 09 h 00 HAE – dimanche 1 novembre 2026, 12 h 00 HNE"
+    )

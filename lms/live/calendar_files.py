@@ -1,5 +1,5 @@
 """Sessions turned into calendar events with their links: one session's ``.ics`` and a
-learner's feed (``lms.live.calendar`` writes them)."""
+learner's feed (``lms.live.ical`` writes them)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from lms.config import current_settings
-from lms.live.calendar import CalendarEvent, calendar
+from lms.live.ical import CalendarEvent, calendar
 from lms.live.models import LiveSession
 from lms.mail import external_url
 
