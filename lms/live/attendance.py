@@ -20,6 +20,7 @@ from lms.errors import DomainError
 from lms.live import signals
 from lms.live.attendance_report import AttendanceReport, Platform
 from lms.live.models import Attendance, AttendanceSource, LiveSession
+from lms.live.registrations import lock_session
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -65,6 +66,9 @@ def _write(
     """Record ``states`` (user id -> present, minutes) for ``live``, only where they change
     what is recorded; the ids now present who were not. No minutes (a tick) that agree with
     what was recorded keep the minutes a report gave."""
+    # Two staff members saving at once (an import, ticks) would both find no row for a
+    # person and both insert one: the second waits here, then reads what the first wrote.
+    lock_session(session, live)
     existing = {
         a.user_id: a
         for a in session.scalars(select(Attendance).where(Attendance.session_id == live.id))

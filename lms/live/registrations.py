@@ -50,8 +50,9 @@ class SessionStarted(DomainError):
     message = lazy_gettext("This session has started: your registration can no longer change.")
 
 
-def lock_seats(session: Session, live: LiveSession) -> None:
-    """Hold ``live``'s row until the transaction ends: who holds a seat changes one at a time."""
+def lock_session(session: Session, live: LiveSession) -> None:
+    """Hold ``live``'s row until the transaction ends: who holds a seat, and who attended,
+    change one request at a time."""
     session.execute(select(LiveSession.id).where(LiveSession.id == live.id).with_for_update())
 
 
@@ -84,7 +85,7 @@ def register(session: Session, live: LiveSession, user: User, *, now: datetime) 
         raise SessionCancelled
     if now >= live.ends_at:
         raise RegistrationClosed
-    lock_seats(session, live)
+    lock_session(session, live)
     registration = own_registration(session, live, user)
     if registration is not None and registration.status is not RegistrationStatus.CANCELLED:
         return registration
@@ -107,7 +108,7 @@ def cancel(session: Session, live: LiveSession, user: User, *, now: datetime) ->
     """Give up ``user``'s seat (the first waiting moves up, mailed) or place on the list."""
     if now >= live.starts_at and live.cancelled_at is None:
         raise SessionStarted
-    lock_seats(session, live)
+    lock_session(session, live)
     registration = own_registration(session, live, user)
     if registration is None:
         raise NotRegistered
@@ -131,7 +132,7 @@ def fill_free_seats(
     if live.cancelled_at is not None or now >= live.starts_at:
         return []
     if not locked:
-        lock_seats(session, live)
+        lock_session(session, live)
     free = live.capacity - seats_taken(session, live)
     if free <= 0:
         return []

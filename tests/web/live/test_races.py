@@ -4,20 +4,32 @@ COMMITTED (``.ci/with-postgres``) as on SQLite."""
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
+
 import pytest
 from flask import Flask
+from werkzeug.test import EnvironBuilder
 
+from lms.accounts import queries as account_queries
 from lms.live import services
 from lms.live.models import RegistrationStatus
 from tests.support.databases import Databases
 from tests.support.smtp import Mailbox
 from tests.web.conftest import MakeApp
-from tests.web.helpers import csrf_token
+from tests.web.helpers import csrf_token, hidden_fields
 from tests.web.learning_helpers import sign_in
 from tests.web.races import Race, at_once
 from tests.web.staff_helpers import add_user
 
-from .helpers import LIVE_CONTENT, add_session, registrations_of
+from .helpers import (
+    ATTENDANCE_SAMPLES,
+    LIVE_CONTENT,
+    add_session,
+    attendance_of,
+    registrations_of,
+    staff_client,
+)
 
 PAGE = "/sessions/frq-webinar-oct"
 
@@ -67,3 +79,31 @@ def test_two_learners_for_the_last_seat_one_gets_it_the_other_waits(
         RegistrationStatus.REGISTERED,
         RegistrationStatus.WAITING,
     ]
+
+
+def test_two_staff_importing_one_report_at_once_both_succeed_and_record_it_once(
+    two_apps: tuple[Flask, Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one, two = two_apps
+    session_id = add_session(one, starts_in=timedelta(hours=-2), minutes=95)
+    marie = add_user(one, "marie.tremblay@example.org")
+    report = (ATTENDANCE_SAMPLES / "teams-attendance-en.csv").read_bytes()
+    path = f"/staff/sessions/{session_id}/attendance/import"
+    environs = []
+    for app, email in ((one, "sam@example.org"), (two, "eve@example.org")):
+        client = staff_client(app, email)
+        fields = hidden_fields(client.get(path).get_data(as_text=True), path)
+        data = {**fields, "minimum_minutes": "60", "report": (io.BytesIO(report), "r.csv")}
+        environs.append((client, EnvironBuilder(path=path, method="POST", data=data)))
+    race = Race(two_apps)
+    # Both have looked the report's people up before either reads what is recorded.
+    monkeypatch.setattr(
+        account_queries, "account_keys_by_email", race.hold(account_queries.account_keys_by_email)
+    )
+
+    responses = at_once(
+        race, *(lambda c=client, b=builder: c.open(b.get_environ()) for client, builder in environs)
+    )
+
+    assert [r.status_code for r in responses] == [303, 303]
+    assert attendance_of(one, session_id)[marie] == (True, 90)
