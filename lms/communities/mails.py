@@ -1,5 +1,6 @@
 """The mails communities send, each in its reader's language, each with a link to change or
-stop them: a new post someone follows, the daily digest, and a report to the moderators."""
+stop them: a new post someone follows, the daily digest, a report to the moderators, and
+telling an author that a moderator hid their post or showed it again."""
 
 from __future__ import annotations
 
@@ -122,3 +123,39 @@ def report_mail(
         reports_link=external_url("communities.reports", community_id=community.id),
         settings_link=external_url("communities.settings"),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ModeratedPost:
+    """What a mail to a post's author says of it: where it is and what it said."""
+
+    post_id: int
+    body: str
+    post_language: str
+    thread_title: str
+    thread_language: str
+    community: Community
+
+
+def moderated_mail(
+    moderated: ModeratedPost, catalog: Catalog, *, to: str, language: str, reason: str | None
+) -> Mail:
+    """To a post's author: a moderator hid it (``reason``: why) or, with None, showed it
+    again."""
+    community = community_label(moderated.community, catalog, language)
+    hidden = reason is not None
+    return render_mail(
+        f"{TEMPLATES}/hidden" if hidden else f"{TEMPLATES}/restored",
+        to=to,
+        language=language,
+        subject=(
+            _l("A moderator hid your post in %(community)s", community=community.text)
+            if hidden
+            else _l("Your post in %(community)s is shown again", community=community.text)
+        ),
+        community=community,
+        moderated=moderated,
+        excerpt=excerpt(moderated.body),
+        reason=reason,
+        post_link=external_url("communities.post", post_id=moderated.post_id),
+    )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from lms.accounts.categories import Role
 from lms.audit.models import AuditEvent
 from lms.db import get_session
-from tests.support.smtp import Mailbox, text_of
+from tests.support.smtp import Mailbox, links_in, path_of, text_of
 from tests.web.helpers import hidden_fields
 from tests.web.learning_helpers import sign_in
 from tests.web.staff_helpers import add_user
@@ -205,4 +205,36 @@ def test_the_audit_trail_names_what_was_moderated_and_links_to_it(
     assert f'href="/communities/posts/{answer}"' in trail
     assert "Please cite a source." in trail
     assert "bruno@example.org" in trail  # the author, by name, for staff
+    assert thread
+
+
+def test_the_author_of_a_hidden_post_is_told_by_mail_in_their_language_and_when_restored(
+    app: Flask, people: dict[str, int], mailbox: Mailbox
+) -> None:
+    space, thread, answer, mona = _setting(app, people)
+    page = f"/communities/posts/{answer}/hide"
+    fields = hidden_fields(mona.get(page).get_data(as_text=True), page)
+    for _twice in range(2):
+        mona.post(page, data={**fields, "reason": "Citez une source, svp."})
+    (hidden,) = mailbox.to("bruno@example.org")  # Bruno wrote it; he reads French
+    assert hidden["Subject"].startswith("Une personne modératrice a masqué votre message")
+    text = text_of(hidden)
+    assert "«\u00a0Where to begin?\u00a0»" in text
+    assert "Read *this* first." in text
+    assert "Citez une source, svp." in text
+    (link,) = links_in(hidden)
+    bruno = _client(app, "bruno@example.org")
+    seen = bruno.get(path_of(link))
+    assert seen.status_code == 302
+    assert f"#post-{answer}" in seen.headers["Location"]
+    assert mailbox.to("alice@example.org") == []
+
+    restore = f"/communities/posts/{answer}/restore"
+    post_form(mona, restore, {}, restore)
+    post_form(mona, restore, {}, restore)
+    assert len(mailbox.to("bruno@example.org")) == 2
+    restored = mailbox.last("bruno@example.org")
+    assert "à nouveau" in restored["Subject"]
+    assert "Read *this* first." in text_of(restored)
+    assert space
     assert thread
