@@ -22,6 +22,8 @@ from lms.communities.mails import DigestEntry, PostNews
 from lms.communities.models import Community, MailMode, MemberProfile, Post, Thread
 from lms.communities.pages import lazy_shown_name
 from lms.communities.queries import Viewer
+from lms.communities.unsubscribe import Stream, make_token
+from lms.config import current_settings
 from lms.content import Catalog
 from lms.db import get_session, rows_changed, utcnow
 from lms.i18n import language_or_default
@@ -80,13 +82,39 @@ def queue_post_mails(session: Session, catalog: Catalog, post_id: int, *, now: d
         language=post.language,
         opens_thread=post.id == _opening_post_id(session, thread.id),
     )
+    of_thread, of_community = queries.follows_since(session, thread, sorted(readers))
     queued = [
-        mails.post_mail(news, catalog, to=user.email, language=language_or_default(user.language))
+        mails.post_mail(
+            news,
+            catalog,
+            to=user.email,
+            language=language_or_default(user.language),
+            unsubscribe_link=_post_unsubscribe_link(thread, user_id, of_thread, of_community),
+        )
         for user_id, user in sorted(people.items())
         if user_id in readers
     ]
     outbox.enqueue(session, queued)
     return len(queued)
+
+
+def _post_unsubscribe_link(
+    thread: Thread,
+    user_id: int,
+    of_thread: dict[int, datetime],
+    of_community: dict[int, datetime],
+) -> str:
+    """The link that stops the follow a post's mail came from: the thread's, when the
+    member follows it (the narrower one), else its community's."""
+    if user_id in of_thread:
+        return unsubscribe_link(user_id, Stream.THREAD, thread.id, of_thread[user_id])
+    since = of_community.get(user_id)
+    return unsubscribe_link(user_id, Stream.COMMUNITY, thread.community_id, since)
+
+
+def unsubscribe_link(user_id: int, stream: Stream, target: int, since: datetime | None) -> str:
+    token = make_token(current_settings().secret_key, user_id, stream, target, since)
+    return external_url("community_mail.unsubscribe", token=token)
 
 
 def _opening_post_id(session: Session, thread_id: int) -> int | None:
@@ -160,7 +188,11 @@ def _send_digest(session: Session, user_id: int, before: datetime, now: datetime
         for p in shown
     ]
     language = language_or_default(user.language)
-    outbox.enqueue(session, mails.digest_mail(entries, more, to=user.email, language=language))
+    link = unsubscribe_link(user.id, Stream.DIGEST, 0, profile.mail_mode_at)
+    outbox.enqueue(
+        session,
+        mails.digest_mail(entries, more, to=user.email, language=language, unsubscribe_link=link),
+    )
     return 1
 
 

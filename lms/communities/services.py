@@ -369,6 +369,8 @@ def save_settings(
     if mail_mode is MailMode.DIGEST and profile.mail_mode is not MailMode.DIGEST:
         profile.digest_after_post_id = queries.latest_post_id(session)
         profile.last_digest_at = now
+    if mail_mode is not profile.mail_mode:
+        profile.mail_mode_at = now
     profile.display_name = name
     profile.mail_mode = mail_mode
     profile.updated_at = now

@@ -104,6 +104,25 @@ def followers_to_mail(session: Session, thread: Thread, post_id: int) -> list[in
     )
 
 
+def follows_since(
+    session: Session, thread: Thread, user_ids: list[int]
+) -> tuple[dict[int, datetime], dict[int, datetime]]:
+    """When each of ``user_ids`` began to follow the thread, and its community (those who
+    do): what their mails' unsubscribe links are bound to."""
+    of_thread = session.execute(
+        select(ThreadFollow.user_id, ThreadFollow.created_at).where(
+            ThreadFollow.thread_id == thread.id, ThreadFollow.user_id.in_(user_ids)
+        )
+    )
+    of_community = session.execute(
+        select(CommunityFollow.user_id, CommunityFollow.created_at).where(
+            CommunityFollow.community_id == thread.community_id,
+            CommunityFollow.user_id.in_(user_ids),
+        )
+    )
+    return dict(of_thread.all()), dict(of_community.all())
+
+
 def digests_due(session: Session, before: datetime) -> list[MemberProfile]:
     """The members who chose a daily digest and got none since ``before``."""
     return list(
