@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     ScalarSelect,
     Select,
     and_,
@@ -123,16 +124,20 @@ def follows_since(
     return dict(of_thread.all()), dict(of_community.all())
 
 
+def digest_owed(before: datetime) -> ColumnElement[bool]:
+    """A member's profile owes a digest: they chose it and got none since ``before`` (the
+    day's digest hour)."""
+    return and_(
+        MemberProfile.mail_mode == MailMode.DIGEST,
+        or_(MemberProfile.last_digest_at.is_(None), MemberProfile.last_digest_at < before),
+    )
+
+
 def digests_due(session: Session, before: datetime) -> list[MemberProfile]:
-    """The members who chose a daily digest and got none since ``before``."""
+    """The members owed a digest (``digest_owed``)."""
     return list(
         session.scalars(
-            select(MemberProfile)
-            .where(
-                MemberProfile.mail_mode == MailMode.DIGEST,
-                or_(MemberProfile.last_digest_at.is_(None), MemberProfile.last_digest_at <= before),
-            )
-            .order_by(MemberProfile.user_id)
+            select(MemberProfile).where(digest_owed(before)).order_by(MemberProfile.user_id)
         )
     )
 

@@ -4,8 +4,10 @@ and may read, never to the writer, once however often the job runs."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, select, update
@@ -13,13 +15,15 @@ from sqlalchemy import delete, select, update
 from lms.catalog import current_catalog
 from lms.cohorts.models import CohortMembership
 from lms.communities import notifications
-from lms.communities.models import Audience, MemberProfile, Post
+from lms.communities.models import Audience, MailMode, MemberProfile, Post
+from lms.config import ConfigurationError, current_settings
 from lms.db import get_session, utcnow
 from lms.outbox.models import QueuedMail
 from lms.outbox.sending import send_now
 from tests.support.smtp import Mailbox, links_in, path_of, text_of
+from tests.web.conftest import MakeApp
 from tests.web.learning_helpers import sign_in
-from tests.web.staff_helpers import add_cohort, add_member
+from tests.web.staff_helpers import add_cohort, add_member, staff_app
 
 from .helpers import add_space, ask, post_form, reply
 
@@ -168,3 +172,53 @@ def test_unfollowing_a_discussion_stops_its_mail(
     post_form(bruno, f"{page}/reply", {"body": "Hello?", "language": "en"}, page)
     assert mailbox.to("alice@example.org") == []
     assert "Follow this discussion" in alice.get(page).get_data(as_text=True)
+
+
+def _digest_run(app: Flask, at: datetime) -> int:
+    """The digest chore run at ``at`` (the controlled clock), then what it queued sent."""
+    return _run(app, lambda: notifications.send_digests(now=at))
+
+
+def test_the_digest_leaves_at_the_local_digest_hour_once_a_day_whatever_the_clock_change(
+    app: Flask, people: dict[str, int], mailbox: Mailbox
+) -> None:
+    zone = ZoneInfo("America/Montreal")
+    space = add_space(app)
+    thread = ask(app, people["alice"], space, title="Digest me")
+    chose = datetime(2026, 3, 7, 10, 0, tzinfo=zone)  # Saturday, the day before DST begins
+    with app.app_context():
+        session = get_session()
+        session.add(
+            MemberProfile(
+                user_id=people["alice"],
+                mail_mode=MailMode.DIGEST,
+                last_digest_at=chose,
+                mail_mode_at=chose,
+            )
+        )
+        session.commit()
+    reply(app, people["bruno"], thread, "First answer.")
+    assert _digest_run(app, datetime(2026, 3, 7, 23, 0, tzinfo=zone)) == 0
+    # Sunday 8 March: clocks went forward at 2:00, 7:00 EDT is 11:00 UTC, not 12:00.
+    assert _digest_run(app, datetime(2026, 3, 8, 10, 59, tzinfo=UTC)) == 0
+    assert _digest_run(app, datetime(2026, 3, 8, 11, 0, tzinfo=UTC)) == 1
+    assert _digest_run(app, datetime(2026, 3, 8, 11, 0, tzinfo=UTC)) == 0  # run twice: once
+    reply(app, people["bruno"], thread, "Second answer.")
+    assert _digest_run(app, datetime(2026, 3, 8, 18, 0, tzinfo=zone)) == 0  # same day
+    assert _digest_run(app, datetime(2026, 3, 9, 6, 59, tzinfo=zone)) == 0
+    assert _digest_run(app, datetime(2026, 3, 9, 8, 30, tzinfo=zone)) == 1  # the worker was late
+    first, second = mailbox.to("alice@example.org")
+    assert "First answer." in text_of(first)
+    assert "Second answer." not in text_of(first)
+    assert "Second answer." in text_of(second)
+
+
+def test_the_digest_hour_is_a_setting(make_app: MakeApp, mailbox: Mailbox) -> None:
+    with pytest.raises(ConfigurationError, match="LMS_DIGEST_HOUR"):
+        staff_app(make_app, digest_hour=24, **mailbox.settings)
+    app = staff_app(make_app, digest_hour=18, **mailbox.settings)
+    with app.app_context():
+        zone = current_settings().zone
+    assert notifications.digest_time(
+        datetime(2026, 7, 1, 17, 59, tzinfo=zone), zone, 18
+    ) == datetime(2026, 6, 30, 22, 0, tzinfo=UTC)
