@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.accounts import queries as accounts
@@ -176,6 +177,49 @@ def _replace_moderators(session: Session, community: Community, user_ids: list[i
     session.execute(delete(Moderator).where(Moderator.community_id == community.id))
     session.add_all(Moderator(community_id=community.id, user_id=u) for u in user_ids)
     session.flush()
+
+
+class PersonNotFound(DomainError):
+    status_code = 404
+    message = lazy_gettext("There is no account with this number: search again.")
+
+
+MODERATOR_SEARCH_RESULTS = 5
+"""People a moderator search lists: a few, the search narrows the rest."""
+
+
+def find_people(session: Session, text: str) -> list[User]:
+    """A few accounts whose name or address contains ``text``, for staff picking a
+    moderator; none for an empty search."""
+    if not text.strip():
+        return []
+    found = accounts.search_users(session, text, per_page=MODERATOR_SEARCH_RESULTS)
+    return list(found.users)
+
+
+def add_moderator(session: Session, actor: User, community: Community, user_id: int) -> bool:
+    """Make the account ``user_id`` a moderator of ``community`` (audited as a change of its
+    moderators); False if they were one already."""
+    person = accounts.user_by_id(session, user_id)
+    if person is None or person.is_deleted:
+        raise PersonNotFound
+    before = [found for found, _name in queries.moderators_of(session, community.id)]
+    if user_id in before:
+        return False
+    try:
+        with session.begin_nested():  # two staff adding them at once: one adds
+            session.add(Moderator(community_id=community.id, user_id=user_id))
+    except IntegrityError:
+        return False
+    audit.record(
+        session,
+        actor,
+        AuditAction.COMMUNITY_UPDATE,
+        f"community:{community.id}",
+        moderators=sorted([*before, user_id]),
+        previous_moderators=before,
+    )
+    return True
 
 
 def find_community(session: Session, community_id: int) -> Community:

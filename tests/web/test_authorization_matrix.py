@@ -161,6 +161,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("community_staff.new", "POST"): "302S 403 403 400 400",
     ("community_staff.edit", "GET"): "302S 403 403 200 200",
     ("community_staff.edit", "POST"): "302S 403 403 400 400",
+    ("community_staff.add_moderator", "POST"): "302S 403 403 400 400",
     # A made-up unsubscribe token names nothing, whoever asks (no sign-in needed).
     ("community_mail.unsubscribe", "GET"): "404 404 404 404 404",
     ("community_mail.unsubscribe", "POST"): "404 404 404 404 404",
