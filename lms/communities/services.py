@@ -31,6 +31,7 @@ from lms.communities.pages import EDIT_WINDOW
 from lms.communities.queries import Place, ThreadPlace, Viewer
 from lms.communities.rendering import render
 from lms.content import Catalog, Course, ItemKind
+from lms.content.typography import french_spaces
 from lms.db import rows_changed
 from lms.errors import DomainError
 from lms.i18n import language_or_default
@@ -165,11 +166,13 @@ def ask(
     lesson: str | None,
     now: datetime,
 ) -> Thread:
-    """Open a thread with its first post; its author follows it."""
+    """Open a thread with its first post; its author follows it. A French title gets
+    French typography's non-breaking spaces as it is kept (it is never edited)."""
+    title = title.strip()
     thread = Thread(
         community_id=community.id,
         author_id=member.id,
-        title=title.strip(),
+        title=french_spaces(title) if language == "fr" else title,
         lesson=lesson,
         language=language,
         created_at=now,
@@ -221,7 +224,7 @@ def _new_post(
         thread_id=thread.id,
         author_id=member.id,
         body=body,
-        html=render(body),
+        html=render(body, language),
         language=language,
         created_at=now,
     )
@@ -250,7 +253,7 @@ def edit(
             Post.created_at > now - EDIT_WINDOW,
             Post.hidden_at.is_(None),
         )
-        .values(body=body, html=render(body), edited_at=now)
+        .values(body=body, html=render(body, post.language), edited_at=now)
         .execution_options(synchronize_session=False),
     )
     if not changed:

@@ -5,7 +5,7 @@ only. Every change is in the audit trail."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext
@@ -26,6 +26,7 @@ from lms.communities.models import (
     Moderator,
 )
 from lms.communities.services import CommunityNotFound
+from lms.content.typography import french_spaces
 from lms.errors import DomainError
 
 if TYPE_CHECKING:
@@ -84,8 +85,15 @@ def _check_cohorts(session: Session, fields: SpaceFields) -> tuple[int, ...]:
     return tuple(sorted(set(fields.cohort_ids)))
 
 
+def _typeset(fields: SpaceFields) -> SpaceFields:
+    """The French name with French typography's non-breaking spaces (the descriptions are
+    Markdown: typeset as they are rendered)."""
+    return replace(fields, name_fr=french_spaces(fields.name_fr))
+
+
 def create_space(session: Session, actor: User, fields: SpaceFields) -> Community:
     """A new space, open to everyone signed in or to the members of the cohorts chosen."""
+    fields = _typeset(fields)
     cohort_ids = _check_cohorts(session, fields)
     moderator_ids = _moderator_ids(session, fields.moderators)
     community = Community(
@@ -119,6 +127,7 @@ def update_community(
 ) -> bool:
     """Change a space (or a course discussion's moderators); the changes audited with what
     they replace. False when nothing changed."""
+    fields = _typeset(fields)
     moderator_ids = _moderator_ids(session, fields.moderators)
     before: dict[str, object] = {
         "moderators": [user_id for user_id, _n in queries.moderators_of(session, community.id)]
