@@ -89,6 +89,18 @@ class AlreadyReported(DomainError):
     message = lazy_gettext("You reported this post already: the moderators have it.")
 
 
+class PostNotReportable(DomainError):
+    status_code = 409
+    message = lazy_gettext("This post is hidden or removed already: there is nothing to report.")
+
+
+def check_reportable(post: Post) -> None:
+    """A hidden or erased post is not reported (nor shown on the report page: its text is
+    for its author and the moderators only)."""
+    if post.hidden_at is not None or post.erased_at is not None:
+        raise PostNotReportable
+
+
 class DisplayNameIsAnAddress(DomainError):
     message = lazy_gettext("Choose a name that is not an email address.")
 
@@ -327,6 +339,7 @@ def report(
 ) -> None:
     """Tell the moderators about ``post``, once per member; the community's listed
     moderators get it by mail (staff see every report on the community's reports page)."""
+    check_reportable(post)
     try:
         with session.begin_nested():
             session.add(

@@ -146,6 +146,7 @@ def edit(post_id: int) -> ResponseReturnValue:
 def report(post_id: int) -> ResponseReturnValue:
     session = get_session()
     found, place = services.find_post(session, current_viewer(), post_id)
+    services.check_reportable(found)
     form = ReportForm()
     back = redirect(url_for("communities.post", post_id=found.id), 303)
     if form.validate_on_submit():

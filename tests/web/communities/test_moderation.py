@@ -238,3 +238,18 @@ def test_the_author_of_a_hidden_post_is_told_by_mail_in_their_language_and_when_
     assert "Read *this* first." in text_of(restored)
     assert space
     assert thread
+
+
+def test_a_hidden_post_cannot_be_read_nor_reported_through_its_report_page(
+    app: Flask, people: dict[str, int]
+) -> None:
+    _space, _thread, answer, mona = _setting(app, people)
+    page = f"/communities/posts/{answer}/hide"
+    fields = hidden_fields(mona.get(page).get_data(as_text=True), page)
+    mona.post(page, data={**fields, "reason": "Off topic."})
+    alice = _client(app, "alice@example.org")
+    report = f"/communities/posts/{answer}/report"
+    refused = alice.get(report)
+    assert refused.status_code == 409
+    assert "Read <em>this</em> first." not in refused.get_data(as_text=True)
+    assert alice.post(report, data={"reason": "x"}).status_code in {400, 409}
