@@ -155,7 +155,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     from lms.audit import services as audit
     from lms.certificates import issuing
     from lms.cohorts import import_jobs
-    from lms.communities import notifications as community_mail
+    from lms.communities import mail_jobs as community_mail
     from lms.live import reminders as live_reminders
     from lms.quizzes import limits
 

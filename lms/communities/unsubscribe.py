@@ -29,8 +29,10 @@ from lms.communities.models import (
     Thread,
     ThreadFollow,
 )
+from lms.config import current_settings
 from lms.db import rows_changed
 from lms.errors import DomainError
+from lms.mail import external_url
 
 SALT = "lms.communities.unsubscribe"
 ONE_CLICK = ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
@@ -77,6 +79,12 @@ def make_token(
     """A token that stops ``stream`` for ``user_id``, bound to when it began (``since``)."""
     payload = {"u": user_id, "s": stream.value, "t": target, "f": _since(since)}
     return _serializer(secret_key).dumps(payload)
+
+
+def unsubscribe_link(user_id: int, stream: Stream, target: int, since: datetime | None) -> str:
+    """The absolute link a mail gives for ``make_token``'s token."""
+    token = make_token(current_settings().secret_key, user_id, stream, target, since)
+    return external_url("community_mail.unsubscribe", token=token)
 
 
 def read_token(secret_key: str, token: str) -> Subscription:

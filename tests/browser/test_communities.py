@@ -12,9 +12,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from lms.accounts.categories import Role
-from lms.communities import notifications
 from lms.communities.models import ThreadFollow
-from lms.communities.unsubscribe import Stream
+from lms.communities.unsubscribe import Stream, unsubscribe_link
 from lms.db import get_session
 from lms.i18n import LANGUAGE_NAMES
 from tests.support.smtp import Mailbox, links_in, path_of, text_of
@@ -35,7 +34,7 @@ def _thread_unsubscribe_link(app: Flask, user_id: int, thread_id: int) -> str:
                 ThreadFollow.user_id == user_id, ThreadFollow.thread_id == thread_id
             )
         )
-        return notifications.unsubscribe_link(user_id, Stream.THREAD, thread_id, since)
+        return unsubscribe_link(user_id, Stream.THREAD, thread_id, since)
 
 
 OTHER = {"fr": "en", "en": "fr"}

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from lms.accounts.access import signed_in_user
 from lms.catalog import current_catalog
-from lms.communities import notifications, pages, queries, services
+from lms.communities import mail_jobs, pages, queries, services
 from lms.communities.forms import AskForm, CourseAskForm, DismissForm, StateForm
 from lms.communities.models import Community, CommunityKind
 from lms.communities.queries import Place, Viewer
@@ -203,7 +203,7 @@ def _asked(community: Community, form: AskForm, *, lesson: str | None) -> Respon
         now=utcnow(),
     )
     session.commit()
-    notifications.queue(thread.last_post_id)
+    mail_jobs.queue(thread.last_post_id)
     flash(_("Your question is posted. You will get the replies by mail."), "success")
     return redirect(url_for("communities.thread", thread_id=thread.id), 303)
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from lms.accounts.access import signed_in_user
 from lms.catalog import current_catalog
-from lms.communities import notifications, pages, queries, services
+from lms.communities import mail_jobs, pages, queries, services
 from lms.communities.forms import EditForm, ReplyForm, ReportForm, StateForm
 from lms.communities.queries import ThreadPlace, Viewer
 from lms.communities.views.blueprint import (
@@ -82,7 +82,7 @@ def reply(thread_id: int) -> ResponseReturnValue:
         now=utcnow(),
     )
     session.commit()
-    notifications.queue(post.id)
+    mail_jobs.queue(post.id)
     flash(_("Your reply is posted."), "success")
     return redirect(url_for("communities.post", post_id=post.id), 303)
 

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 
 from lms.catalog import current_catalog
 from lms.cohorts.models import CohortMembership
-from lms.communities import notifications
+from lms.communities import mail_jobs
 from lms.communities.models import Audience, MailMode, MemberProfile, Post
 from lms.config import ConfigurationError, current_settings
 from lms.db import get_session, utcnow
@@ -91,12 +91,12 @@ def test_the_daily_digest_gathers_the_days_posts_once(
         post_form(bruno, f"{thread_page}/reply", {"body": body, "language": "en"}, thread_page)
     assert mailbox.to("alice@example.org") == []
 
-    assert _run(app, notifications.send_digests) == 0  # a day has not passed
+    assert _run(app, mail_jobs.send_digests) == 0  # a day has not passed
     with app.app_context():
         session = get_session()
         session.execute(update(MemberProfile).values(last_digest_at=utcnow() - timedelta(hours=25)))
         session.commit()
-    assert _run(app, notifications.send_digests) == 1
+    assert _run(app, mail_jobs.send_digests) == 1
     (digest,) = mailbox.to("alice@example.org")
     assert digest["Subject"] == "Your communities today: 2 new posts"
     text = text_of(digest)
@@ -104,12 +104,12 @@ def test_the_daily_digest_gathers_the_days_posts_once(
     assert "Second answer." in text
     assert "Digest me" in text
     assert any(path_of(link) == "/communities/settings" for link in links_in(digest))
-    assert _run(app, notifications.send_digests) == 0
+    assert _run(app, mail_jobs.send_digests) == 0
     with app.app_context():
         session = get_session()
         session.execute(update(MemberProfile).values(last_digest_at=utcnow() - timedelta(hours=25)))
         session.commit()
-    assert _run(app, notifications.send_digests) == 0  # nothing new since
+    assert _run(app, mail_jobs.send_digests) == 0  # nothing new since
     assert len(mailbox.to("alice@example.org")) == 1
 
 
@@ -135,7 +135,7 @@ def test_no_mail_once_turned_off_nor_to_a_follower_who_lost_access(
         session = get_session()
         ids = list(session.scalars(select(Post.id).order_by(Post.id)))
         for post_id in ids:
-            notifications.queue_post_mails(session, current_catalog(), post_id, now=utcnow())
+            mail_jobs.queue_post_mails(session, current_catalog(), post_id, now=utcnow())
         session.commit()
     assert mailbox.to("alice@example.org") == []
     assert mailbox.to("bruno@example.org") == []
@@ -147,16 +147,16 @@ def test_a_post_is_mailed_once_even_when_its_job_is_lost_or_run_twice(
     space = add_space(app)
     thread = ask(app, people["alice"], space)
     answer = reply(app, people["bruno"], thread, "Nobody mailed this yet.")
-    assert _run(app, notifications.notify_owed) == 0  # too recent: its own job may still run
+    assert _run(app, mail_jobs.notify_owed) == 0  # too recent: its own job may still run
     with app.app_context():
         session = get_session()
         session.execute(update(Post).values(created_at=utcnow() - timedelta(minutes=5)))
         session.commit()
-    assert _run(app, notifications.notify_owed) == 2
+    assert _run(app, mail_jobs.notify_owed) == 2
     (mail,) = mailbox.to("alice@example.org")
     assert "Nobody mailed this yet." in text_of(mail)
-    assert _run(app, notifications.notify_owed) == 0
-    _run(app, lambda: notifications.notify_post(answer))
+    assert _run(app, mail_jobs.notify_owed) == 0
+    _run(app, lambda: mail_jobs.notify_post(answer))
     assert len(mailbox.to("alice@example.org")) == 1
 
 
@@ -176,7 +176,7 @@ def test_unfollowing_a_discussion_stops_its_mail(
 
 def _digest_run(app: Flask, at: datetime) -> int:
     """The digest chore run at ``at`` (the controlled clock), then what it queued sent."""
-    return _run(app, lambda: notifications.send_digests(now=at))
+    return _run(app, lambda: mail_jobs.send_digests(now=at))
 
 
 def test_the_digest_leaves_at_the_local_digest_hour_once_a_day_whatever_the_clock_change(
@@ -219,6 +219,6 @@ def test_the_digest_hour_is_a_setting(make_app: MakeApp, mailbox: Mailbox) -> No
     app = staff_app(make_app, digest_hour=18, **mailbox.settings)
     with app.app_context():
         zone = current_settings().zone
-    assert notifications.digest_time(
-        datetime(2026, 7, 1, 17, 59, tzinfo=zone), zone, 18
-    ) == datetime(2026, 6, 30, 22, 0, tzinfo=UTC)
+    assert mail_jobs.digest_time(datetime(2026, 7, 1, 17, 59, tzinfo=zone), zone, 18) == datetime(
+        2026, 6, 30, 22, 0, tzinfo=UTC
+    )

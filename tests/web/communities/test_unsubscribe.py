@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from lms.communities import notifications
+from lms.communities import mail_jobs
 from lms.communities.models import CommunityFollow, MailMode, MemberProfile, ThreadFollow
 from lms.db import get_session, utcnow
 from lms.outbox.models import QueuedMail
@@ -124,7 +124,7 @@ def test_the_digest_stops_in_one_click(
         session = get_session()
         session.execute(update(MemberProfile).values(last_digest_at=utcnow() - timedelta(days=2)))
         session.commit()
-        assert notifications.send_digests() == 1
+        assert mail_jobs.send_digests() == 1
         queued = list(session.scalars(select(QueuedMail.id).where(QueuedMail.sent_at.is_(None))))
         session.commit()
         send_now(session, queued)

@@ -1,6 +1,7 @@
-"""Mail about new posts, run as jobs outside any request, owning their transactions as a
-command does: each post's followers mailed once (the job queued as it is committed, and a
-chore for any a crash left owed), and the daily digests.
+"""The jobs and chores that send communities' mail about new posts (``mails`` builds each
+mail), run outside any request, owning their transactions as a command does: each post's
+followers mailed once (the job queued as it is committed, and a chore for any a crash left
+owed), and the daily digests.
 
 A post's mails are queued in the outbox in the very transaction that marks the post as
 notified: both happen, or neither, so that no follower gets the same post twice.
@@ -22,7 +23,7 @@ from lms.communities.mails import DigestEntry, PostNews
 from lms.communities.models import Community, MemberProfile, Post, Thread
 from lms.communities.pages import lazy_shown_name
 from lms.communities.queries import Viewer
-from lms.communities.unsubscribe import Stream, make_token
+from lms.communities.unsubscribe import Stream, unsubscribe_link
 from lms.config import current_settings
 from lms.content import Catalog
 from lms.db import get_session, rows_changed, utcnow
@@ -111,11 +112,6 @@ def _post_unsubscribe_link(
         return unsubscribe_link(user_id, Stream.THREAD, thread.id, of_thread[user_id])
     since = of_community.get(user_id)
     return unsubscribe_link(user_id, Stream.COMMUNITY, thread.community_id, since)
-
-
-def unsubscribe_link(user_id: int, stream: Stream, target: int, since: datetime | None) -> str:
-    token = make_token(current_settings().secret_key, user_id, stream, target, since)
-    return external_url("community_mail.unsubscribe", token=token)
 
 
 def _opening_post_id(session: Session, thread_id: int) -> int | None:
