@@ -250,12 +250,7 @@ def edit(
 ) -> None:
     """Change the member's own post, within ``EDIT_WINDOW`` of sending it (the check and
     the change are one statement: a request at minute 30 cannot slip past it)."""
-    if post.author_id != member.id:
-        raise NotYourPost
-    if post.hidden_at is not None or post.erased_at is not None:
-        raise PostIsHidden
-    if place.thread.locked_at is not None:
-        raise ThreadLocked
+    check_editable(member, place, post)
     changed = rows_changed(
         session,
         update(Post)
@@ -270,6 +265,17 @@ def edit(
     )
     if not changed:
         raise EditWindowClosed
+
+
+def check_editable(member: User, place: ThreadPlace, post: Post) -> None:
+    """The member's own post, shown, in an open thread: what may be changed (within
+    ``EDIT_WINDOW``, which the change's statement checks)."""
+    if post.author_id != member.id:
+        raise NotYourPost
+    if post.hidden_at is not None or post.erased_at is not None:
+        raise PostIsHidden
+    if place.thread.locked_at is not None:
+        raise ThreadLocked
 
 
 def _insert(session: Session, model: Any) -> Any:

@@ -121,8 +121,7 @@ def edit(post_id: int) -> ResponseReturnValue:
     session, user = get_session(), signed_in_user()
     found, place = services.find_post(session, current_viewer(), post_id)
     now = utcnow()
-    if found.author_id != user.id:
-        raise services.NotYourPost
+    services.check_editable(user, place, found)  # a hidden post's page offers no form
     form = EditForm(body=found.body)
     if form.validate_on_submit():
         services.edit(session, user, place, found, body=form.body.data or "", now=now)

@@ -253,3 +253,21 @@ def test_a_hidden_post_cannot_be_read_nor_reported_through_its_report_page(
     assert refused.status_code == 409
     assert "Read <em>this</em> first." not in refused.get_data(as_text=True)
     assert alice.post(report, data={"reason": "x"}).status_code in {400, 409}
+
+
+def test_a_hidden_post_or_a_locked_threads_post_offers_no_edit_form(
+    app: Flask, people: dict[str, int]
+) -> None:
+    _space, thread, answer, mona = _setting(app, people)
+    page = f"/communities/posts/{answer}/hide"
+    fields = hidden_fields(mona.get(page).get_data(as_text=True), page)
+    mona.post(page, data={**fields, "reason": "Off topic."})
+    bruno = _client(app, "bruno@example.org")
+    refused = bruno.get(f"/communities/posts/{answer}/edit")
+    assert refused.status_code == 409
+    assert 'name="body"' not in refused.get_data(as_text=True)
+    opening = posts_of(app, thread)[0].id
+    thread_page = f"/communities/threads/{thread}"
+    post_form(mona, f"{thread_page}/lock", {"state": "on"}, thread_page)
+    alice = _client(app, "alice@example.org")
+    assert alice.get(f"/communities/posts/{opening}/edit").status_code == 409
