@@ -28,10 +28,8 @@ SEARCH_LENGTH = 200
 def index() -> ResponseReturnValue:
     session, catalog, language = get_session(), current_catalog(), current_language()
     listed = queries.all_spaces(session)
-    courses = [
-        (course, queries.course_community(session, course.id))
-        for course in catalog.courses.values()
-    ]
+    discussions = queries.course_communities(session)
+    courses = [(course, discussions.get(course.id)) for course in catalog.courses.values()]
     return render_template(
         "community_staff/index.html",
         spaces=[(c, count, pages.community_label(c, catalog, language)) for c, count in listed],
