@@ -28,6 +28,7 @@ from lms.communities.models import (
 from lms.communities.services import CommunityNotFound
 from lms.content.typography import french_spaces
 from lms.errors import DomainError
+from lms.guards import LARGEST_ID
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -209,7 +210,8 @@ def find_people(session: Session, text: str) -> list[User]:
 def add_moderator(session: Session, actor: User, community: Community, user_id: int) -> bool:
     """Make the account ``user_id`` a moderator of ``community`` (audited as a change of its
     moderators); False if they were one already."""
-    person = accounts.user_by_id(session, user_id)
+    # A number no id column can hold names nobody (and must not reach PostgreSQL).
+    person = accounts.user_by_id(session, user_id) if user_id <= LARGEST_ID else None
     if person is None or person.is_deleted:
         raise PersonNotFound
     before = [found for found, _name in queries.moderators_of(session, community.id)]

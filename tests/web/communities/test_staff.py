@@ -161,7 +161,10 @@ def test_staff_find_a_moderator_by_name_or_address_and_add_them_in_one_click(
     assert len(events) == 1
     assert events[0].details["moderators"] == [mona]
     assert "a moderator already" in client.get(page).get_data(as_text=True)
-    assert post_form(client, add, {"user_id": "99999"}, page).status_code == 404
+    for nobody in ("99999", "2147483648", "999999999999"):
+        assert post_form(client, add, {"user_id": nobody}, page).status_code == 404
+    for hostile in ("-1", "1e3", "", "9" * 13):
+        assert post_form(client, add, {"user_id": hostile}, page).status_code == 400
 
     alice = app.test_client()
     sign_in(alice, "alice@example.org")
