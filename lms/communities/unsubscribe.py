@@ -129,18 +129,28 @@ def _began(session: Session, subscription: Subscription) -> datetime | Literal[F
     return False if found is None else found
 
 
-def is_active(session: Session, subscription: Subscription) -> bool:
-    """Whether the link still stops something: what it names goes on, and it was made for
-    that very follow (or digest choice), not for an earlier one."""
-    since = _began(session, subscription)
-    if since is False:
-        return False
-    return hmac.compare_digest(subscription.state, _since(since))
+class LinkState(enum.StrEnum):
+    ACTIVE = "active"
+    """What it names goes on, begun when the link was made: the link stops it."""
+    STOPPED = "stopped"
+    """What it names is stopped already."""
+    SUPERSEDED = "superseded"
+    """The member followed again (or chose the digest again) since: this older link stops
+    nothing, and a newer mail carries the link that does."""
+
+
+def link_state(session: Session, subscription: Subscription) -> LinkState:
+    began = _began(session, subscription)
+    if began is False:
+        return LinkState.STOPPED
+    if hmac.compare_digest(subscription.state, _since(began)):
+        return LinkState.ACTIVE
+    return LinkState.SUPERSEDED
 
 
 def stop(session: Session, subscription: Subscription, *, now: datetime) -> bool:
     """Stop what the link names, if it still may; False when there was nothing to stop."""
-    if not is_active(session, subscription):
+    if link_state(session, subscription) is not LinkState.ACTIVE:
         return False
     user_id, target = subscription.user_id, subscription.target
     if subscription.stream is Stream.THREAD:

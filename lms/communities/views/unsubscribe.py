@@ -31,12 +31,9 @@ def unsubscribe(token: str) -> ResponseReturnValue:
     session = get_session()
     subscription = links.read_token(current_settings().secret_key, token)
     stopped = links.what_it_stops(session, subscription)
-    if request.method == "POST":
-        links.stop(session, subscription, now=utcnow())
+    if request.method == "POST" and links.stop(session, subscription, now=utcnow()):
         session.commit()
-        asked = False
-    else:
-        asked = links.is_active(session, subscription)
+    state = links.link_state(session, subscription)
     community = (
         pages.community_label(stopped.community, current_catalog(), current_language())
         if stopped.community is not None
@@ -47,7 +44,7 @@ def unsubscribe(token: str) -> ResponseReturnValue:
             "communities/unsubscribe.html",
             stopped=stopped,
             community=community,
-            asked=asked,
+            state=state.value,
             token=token,
         )
     )

@@ -81,7 +81,7 @@ def test_a_community_follower_stops_its_mail_in_one_click_without_signing_in(
 
     # Following again revokes the old link: it no longer stops the new follow.
     post_form(alice, f"{page}/follow", {"state": "on"}, page)
-    assert "Ces courriels sont arrêtés" in anonymous.get(path).get_data(as_text=True)
+    assert "Ce lien n’est plus à jour" in anonymous.get(path).get_data(as_text=True)
     anonymous.post(path, data=ONE_CLICK)
     assert _follows_community(app, people["alice"], space)
 
