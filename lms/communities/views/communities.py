@@ -181,8 +181,10 @@ def ask_course(course_id: str) -> ResponseReturnValue:
     found = find_course(catalog, course_id)
     form = _course_form(found, "")
     if not form.validate_on_submit():
-        lesson = request.form.get("lesson") or None
-        lesson = lesson if lesson and found.item(lesson) else None
+        # The page shown again keeps the lesson asked about, if it is one (a quiz's key is not).
+        posted = request.form.get("lesson") or ""
+        item = found.item(posted) if posted else None
+        lesson = posted if item is not None and item.kind is ItemKind.LESSON else None
         place = queries.course_place(session, viewer, course_id)
         return _course_page(viewer, found, place, lesson, form, 400)
     lesson = services.find_lesson(found, form.lesson.data) if form.lesson.data else None
