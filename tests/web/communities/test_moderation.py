@@ -37,6 +37,13 @@ def _setting(app: Flask, people: dict[str, int]) -> tuple[int, int, int, FlaskCl
     return space, thread, answer, mona
 
 
+def _hide(moderator: FlaskClient, post_id: int, reason: str) -> None:
+    """Hide the post as ``moderator`` does: its confirmation page, then its form."""
+    page = f"/communities/posts/{post_id}/hide"
+    fields = hidden_fields(moderator.get(page).get_data(as_text=True), page)
+    assert moderator.post(page, data={**fields, "reason": reason}).status_code == 303
+
+
 def _client(app: Flask, email: str) -> FlaskClient:
     client = app.test_client()
     sign_in(client, email)
@@ -244,9 +251,7 @@ def test_a_hidden_post_cannot_be_read_nor_reported_through_its_report_page(
     app: Flask, people: dict[str, int]
 ) -> None:
     _space, _thread, answer, mona = _setting(app, people)
-    page = f"/communities/posts/{answer}/hide"
-    fields = hidden_fields(mona.get(page).get_data(as_text=True), page)
-    mona.post(page, data={**fields, "reason": "Off topic."})
+    _hide(mona, answer, "Off topic.")
     alice = _client(app, "alice@example.org")
     report = f"/communities/posts/{answer}/report"
     refused = alice.get(report)
@@ -259,9 +264,7 @@ def test_a_hidden_post_or_a_locked_threads_post_offers_no_edit_form(
     app: Flask, people: dict[str, int]
 ) -> None:
     _space, thread, answer, mona = _setting(app, people)
-    page = f"/communities/posts/{answer}/hide"
-    fields = hidden_fields(mona.get(page).get_data(as_text=True), page)
-    mona.post(page, data={**fields, "reason": "Off topic."})
+    _hide(mona, answer, "Off topic.")
     bruno = _client(app, "bruno@example.org")
     refused = bruno.get(f"/communities/posts/{answer}/edit")
     assert refused.status_code == 409
