@@ -198,6 +198,7 @@ class ReportedPost:
     post_id: int
     thread_id: int
     thread_title: str
+    thread_language: str
     author_id: int | None
     html: str
     language: str
@@ -209,8 +210,8 @@ def open_reports(session: Session, community_id: int) -> list[ReportedPost]:
     """The community's reported posts still shown and not dismissed, most reported first."""
     rows = session.execute(
         select(
-            Post.id, Post.thread_id, Thread.title, Post.author_id, Post.html, Post.language,
-            PostReport.reason,
+            Post.id, Post.thread_id, Thread.title, Thread.language, Post.author_id, Post.html,
+            Post.language, PostReport.reason,
         )
         .join(Thread, Thread.id == Post.thread_id)
         .join(PostReport, PostReport.post_id == Post.id)
@@ -223,9 +224,9 @@ def open_reports(session: Session, community_id: int) -> list[ReportedPost]:
     )  # fmt: skip
     grouped: dict[int, list[Any]] = {}
     for row in rows:
-        grouped.setdefault(row[0], [row, []])[1].append(row[6])
+        grouped.setdefault(row[0], [row, []])[1].append(row[7])
     found = [
-        ReportedPost(row[0], row[1], row[2], row[3], row[4], row[5], len(reasons),
+        ReportedPost(row[0], row[1], row[2], row[3], row[4], row[5], row[6], len(reasons),
                      tuple(r for r in reasons if r))
         for row, reasons in grouped.values()
     ]  # fmt: skip

@@ -192,6 +192,7 @@ def test_a_report_reaches_the_moderators_once_and_they_dismiss_it(
     listed = mona.get(reports).get_data(as_text=True)
     assert "It names a patient." in listed
     assert "reported by 1 member" in listed
+    assert 'lang="en">Where to begin?</a>' in listed  # the title in its own language
     dismiss = f"/communities/posts/{answer}/dismiss"
     assert post_form(mona, dismiss, {}, reports).status_code == 303
     assert "No post is waiting for a moderator." in mona.get(reports).get_data(as_text=True)
