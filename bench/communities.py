@@ -125,7 +125,7 @@ def _discussions(
         f"Réponse {k} : *voici* une piste, avec [un lien](https://example.org/{k})."
         for k in range(max(sizes))
     ]
-    html = [render(body) for body in bodies]
+    html = [render(body, "fr") for body in bodies]
     rows = [
         {"thread_id": thread_id, "author_id": rng.choice(writers), "body": bodies[k],
          "html": html[k],

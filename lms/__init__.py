@@ -33,6 +33,7 @@ def _blueprints() -> tuple[Blueprint, ...]:
     from lms.cohorts.views import blueprint as cohorts
     from lms.communities.views import blueprint as communities
     from lms.communities.views import staff_blueprint as community_staff
+    from lms.communities.views import unsubscribe_blueprint as community_mail
     from lms.health import blueprint as health
     from lms.learning.views import blueprint as learning
     from lms.live.views import blueprint as live
@@ -54,6 +55,7 @@ def _blueprints() -> tuple[Blueprint, ...]:
         live_staff,
         communities,
         community_staff,
+        community_mail,
         learners,
         progress,
         quiz_analysis,
@@ -153,7 +155,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     from lms.audit import services as audit
     from lms.certificates import issuing
     from lms.cohorts import import_jobs
-    from lms.communities import notifications as community_mail
+    from lms.communities import mail_jobs as community_mail
     from lms.live import reminders as live_reminders
     from lms.quizzes import limits
 

@@ -102,6 +102,8 @@ class Settings:
     """Accounts inactive this many years are deleted by ``lms privacy purge``; 0: never."""
     time_zone: str = "America/Toronto"
     """The zone days are counted and times shown in: pages, exports, mails and PDFs alike."""
+    digest_hour: int = 7
+    """The hour (0-23, in ``time_zone``) the communities' daily digests go out."""
 
     def __post_init__(self) -> None:
         if self.env is Environment.PRODUCTION and self.secret_key == DEVELOPMENT_SECRET_KEY:
@@ -129,6 +131,8 @@ class Settings:
             raise ConfigurationError("LMS_TRUSTED_PROXIES must be 0 (none) or more.")
         if self.session_hours < 1 or self.remember_days < 1:
             raise ConfigurationError("LMS_SESSION_HOURS and LMS_REMEMBER_DAYS must be 1 or more.")
+        if not 0 <= self.digest_hour <= 23:
+            raise ConfigurationError("LMS_DIGEST_HOUR must be an hour from 0 to 23.")
         if self.session_max_days < 1:
             raise ConfigurationError("LMS_SESSION_MAX_DAYS must be 1 or more.")
         if self.max_upload_mb < 1:
@@ -327,6 +331,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "log_format": ("LMS_LOG_FORMAT", lambda v: v.strip().lower()),
     "retention_years": ("LMS_RETENTION_YEARS", _parse_count("LMS_RETENTION_YEARS")),
     "time_zone": ("LMS_TIME_ZONE", str.strip),
+    "digest_hour": ("LMS_DIGEST_HOUR", _parse_count("LMS_DIGEST_HOUR")),
 }
 """Settings field -> (environment variable, parser of its text)."""
 

@@ -37,9 +37,19 @@ class Mail:
     text: str
     html: str | None = None
     language: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    """More header fields, in order (``List-Unsubscribe``); never one ``build_message`` sets."""
 
 
-def render_mail(template: str, *, to: str, language: str, subject: str, **context: Any) -> Mail:
+def render_mail(
+    template: str,
+    *,
+    to: str,
+    language: str,
+    subject: str,
+    headers: tuple[tuple[str, str], ...] = (),
+    **context: Any,
+) -> Mail:
     """Render ``<template>.txt`` (and ``<template>.html`` if it exists) in ``language``.
 
     ``subject`` may be a lazy string: it is translated here, in ``language``. ``context``
@@ -51,7 +61,9 @@ def render_mail(template: str, *, to: str, language: str, subject: str, **contex
             html: str | None = render_template(f"{template}.html", **context)
         except TemplateNotFound:
             html = None
-        return Mail(to=to, subject=str(subject), text=text, html=html, language=language)
+        return Mail(
+            to=to, subject=str(subject), text=text, html=html, language=language, headers=headers
+        )
 
 
 def external_url(endpoint: str, **values: Any) -> str:
@@ -84,6 +96,8 @@ def build_message(mail: Mail, settings: Settings, message_id: str | None = None)
         message["Message-ID"] = f"<{message_id}@{domain or 'localhost'}>"
     # Tells well-behaved servers not to send vacation replies to a robot.
     message["Auto-Submitted"] = "auto-generated"
+    for name, value in mail.headers:
+        message[name] = value
     message.set_content(mail.text)
     if mail.html is not None:
         message.add_alternative(mail.html, subtype="html")

@@ -11,7 +11,7 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField, TextArea
 
 # WTForms 3.3 deprecates (value, label) tuples; types-WTForms does not know SelectChoice yet.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
-from wtforms.validators import AnyOf, InputRequired, Length, Optional, StopValidation
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, Regexp, StopValidation
 
 from lms.communities.models import (
     BODY_LENGTH,
@@ -198,6 +198,13 @@ class ModeratorsForm(Form):
     def moderator_addresses(self) -> tuple[str, ...]:
         found = ADDRESS_SEPARATORS.split(self.moderators.data or "")
         return tuple(sorted({address.lower() for address in found if address}))
+
+
+class AddModeratorForm(Form):
+    """One person found by the search, made a moderator (adding them twice changes nothing)."""
+
+    user_id = HiddenField(validators=[InputRequired(), Regexp(r"^[0-9]{1,12}$")])
+    submit = SubmitField(_l("Make them a moderator"))
 
 
 class SpaceForm(ModeratorsForm):

@@ -1,5 +1,6 @@
 """The mails communities send, each in its reader's language, each with a link to change or
-stop them: a new post someone follows, the daily digest, and a report to the moderators."""
+stop them: a new post someone follows, the daily digest, a report to the moderators, and
+telling an author that a moderator hid their post or showed it again."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask_babel import lazy_ngettext
 from lms.communities.models import Community
 from lms.communities.pages import community_label, lazy_shown_name
 from lms.communities.queries import Author
+from lms.communities.unsubscribe import ONE_CLICK
 from lms.content import Catalog
 from lms.mail import Mail, external_url, render_mail
 
@@ -44,8 +46,17 @@ class PostNews:
     opens_thread: bool
 
 
-def post_mail(news: PostNews, catalog: Catalog, *, to: str, language: str) -> Mail:
-    """A new post in a thread or community the reader follows, with its whole text."""
+def unsubscribe_headers(link: str) -> tuple[tuple[str, str], ...]:
+    """``List-Unsubscribe`` with its one-click POST (RFC 8058), for mail clients' own
+    "Unsubscribe" button."""
+    return (("List-Unsubscribe", f"<{link}>"), ONE_CLICK)
+
+
+def post_mail(
+    news: PostNews, catalog: Catalog, *, to: str, language: str, unsubscribe_link: str
+) -> Mail:
+    """A new post in a thread or community the reader follows, with its whole text;
+    ``unsubscribe_link`` stops the follow it came from."""
     subject = (
         _l("New discussion: %(title)s", title=news.thread_title)
         if news.opens_thread
@@ -61,6 +72,8 @@ def post_mail(news: PostNews, catalog: Catalog, *, to: str, language: str) -> Ma
         author=lazy_shown_name(news.author, news.author_id),
         post_link=external_url("communities.post", post_id=news.post_id),
         settings_link=external_url("communities.settings"),
+        unsubscribe_link=unsubscribe_link,
+        headers=unsubscribe_headers(unsubscribe_link),
     )
 
 
@@ -76,7 +89,9 @@ class DigestEntry:
     created_at: datetime
 
 
-def digest_mail(entries: list[DigestEntry], more: bool, *, to: str, language: str) -> Mail:
+def digest_mail(
+    entries: list[DigestEntry], more: bool, *, to: str, language: str, unsubscribe_link: str
+) -> Mail:
     """The day's new posts the reader follows, oldest first; ``more``: some were left out."""
     return render_mail(
         f"{TEMPLATES}/digest",
@@ -91,6 +106,8 @@ def digest_mail(entries: list[DigestEntry], more: bool, *, to: str, language: st
         more=more,
         index_link=external_url("communities.index"),
         settings_link=external_url("communities.settings"),
+        unsubscribe_link=unsubscribe_link,
+        headers=unsubscribe_headers(unsubscribe_link),
     )
 
 
@@ -122,3 +139,39 @@ def report_mail(
         reports_link=external_url("communities.reports", community_id=community.id),
         settings_link=external_url("communities.settings"),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ModeratedPost:
+    """What a mail to a post's author says of it: where it is and what it said."""
+
+    post_id: int
+    body: str
+    post_language: str
+    thread_title: str
+    thread_language: str
+    community: Community
+
+
+def moderated_mail(
+    moderated: ModeratedPost, catalog: Catalog, *, to: str, language: str, reason: str | None
+) -> Mail:
+    """To a post's author: a moderator hid it (``reason``: why) or, with None, showed it
+    again."""
+    community = community_label(moderated.community, catalog, language)
+    hidden = reason is not None
+    return render_mail(
+        f"{TEMPLATES}/hidden" if hidden else f"{TEMPLATES}/restored",
+        to=to,
+        language=language,
+        subject=(
+            _l("A moderator hid your post in %(community)s", community=community.text)
+            if hidden
+            else _l("Your post in %(community)s is shown again", community=community.text)
+        ),
+        community=community,
+        moderated=moderated,
+        excerpt=excerpt(moderated.body),
+        reason=reason,
+        post_link=external_url("communities.post", post_id=moderated.post_id),
+    )

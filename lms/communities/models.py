@@ -221,4 +221,6 @@ class MemberProfile(Base):
     digest_after_post_id: Mapped[int] = mapped_column(default=0)
     """The latest post the last daily digest covered (or when the digest was chosen)."""
     last_digest_at: Mapped[datetime | None]
+    mail_mode_at: Mapped[datetime | None]
+    """When ``mail_mode`` last changed: the digest's unsubscribe links are bound to it."""
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

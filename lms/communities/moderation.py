@@ -1,6 +1,7 @@
 """Moderators' rules: pin and lock threads, hide posts (with a reason their author reads) and
-restore them, dismiss reports. Each change is one guarded statement, so that posting it twice
-(two tabs, a double click) changes and audits once; every change is in the audit trail."""
+restore them (their author told by mail each time), dismiss reports. Each change is one
+guarded statement, so that posting it twice (two tabs, a double click) changes, audits and
+mails once; every change is in the audit trail."""
 
 from __future__ import annotations
 
@@ -11,12 +12,17 @@ from flask_babel import lazy_gettext
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from lms.accounts import queries as accounts
 from lms.audit import services as audit
 from lms.audit.actions import AuditAction
+from lms.communities import mails
 from lms.communities.models import Post, PostReport, Thread
 from lms.communities.queries import Place, ThreadPlace
+from lms.content import Catalog
 from lms.db import rows_changed
 from lms.errors import DomainError
+from lms.i18n import language_or_default
+from lms.outbox import services as outbox
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -70,10 +76,18 @@ def set_locked(
 
 
 def hide(
-    session: Session, actor: User, place: ThreadPlace, post: Post, *, reason: str, now: datetime
+    session: Session,
+    catalog: Catalog,
+    actor: User,
+    place: ThreadPlace,
+    post: Post,
+    *,
+    reason: str,
+    now: datetime,
 ) -> bool:
-    """Hide ``post`` from everyone but its author and the moderators, who read ``reason``;
-    hiding a thread's opening post takes the thread off its community's list."""
+    """Hide ``post`` from everyone but its author and the moderators, who read ``reason``
+    (the author gets it by mail too); hiding a thread's opening post takes the thread off
+    its community's list."""
     require_moderator(place.place)
     changed = rows_changed(
         session,
@@ -94,11 +108,15 @@ def hide(
         reason=reason,
         author=post.author_id,
     )
+    _tell_author(session, catalog, place, post, reason=reason)
     return True
 
 
-def restore(session: Session, actor: User, place: ThreadPlace, post: Post) -> bool:
-    """Show a hidden post to everyone again (its reason stays in the audit trail)."""
+def restore(
+    session: Session, catalog: Catalog, actor: User, place: ThreadPlace, post: Post
+) -> bool:
+    """Show a hidden post to everyone again (its reason stays in the audit trail); its
+    author is told by mail."""
     require_moderator(place.place)
     changed = rows_changed(
         session,
@@ -113,7 +131,32 @@ def restore(session: Session, actor: User, place: ThreadPlace, post: Post) -> bo
     audit.record(
         session, actor, AuditAction.POST_RESTORE, f"post:{post.id}", thread=place.thread.id
     )
+    _tell_author(session, catalog, place, post, reason=None)
     return True
+
+
+def _tell_author(
+    session: Session, catalog: Catalog, place: ThreadPlace, post: Post, *, reason: str | None
+) -> None:
+    """Mail the post's author, in their language, that it was hidden (``reason``) or shown
+    again (None); not once they have deleted their account or erased their posts."""
+    author = accounts.user_by_id(session, post.author_id) if post.author_id else None
+    if author is None or author.is_deleted or post.erased_at is not None:
+        return
+    thread = place.thread
+    moderated = mails.ModeratedPost(
+        post_id=post.id,
+        body=post.body,
+        post_language=post.language,
+        thread_title=thread.title,
+        thread_language=thread.language,
+        community=place.place.community,
+    )
+    language = language_or_default(author.language)
+    outbox.enqueue(
+        session,
+        mails.moderated_mail(moderated, catalog, to=author.email, language=language, reason=reason),
+    )
 
 
 def _after_visibility_change(

@@ -54,10 +54,11 @@ def community_description(community: Community, language: str) -> Label | None:
     """A space's description as safe HTML (staff write it in Markdown too)."""
     text = community.description_fr if language == "fr" else community.description_en
     if text.strip():
-        return Label(render(text), language)
+        return Label(render(text, language), language)
     other_text = community.description_en if language == "fr" else community.description_fr
+    other = "en" if language == "fr" else "fr"
     if other_text.strip():
-        return Label(render(other_text), "en" if language == "fr" else "fr")
+        return Label(render(other_text, other), other)
     return None
 
 

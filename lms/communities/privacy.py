@@ -36,6 +36,7 @@ def learner_data(session: Session, user: User) -> dict[str, Any]:
                 "display_name": profile.display_name,
                 "mail": profile.mail_mode.value,
                 "last_digest_at": iso(profile.last_digest_at),
+                "mail_chosen_at": iso(profile.mail_mode_at),
             }
             if profile is not None
             else None

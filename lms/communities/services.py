@@ -31,6 +31,7 @@ from lms.communities.pages import EDIT_WINDOW
 from lms.communities.queries import Place, ThreadPlace, Viewer
 from lms.communities.rendering import render
 from lms.content import Catalog, Course, ItemKind
+from lms.content.typography import french_spaces
 from lms.db import rows_changed
 from lms.errors import DomainError
 from lms.i18n import language_or_default
@@ -86,6 +87,18 @@ class PostIsHidden(DomainError):
 class AlreadyReported(DomainError):
     status_code = 409
     message = lazy_gettext("You reported this post already: the moderators have it.")
+
+
+class PostNotReportable(DomainError):
+    status_code = 409
+    message = lazy_gettext("This post is hidden or removed already: there is nothing to report.")
+
+
+def check_reportable(post: Post) -> None:
+    """A hidden or erased post is not reported (nor shown on the report page: its text is
+    for its author and the moderators only)."""
+    if post.hidden_at is not None or post.erased_at is not None:
+        raise PostNotReportable
 
 
 class DisplayNameIsAnAddress(DomainError):
@@ -165,11 +178,13 @@ def ask(
     lesson: str | None,
     now: datetime,
 ) -> Thread:
-    """Open a thread with its first post; its author follows it."""
+    """Open a thread with its first post; its author follows it. A French title gets
+    French typography's non-breaking spaces as it is kept (it is never edited)."""
+    title = title.strip()
     thread = Thread(
         community_id=community.id,
         author_id=member.id,
-        title=title.strip(),
+        title=french_spaces(title) if language == "fr" else title,
         lesson=lesson,
         language=language,
         created_at=now,
@@ -221,7 +236,7 @@ def _new_post(
         thread_id=thread.id,
         author_id=member.id,
         body=body,
-        html=render(body),
+        html=render(body, language),
         language=language,
         created_at=now,
     )
@@ -235,12 +250,7 @@ def edit(
 ) -> None:
     """Change the member's own post, within ``EDIT_WINDOW`` of sending it (the check and
     the change are one statement: a request at minute 30 cannot slip past it)."""
-    if post.author_id != member.id:
-        raise NotYourPost
-    if post.hidden_at is not None or post.erased_at is not None:
-        raise PostIsHidden
-    if place.thread.locked_at is not None:
-        raise ThreadLocked
+    check_editable(member, place, post)
     changed = rows_changed(
         session,
         update(Post)
@@ -250,11 +260,22 @@ def edit(
             Post.created_at > now - EDIT_WINDOW,
             Post.hidden_at.is_(None),
         )
-        .values(body=body, html=render(body), edited_at=now)
+        .values(body=body, html=render(body, post.language), edited_at=now)
         .execution_options(synchronize_session=False),
     )
     if not changed:
         raise EditWindowClosed
+
+
+def check_editable(member: User, place: ThreadPlace, post: Post) -> None:
+    """The member's own post, shown, in an open thread: what may be changed (within
+    ``EDIT_WINDOW``, which the change's statement checks)."""
+    if post.author_id != member.id:
+        raise NotYourPost
+    if post.hidden_at is not None or post.erased_at is not None:
+        raise PostIsHidden
+    if place.thread.locked_at is not None:
+        raise ThreadLocked
 
 
 def _insert(session: Session, model: Any) -> Any:
@@ -324,6 +345,7 @@ def report(
 ) -> None:
     """Tell the moderators about ``post``, once per member; the community's listed
     moderators get it by mail (staff see every report on the community's reports page)."""
+    check_reportable(post)
     try:
         with session.begin_nested():
             session.add(
@@ -369,6 +391,8 @@ def save_settings(
     if mail_mode is MailMode.DIGEST and profile.mail_mode is not MailMode.DIGEST:
         profile.digest_after_post_id = queries.latest_post_id(session)
         profile.last_digest_at = now
+    if mail_mode is not profile.mail_mode:
+        profile.mail_mode_at = now
     profile.display_name = name
     profile.mail_mode = mail_mode
     profile.updated_at = now

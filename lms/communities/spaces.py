@@ -5,11 +5,12 @@ only. Every change is in the audit trail."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.accounts import queries as accounts
@@ -25,7 +26,9 @@ from lms.communities.models import (
     Moderator,
 )
 from lms.communities.services import CommunityNotFound
+from lms.content.typography import french_spaces
 from lms.errors import DomainError
+from lms.guards import LARGEST_ID
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -83,8 +86,15 @@ def _check_cohorts(session: Session, fields: SpaceFields) -> tuple[int, ...]:
     return tuple(sorted(set(fields.cohort_ids)))
 
 
+def _typeset(fields: SpaceFields) -> SpaceFields:
+    """The French name with French typography's non-breaking spaces (the descriptions are
+    Markdown: typeset as they are rendered)."""
+    return replace(fields, name_fr=french_spaces(fields.name_fr))
+
+
 def create_space(session: Session, actor: User, fields: SpaceFields) -> Community:
     """A new space, open to everyone signed in or to the members of the cohorts chosen."""
+    fields = _typeset(fields)
     cohort_ids = _check_cohorts(session, fields)
     moderator_ids = _moderator_ids(session, fields.moderators)
     community = Community(
@@ -118,6 +128,7 @@ def update_community(
 ) -> bool:
     """Change a space (or a course discussion's moderators); the changes audited with what
     they replace. False when nothing changed."""
+    fields = _typeset(fields)
     moderator_ids = _moderator_ids(session, fields.moderators)
     before: dict[str, object] = {
         "moderators": [user_id for user_id, _n in queries.moderators_of(session, community.id)]
@@ -176,6 +187,50 @@ def _replace_moderators(session: Session, community: Community, user_ids: list[i
     session.execute(delete(Moderator).where(Moderator.community_id == community.id))
     session.add_all(Moderator(community_id=community.id, user_id=u) for u in user_ids)
     session.flush()
+
+
+class PersonNotFound(DomainError):
+    status_code = 404
+    message = lazy_gettext("There is no account with this number: search again.")
+
+
+MODERATOR_SEARCH_RESULTS = 5
+"""People a moderator search lists: a few, the search narrows the rest."""
+
+
+def find_people(session: Session, text: str) -> list[User]:
+    """A few accounts whose name or address contains ``text``, for staff picking a
+    moderator; none for an empty search."""
+    if not text.strip():
+        return []
+    found = accounts.search_users(session, text, per_page=MODERATOR_SEARCH_RESULTS)
+    return list(found.users)
+
+
+def add_moderator(session: Session, actor: User, community: Community, user_id: int) -> bool:
+    """Make the account ``user_id`` a moderator of ``community`` (audited as a change of its
+    moderators); False if they were one already."""
+    # A number no id column can hold names nobody (and must not reach PostgreSQL).
+    person = accounts.user_by_id(session, user_id) if user_id <= LARGEST_ID else None
+    if person is None or person.is_deleted:
+        raise PersonNotFound
+    before = [found for found, _name in queries.moderators_of(session, community.id)]
+    if user_id in before:
+        return False
+    try:
+        with session.begin_nested():  # two staff adding them at once: one adds
+            session.add(Moderator(community_id=community.id, user_id=user_id))
+    except IntegrityError:
+        return False
+    audit.record(
+        session,
+        actor,
+        AuditAction.COMMUNITY_UPDATE,
+        f"community:{community.id}",
+        moderators=sorted([*before, user_id]),
+        previous_moderators=before,
+    )
+    return True
 
 
 def find_community(session: Session, community_id: int) -> Community:

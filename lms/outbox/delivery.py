@@ -161,7 +161,14 @@ def _claim(sessions: sessionmaker[Session], ids: list[int], now: datetime) -> li
         return [
             _Claimed(
                 row.id,
-                Mail(row.recipient, row.subject, row.text, row.html, row.language),
+                Mail(
+                    row.recipient,
+                    row.subject,
+                    row.text,
+                    row.html,
+                    row.language,
+                    tuple((name, value) for name, value in row.headers or ()),
+                ),
                 f"parcours.{row.id}.{row.token}",
             )
             for row in rows

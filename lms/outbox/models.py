@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, utcnow
@@ -37,6 +37,8 @@ class QueuedMail(Base):
     subject: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     html: Mapped[str | None] = mapped_column(Text)
+    headers: Mapped[list[list[str]] | None] = mapped_column(JSON)
+    """More header fields, as ``[name, value]`` pairs (``lms.mail.Mail.headers``)."""
     token: Mapped[str] = mapped_column(String(16), default=_token)
     """Makes the Message-ID, the same on every try, so that receivers can spot a repeat."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -30,6 +30,7 @@ def enqueue(session: Session, mails: Mail | Iterable[Mail]) -> list[int]:
             subject=mail.subject,
             text=mail.text,
             html=mail.html,
+            headers=[list(pair) for pair in mail.headers] or None,
         )
         for mail in batch
     ]

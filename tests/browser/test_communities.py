@@ -7,11 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from lms.accounts.categories import Role
+from lms.communities.models import ThreadFollow
+from lms.communities.unsubscribe import Stream, unsubscribe_link
+from lms.db import get_session
 from lms.i18n import LANGUAGE_NAMES
-from tests.support.smtp import Mailbox, links_in, text_of
+from tests.support.smtp import Mailbox, links_in, path_of, text_of
 from tests.web.certificate_helpers import add_learner
 from tests.web.communities.helpers import add_space, ask, posts_of
 
@@ -19,6 +24,19 @@ from .conftest import Serve
 from .helpers import LOCALES, Words, check_accessibility, horizontal_overflow, sign_in
 
 COURSE = "partnership-essentials"
+
+
+def _thread_unsubscribe_link(app: Flask, user_id: int, thread_id: int) -> str:
+    """The link a mail about the thread gives its follower ``user_id``."""
+    with app.app_context():
+        since = get_session().scalar(
+            select(ThreadFollow.created_at).where(
+                ThreadFollow.user_id == user_id, ThreadFollow.thread_id == thread_id
+            )
+        )
+        return unsubscribe_link(user_id, Stream.THREAD, thread_id, since)
+
+
 OTHER = {"fr": "en", "en": "fr"}
 
 
@@ -109,6 +127,13 @@ def test_a_moderator_hides_a_post_and_its_author_reads_why(
     check_accessibility(moderator, f"communities-staff-list-{language}")
     moderator.get_by_role("link", name=words("Create a community")).click()
     check_accessibility(moderator, f"communities-staff-new-{language}")
+    # A moderator found by a search, added in one click.
+    moderator.goto(f"{server.url}/staff/communities/{space}/edit")
+    moderator.get_by_label(words("Name or email address")).fill("noe@")
+    moderator.get_by_role("button", name=words("Search")).click()
+    check_accessibility(moderator, f"communities-staff-find-moderator-{language}")
+    moderator.locator(".moderator-results button").click()
+    expect(moderator.locator(".flash-success")).to_contain_text(words("They are a moderator now."))
     moderator.goto(f"{server.url}/communities/threads/{thread}")
     moderator.get_by_role("link", name=words("Hide"), exact=True).click()
     expect(moderator.get_by_role("heading", level=1)).to_have_text(words("Hide a post"))
@@ -133,6 +158,14 @@ def test_a_moderator_hides_a_post_and_its_author_reads_why(
     author.goto(f"{server.url}/communities/{space}")
     expect(author.get_by_text(words("Hidden by a moderator"))).to_be_visible()
     check_accessibility(author, f"communities-space-{language}")
+
+    # The author's unsubscribe link, opened in a browser not signed in: it asks first.
+    stranger = new_page(locale=LOCALES[language])
+    stranger.goto(server.url + path_of(_thread_unsubscribe_link(app, author_id, thread)))
+    expect(stranger.get_by_role("heading", level=1)).to_have_text(words("Stop these mails"))
+    check_accessibility(stranger, f"communities-unsubscribe-{language}")
+    stranger.get_by_role("button", name=words("Stop these mails")).click()
+    expect(stranger.get_by_role("heading", level=1)).to_have_text(words("These mails are stopped"))
 
     # On a phone, the thread reads without scrolling sideways.
     phone = new_page(locale=LOCALES[language], width=360, height=740)

@@ -309,7 +309,7 @@ def _fill_communities(session: Session, cohort: Cohort, staff: User) -> None:
     session.add_all(
         [
             MemberProfile(user_id=learners[0].id, display_name="Léa T.", mail_mode=MailMode.DIGEST,
-                          digest_after_post_id=3, last_digest_at=now),
+                          digest_after_post_id=3, last_digest_at=now, mail_mode_at=now),
             MemberProfile(user_id=learners[1].id, display_name=None, mail_mode=MailMode.OFF),
         ]
     )  # fmt: skip

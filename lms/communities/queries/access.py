@@ -134,6 +134,12 @@ def course_community(session: Session, course_id: str) -> Community | None:
     return session.scalar(select(Community).where(Community.course_id == course_id))
 
 
+def course_communities(session: Session) -> dict[str, Community]:
+    """Every course's discussion made so far, by course id: one statement (staff's list)."""
+    found = session.scalars(select(Community).where(Community.kind == CommunityKind.COURSE))
+    return {community.course_id: community for community in found if community.course_id}
+
+
 @dataclass(frozen=True)
 class CommunitySummary:
     community: Community

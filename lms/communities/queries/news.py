@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     ScalarSelect,
     Select,
     and_,
@@ -104,16 +105,39 @@ def followers_to_mail(session: Session, thread: Thread, post_id: int) -> list[in
     )
 
 
+def follows_since(
+    session: Session, thread: Thread, user_ids: list[int]
+) -> tuple[dict[int, datetime], dict[int, datetime]]:
+    """When each of ``user_ids`` began to follow the thread, and its community (those who
+    do): what their mails' unsubscribe links are bound to."""
+    of_thread = session.execute(
+        select(ThreadFollow.user_id, ThreadFollow.created_at).where(
+            ThreadFollow.thread_id == thread.id, ThreadFollow.user_id.in_(user_ids)
+        )
+    )
+    of_community = session.execute(
+        select(CommunityFollow.user_id, CommunityFollow.created_at).where(
+            CommunityFollow.community_id == thread.community_id,
+            CommunityFollow.user_id.in_(user_ids),
+        )
+    )
+    return dict(of_thread.all()), dict(of_community.all())
+
+
+def digest_owed(before: datetime) -> ColumnElement[bool]:
+    """A member's profile owes a digest: they chose it and got none since ``before`` (the
+    day's digest hour)."""
+    return and_(
+        MemberProfile.mail_mode == MailMode.DIGEST,
+        or_(MemberProfile.last_digest_at.is_(None), MemberProfile.last_digest_at < before),
+    )
+
+
 def digests_due(session: Session, before: datetime) -> list[MemberProfile]:
-    """The members who chose a daily digest and got none since ``before``."""
+    """The members owed a digest (``digest_owed``)."""
     return list(
         session.scalars(
-            select(MemberProfile)
-            .where(
-                MemberProfile.mail_mode == MailMode.DIGEST,
-                or_(MemberProfile.last_digest_at.is_(None), MemberProfile.last_digest_at <= before),
-            )
-            .order_by(MemberProfile.user_id)
+            select(MemberProfile).where(digest_owed(before)).order_by(MemberProfile.user_id)
         )
     )
 
@@ -174,6 +198,7 @@ class ReportedPost:
     post_id: int
     thread_id: int
     thread_title: str
+    thread_language: str
     author_id: int | None
     html: str
     language: str
@@ -185,8 +210,8 @@ def open_reports(session: Session, community_id: int) -> list[ReportedPost]:
     """The community's reported posts still shown and not dismissed, most reported first."""
     rows = session.execute(
         select(
-            Post.id, Post.thread_id, Thread.title, Post.author_id, Post.html, Post.language,
-            PostReport.reason,
+            Post.id, Post.thread_id, Thread.title, Thread.language, Post.author_id, Post.html,
+            Post.language, PostReport.reason,
         )
         .join(Thread, Thread.id == Post.thread_id)
         .join(PostReport, PostReport.post_id == Post.id)
@@ -199,9 +224,9 @@ def open_reports(session: Session, community_id: int) -> list[ReportedPost]:
     )  # fmt: skip
     grouped: dict[int, list[Any]] = {}
     for row in rows:
-        grouped.setdefault(row[0], [row, []])[1].append(row[6])
+        grouped.setdefault(row[0], [row, []])[1].append(row[7])
     found = [
-        ReportedPost(row[0], row[1], row[2], row[3], row[4], row[5], len(reasons),
+        ReportedPost(row[0], row[1], row[2], row[3], row[4], row[5], row[6], len(reasons),
                      tuple(r for r in reasons if r))
         for row, reasons in grouped.values()
     ]  # fmt: skip

@@ -1,12 +1,20 @@
 """Communities' pages: members' (one blueprint over four modules: communities, threads,
-moderation, settings) and staff's."""
+moderation, settings), staff's, and the mails' unsubscribe links (no sign-in)."""
 
 from __future__ import annotations
 
-from lms.communities.views import communities, moderation, settings, staff, threads
+from lms.communities.views import (
+    communities,
+    moderation,
+    settings,
+    staff,
+    threads,
+    unsubscribe,
+)
 from lms.communities.views.blueprint import blueprint
 
 staff_blueprint = staff.blueprint
+unsubscribe_blueprint = unsubscribe.blueprint
 
 __all__ = [
     "blueprint",
@@ -16,4 +24,6 @@ __all__ = [
     "staff",
     "staff_blueprint",
     "threads",
+    "unsubscribe",
+    "unsubscribe_blueprint",
 ]

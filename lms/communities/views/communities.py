@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from lms.accounts.access import signed_in_user
 from lms.catalog import current_catalog
-from lms.communities import notifications, pages, queries, services
+from lms.communities import mail_jobs, pages, queries, services
 from lms.communities.forms import AskForm, CourseAskForm, DismissForm, StateForm
 from lms.communities.models import Community, CommunityKind
 from lms.communities.queries import Place, Viewer
@@ -181,8 +181,10 @@ def ask_course(course_id: str) -> ResponseReturnValue:
     found = find_course(catalog, course_id)
     form = _course_form(found, "")
     if not form.validate_on_submit():
-        lesson = request.form.get("lesson") or None
-        lesson = lesson if lesson and found.item(lesson) else None
+        # The page shown again keeps the lesson asked about, if it is one (a quiz's key is not).
+        posted = request.form.get("lesson") or ""
+        item = found.item(posted) if posted else None
+        lesson = posted if item is not None and item.kind is ItemKind.LESSON else None
         place = queries.course_place(session, viewer, course_id)
         return _course_page(viewer, found, place, lesson, form, 400)
     lesson = services.find_lesson(found, form.lesson.data) if form.lesson.data else None
@@ -203,7 +205,7 @@ def _asked(community: Community, form: AskForm, *, lesson: str | None) -> Respon
         now=utcnow(),
     )
     session.commit()
-    notifications.queue(thread.last_post_id)
+    mail_jobs.queue(thread.last_post_id)
     flash(_("Your question is posted. You will get the replies by mail."), "success")
     return redirect(url_for("communities.thread", thread_id=thread.id), 303)
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from lms.accounts.access import signed_in_user
 from lms.audit.actions import AuditAction
 from lms.audit.services import claim_action
+from lms.catalog import current_catalog
 from lms.communities import moderation, pages, queries, services
 from lms.communities.forms import DismissForm, HideForm, RestoreForm, StateForm
 from lms.communities.models import Post
@@ -62,7 +63,13 @@ def hide(post_id: int) -> ResponseReturnValue:
         if not claim_action(session, form.key, AuditAction.POST_HIDE):
             return already_done(back)
         if moderation.hide(
-            session, signed_in_user(), place, found, reason=form.reason.data or "", now=utcnow()
+            session,
+            current_catalog(),
+            signed_in_user(),
+            place,
+            found,
+            reason=form.reason.data or "",
+            now=utcnow(),
         ):
             flash(_("The post is hidden. Its author sees your reason."), "success")
         else:
@@ -82,7 +89,7 @@ def restore(post_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         if not claim_action(session, form.key, AuditAction.POST_RESTORE):
             return already_done(back)
-        if moderation.restore(session, signed_in_user(), place, found):
+        if moderation.restore(session, current_catalog(), signed_in_user(), place, found):
             flash(_("The post is shown to everyone again."), "success")
         else:
             flash(_("This post was not hidden."), "info")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -22,7 +22,7 @@ def settings() -> ResponseReturnValue:
         display_name=profile.display_name if profile else "",
         mail_mode=(profile.mail_mode if profile else MailMode.IMMEDIATE).value,
     )
-    if request.method == "POST" and form.validate_on_submit():
+    if form.validate_on_submit():
         services.save_settings(
             session,
             user,

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from lms.accounts.access import signed_in_user
 from lms.catalog import current_catalog
-from lms.communities import notifications, pages, queries, services
+from lms.communities import mail_jobs, pages, queries, services
 from lms.communities.forms import EditForm, ReplyForm, ReportForm, StateForm
 from lms.communities.queries import ThreadPlace, Viewer
 from lms.communities.views.blueprint import (
@@ -82,7 +82,7 @@ def reply(thread_id: int) -> ResponseReturnValue:
         now=utcnow(),
     )
     session.commit()
-    notifications.queue(post.id)
+    mail_jobs.queue(post.id)
     flash(_("Your reply is posted."), "success")
     return redirect(url_for("communities.post", post_id=post.id), 303)
 
@@ -121,8 +121,7 @@ def edit(post_id: int) -> ResponseReturnValue:
     session, user = get_session(), signed_in_user()
     found, place = services.find_post(session, current_viewer(), post_id)
     now = utcnow()
-    if found.author_id != user.id:
-        raise services.NotYourPost
+    services.check_editable(user, place, found)  # a hidden post's page offers no form
     form = EditForm(body=found.body)
     if form.validate_on_submit():
         services.edit(session, user, place, found, body=form.body.data or "", now=now)
@@ -146,6 +145,7 @@ def edit(post_id: int) -> ResponseReturnValue:
 def report(post_id: int) -> ResponseReturnValue:
     session = get_session()
     found, place = services.find_post(session, current_viewer(), post_id)
+    services.check_reportable(found)
     form = ReportForm()
     back = redirect(url_for("communities.post", post_id=found.id), 303)
     if form.validate_on_submit():

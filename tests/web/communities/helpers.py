@@ -3,7 +3,7 @@ directly, members signed in, the posts' text read back."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from flask import Flask
@@ -18,6 +18,8 @@ from lms.catalog import current_catalog
 from lms.communities import services, spaces
 from lms.communities.models import Audience, Community, Post, Thread
 from lms.db import get_session, utcnow
+from lms.outbox.models import QueuedMail
+from lms.outbox.sending import send_now
 from tests.web.helpers import submit_form
 
 BASICS = "basics"
@@ -130,3 +132,14 @@ def thread_row(app: Flask, thread_id: int) -> Thread:
 def post_form(client: FlaskClient, path: str, data: dict[str, str], page: str) -> TestResponse:
     """POST ``data`` to ``path`` as the form of ``page`` that posts there sends it."""
     return submit_form(client, path, data, page)
+
+
+def run_chore(app: Flask, chore: Callable[[], object]) -> int:
+    """Run a chore as the worker does, then send what it queued; what it returned."""
+    with app.app_context():
+        done = chore()
+        session = get_session()
+        unsent = list(session.scalars(select(QueuedMail.id).where(QueuedMail.sent_at.is_(None))))
+        session.commit()
+        send_now(session, unsent)
+        return int(done or 0)

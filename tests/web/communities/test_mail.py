@@ -3,41 +3,32 @@ and may read, never to the writer, once however often the job runs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, select, update
 
 from lms.catalog import current_catalog
 from lms.cohorts.models import CohortMembership
-from lms.communities import notifications
-from lms.communities.models import Audience, MemberProfile, Post
+from lms.communities import mail_jobs
+from lms.communities.models import Audience, MailMode, MemberProfile, Post
+from lms.config import ConfigurationError, current_settings
 from lms.db import get_session, utcnow
-from lms.outbox.models import QueuedMail
-from lms.outbox.sending import send_now
 from tests.support.smtp import Mailbox, links_in, path_of, text_of
+from tests.web.conftest import MakeApp
 from tests.web.learning_helpers import sign_in
-from tests.web.staff_helpers import add_cohort, add_member
+from tests.web.staff_helpers import add_cohort, add_member, staff_app
 
-from .helpers import add_space, ask, post_form, reply
+from .helpers import add_space, ask, post_form, reply, run_chore
 
 
 def _sign_in(app: Flask, email: str) -> FlaskClient:
     client = app.test_client()
     sign_in(client, email)
     return client
-
-
-def _run(app: Flask, chore: Callable[[], object]) -> int:
-    """Run a chore as the worker does, then send what it queued; what it returned."""
-    with app.app_context():
-        done = chore()
-        session = get_session()
-        unsent = session.scalars(select(QueuedMail.id).where(QueuedMail.sent_at.is_(None)))
-        send_now(session, list(unsent))
-        return int(done or 0)
 
 
 def test_who_follows_a_community_hears_of_its_new_discussions_and_replies(
@@ -87,12 +78,12 @@ def test_the_daily_digest_gathers_the_days_posts_once(
         post_form(bruno, f"{thread_page}/reply", {"body": body, "language": "en"}, thread_page)
     assert mailbox.to("alice@example.org") == []
 
-    assert _run(app, notifications.send_digests) == 0  # a day has not passed
+    assert run_chore(app, mail_jobs.send_digests) == 0  # a day has not passed
     with app.app_context():
         session = get_session()
         session.execute(update(MemberProfile).values(last_digest_at=utcnow() - timedelta(hours=25)))
         session.commit()
-    assert _run(app, notifications.send_digests) == 1
+    assert run_chore(app, mail_jobs.send_digests) == 1
     (digest,) = mailbox.to("alice@example.org")
     assert digest["Subject"] == "Your communities today: 2 new posts"
     text = text_of(digest)
@@ -100,12 +91,12 @@ def test_the_daily_digest_gathers_the_days_posts_once(
     assert "Second answer." in text
     assert "Digest me" in text
     assert any(path_of(link) == "/communities/settings" for link in links_in(digest))
-    assert _run(app, notifications.send_digests) == 0
+    assert run_chore(app, mail_jobs.send_digests) == 0
     with app.app_context():
         session = get_session()
         session.execute(update(MemberProfile).values(last_digest_at=utcnow() - timedelta(hours=25)))
         session.commit()
-    assert _run(app, notifications.send_digests) == 0  # nothing new since
+    assert run_chore(app, mail_jobs.send_digests) == 0  # nothing new since
     assert len(mailbox.to("alice@example.org")) == 1
 
 
@@ -131,7 +122,7 @@ def test_no_mail_once_turned_off_nor_to_a_follower_who_lost_access(
         session = get_session()
         ids = list(session.scalars(select(Post.id).order_by(Post.id)))
         for post_id in ids:
-            notifications.queue_post_mails(session, current_catalog(), post_id, now=utcnow())
+            mail_jobs.queue_post_mails(session, current_catalog(), post_id, now=utcnow())
         session.commit()
     assert mailbox.to("alice@example.org") == []
     assert mailbox.to("bruno@example.org") == []
@@ -143,16 +134,16 @@ def test_a_post_is_mailed_once_even_when_its_job_is_lost_or_run_twice(
     space = add_space(app)
     thread = ask(app, people["alice"], space)
     answer = reply(app, people["bruno"], thread, "Nobody mailed this yet.")
-    assert _run(app, notifications.notify_owed) == 0  # too recent: its own job may still run
+    assert run_chore(app, mail_jobs.notify_owed) == 0  # too recent: its own job may still run
     with app.app_context():
         session = get_session()
         session.execute(update(Post).values(created_at=utcnow() - timedelta(minutes=5)))
         session.commit()
-    assert _run(app, notifications.notify_owed) == 2
+    assert run_chore(app, mail_jobs.notify_owed) == 2
     (mail,) = mailbox.to("alice@example.org")
     assert "Nobody mailed this yet." in text_of(mail)
-    assert _run(app, notifications.notify_owed) == 0
-    _run(app, lambda: notifications.notify_post(answer))
+    assert run_chore(app, mail_jobs.notify_owed) == 0
+    run_chore(app, lambda: mail_jobs.notify_post(answer))
     assert len(mailbox.to("alice@example.org")) == 1
 
 
@@ -168,3 +159,53 @@ def test_unfollowing_a_discussion_stops_its_mail(
     post_form(bruno, f"{page}/reply", {"body": "Hello?", "language": "en"}, page)
     assert mailbox.to("alice@example.org") == []
     assert "Follow this discussion" in alice.get(page).get_data(as_text=True)
+
+
+def _digest_run(app: Flask, at: datetime) -> int:
+    """The digest chore run at ``at`` (the controlled clock), then what it queued sent."""
+    return run_chore(app, lambda: mail_jobs.send_digests(now=at))
+
+
+def test_the_digest_leaves_at_the_local_digest_hour_once_a_day_whatever_the_clock_change(
+    app: Flask, people: dict[str, int], mailbox: Mailbox
+) -> None:
+    zone = ZoneInfo("America/Montreal")
+    space = add_space(app)
+    thread = ask(app, people["alice"], space, title="Digest me")
+    chose = datetime(2026, 3, 7, 10, 0, tzinfo=zone)  # Saturday, the day before DST begins
+    with app.app_context():
+        session = get_session()
+        session.add(
+            MemberProfile(
+                user_id=people["alice"],
+                mail_mode=MailMode.DIGEST,
+                last_digest_at=chose,
+                mail_mode_at=chose,
+            )
+        )
+        session.commit()
+    reply(app, people["bruno"], thread, "First answer.")
+    assert _digest_run(app, datetime(2026, 3, 7, 23, 0, tzinfo=zone)) == 0
+    # Sunday 8 March: clocks went forward at 2:00, 7:00 EDT is 11:00 UTC, not 12:00.
+    assert _digest_run(app, datetime(2026, 3, 8, 10, 59, tzinfo=UTC)) == 0
+    assert _digest_run(app, datetime(2026, 3, 8, 11, 0, tzinfo=UTC)) == 1
+    assert _digest_run(app, datetime(2026, 3, 8, 11, 0, tzinfo=UTC)) == 0  # run twice: once
+    reply(app, people["bruno"], thread, "Second answer.")
+    assert _digest_run(app, datetime(2026, 3, 8, 18, 0, tzinfo=zone)) == 0  # same day
+    assert _digest_run(app, datetime(2026, 3, 9, 6, 59, tzinfo=zone)) == 0
+    assert _digest_run(app, datetime(2026, 3, 9, 8, 30, tzinfo=zone)) == 1  # the worker was late
+    first, second = mailbox.to("alice@example.org")
+    assert "First answer." in text_of(first)
+    assert "Second answer." not in text_of(first)
+    assert "Second answer." in text_of(second)
+
+
+def test_the_digest_hour_is_a_setting(make_app: MakeApp, mailbox: Mailbox) -> None:
+    with pytest.raises(ConfigurationError, match="LMS_DIGEST_HOUR"):
+        staff_app(make_app, digest_hour=24, **mailbox.settings)
+    app = staff_app(make_app, digest_hour=18, **mailbox.settings)
+    with app.app_context():
+        zone = current_settings().zone
+    assert mail_jobs.digest_time(datetime(2026, 7, 1, 17, 59, tzinfo=zone), zone, 18) == datetime(
+        2026, 6, 30, 22, 0, tzinfo=UTC
+    )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from lms.accounts.categories import Role
 from lms.audit.models import AuditEvent
 from lms.db import get_session
-from tests.support.smtp import Mailbox, text_of
+from tests.support.smtp import Mailbox, links_in, path_of, text_of
 from tests.web.helpers import hidden_fields
 from tests.web.learning_helpers import sign_in
 from tests.web.staff_helpers import add_user
@@ -35,6 +35,13 @@ def _setting(app: Flask, people: dict[str, int]) -> tuple[int, int, int, FlaskCl
     mona = app.test_client()
     sign_in(mona, "mona@example.org")
     return space, thread, answer, mona
+
+
+def _hide(moderator: FlaskClient, post_id: int, reason: str) -> None:
+    """Hide the post as ``moderator`` does: its confirmation page, then its form."""
+    page = f"/communities/posts/{post_id}/hide"
+    fields = hidden_fields(moderator.get(page).get_data(as_text=True), page)
+    assert moderator.post(page, data={**fields, "reason": reason}).status_code == 303
 
 
 def _client(app: Flask, email: str) -> FlaskClient:
@@ -185,6 +192,7 @@ def test_a_report_reaches_the_moderators_once_and_they_dismiss_it(
     listed = mona.get(reports).get_data(as_text=True)
     assert "It names a patient." in listed
     assert "reported by 1 member" in listed
+    assert 'lang="en">Where to begin?</a>' in listed  # the title in its own language
     dismiss = f"/communities/posts/{answer}/dismiss"
     assert post_form(mona, dismiss, {}, reports).status_code == 303
     assert "No post is waiting for a moderator." in mona.get(reports).get_data(as_text=True)
@@ -206,3 +214,64 @@ def test_the_audit_trail_names_what_was_moderated_and_links_to_it(
     assert "Please cite a source." in trail
     assert "bruno@example.org" in trail  # the author, by name, for staff
     assert thread
+
+
+def test_the_author_of_a_hidden_post_is_told_by_mail_in_their_language_and_when_restored(
+    app: Flask, people: dict[str, int], mailbox: Mailbox
+) -> None:
+    space, thread, answer, mona = _setting(app, people)
+    page = f"/communities/posts/{answer}/hide"
+    fields = hidden_fields(mona.get(page).get_data(as_text=True), page)
+    for _twice in range(2):
+        mona.post(page, data={**fields, "reason": "Citez une source, svp."})
+    (hidden,) = mailbox.to("bruno@example.org")  # Bruno wrote it; he reads French
+    assert hidden["Subject"].startswith("Une personne modératrice a masqué votre message")
+    text = text_of(hidden)
+    assert "«\u00a0Where to begin?\u00a0»" in text
+    assert "Read *this* first." in text
+    assert "Citez une source, svp." in text
+    (link,) = links_in(hidden)
+    bruno = _client(app, "bruno@example.org")
+    seen = bruno.get(path_of(link))
+    assert seen.status_code == 302
+    assert f"#post-{answer}" in seen.headers["Location"]
+    assert mailbox.to("alice@example.org") == []
+
+    restore = f"/communities/posts/{answer}/restore"
+    post_form(mona, restore, {}, restore)
+    post_form(mona, restore, {}, restore)
+    assert len(mailbox.to("bruno@example.org")) == 2
+    restored = mailbox.last("bruno@example.org")
+    assert "à nouveau" in restored["Subject"]
+    assert "Read *this* first." in text_of(restored)
+    assert space
+    assert thread
+
+
+def test_a_hidden_post_cannot_be_read_nor_reported_through_its_report_page(
+    app: Flask, people: dict[str, int]
+) -> None:
+    _space, _thread, answer, mona = _setting(app, people)
+    _hide(mona, answer, "Off topic.")
+    alice = _client(app, "alice@example.org")
+    report = f"/communities/posts/{answer}/report"
+    refused = alice.get(report)
+    assert refused.status_code == 409
+    assert "Read <em>this</em> first." not in refused.get_data(as_text=True)
+    assert alice.post(report, data={"reason": "x"}).status_code in {400, 409}
+
+
+def test_a_hidden_post_or_a_locked_threads_post_offers_no_edit_form(
+    app: Flask, people: dict[str, int]
+) -> None:
+    _space, thread, answer, mona = _setting(app, people)
+    _hide(mona, answer, "Off topic.")
+    bruno = _client(app, "bruno@example.org")
+    refused = bruno.get(f"/communities/posts/{answer}/edit")
+    assert refused.status_code == 409
+    assert 'name="body"' not in refused.get_data(as_text=True)
+    opening = posts_of(app, thread)[0].id
+    thread_page = f"/communities/threads/{thread}"
+    post_form(mona, f"{thread_page}/lock", {"state": "on"}, thread_page)
+    alice = _client(app, "alice@example.org")
+    assert alice.get(f"/communities/posts/{opening}/edit").status_code == 409

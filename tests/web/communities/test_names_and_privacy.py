@@ -78,6 +78,7 @@ def test_the_export_holds_the_members_posts_follows_and_reports_and_nobody_elses
     assert isinstance(data, dict)
     assert data["settings"]["display_name"] == "Alice T."
     assert data["settings"]["mail"] == "digest"
+    assert data["settings"]["mail_chosen_at"] is not None
     assert [t["title"] for t in data["threads_opened"]] == ["Alice asks"]
     assert [p["text"] for p in data["posts"]] == ["Alice's words", "Alice answers"]
     assert sorted(data["following"]["threads"]) == sorted([own, other])

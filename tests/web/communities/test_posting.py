@@ -107,3 +107,32 @@ def test_posting_is_limited_per_person(
         == 303
     )
     assert len(posts_of(app, thread)) == 12
+
+
+def test_french_titles_posts_and_community_names_get_french_typography(
+    app: Flask, client: FlaskClient, people: dict[str, int]
+) -> None:
+    sign_in(client, "sam@example.org")
+    new = "/staff/communities/new"
+    fields = {"name_fr": "Recherche : partenariat", "name_en": "Research: partnership",
+              "description_fr": "Pour « échanger ».", "description_en": "To talk.",
+              "audience": "everyone", "moderators": ""}  # fmt: skip
+    created = post_form(client, new, fields, new)
+    space = int(created.headers["Location"].rsplit("/", 1)[1])
+    bruno = app.test_client()
+    sign_in(bruno, "bruno@example.org")  # reads French
+    page = f"/communities/{space}"
+    shown = bruno.get(page).get_data(as_text=True)
+    assert "<h1>Recherche\u00a0: partenariat</h1>" in shown
+    assert "Pour «\u00a0échanger\u00a0»." in shown
+    asked = post_form(
+        bruno,
+        f"{page}/ask",
+        {"title": "Étape 2 : le consentement", "body": "Note : `a : b`", "language": "fr"},
+        page,
+    )
+    thread_page = bruno.get(asked.headers["Location"]).get_data(as_text=True)
+    assert "Étape 2\u00a0: le consentement" in thread_page
+    assert "Note\u00a0: <code>a : b</code>" in thread_page
+    english = ask(app, people["alice"], space, title="Step 2 : consent", language="en")
+    assert "Step 2 : consent" in bruno.get(f"/communities/threads/{english}").get_data(as_text=True)

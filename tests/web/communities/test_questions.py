@@ -101,3 +101,13 @@ def test_replies_count_as_unread_in_the_header_until_read(
     assert '<span class="unread-count">1 unread</span>' in header
     client.get(f"/communities/threads/{thread_id}")
     assert "unread-count" not in client.get("/courses").get_data(as_text=True)
+
+
+def test_a_question_refused_about_a_quiz_instead_of_a_lesson_is_a_400_not_a_500(
+    app: Flask, client: FlaskClient, people: dict[str, int]
+) -> None:
+    sign_in(client, "alice@example.org")
+    page = "/communities/courses/basics"
+    for lesson in ("check.quiz", "check", "welcome"):
+        fields = {"title": "", "body": "x", "language": "en", "lesson": lesson}
+        assert post_form(client, f"{page}/ask", fields, page).status_code == 400, lesson

@@ -14,7 +14,7 @@ from lms.db import get_session, utcnow
 from tests.web.learning_helpers import sign_in
 from tests.web.staff_helpers import add_user, counting_statements
 
-from .helpers import add_space
+from .helpers import add_space, ask
 
 
 def grow(app: Flask, community_id: int, writers: list[int], *, threads: int, replies: int) -> int:
@@ -123,3 +123,17 @@ def test_the_header_counts_up_to_99_then_says_more(app: Flask, people: dict[str,
     assert '<span class="unread-count">99+ unread</span>' in client.get("/courses").get_data(
         as_text=True
     )
+
+
+def test_staffs_list_reads_the_courses_discussions_in_one_statement_whatever_the_catalogue(
+    app: Flask, people: dict[str, int]
+) -> None:
+    for course_id in ("basics", "practice"):
+        ask(app, people["alice"], course_id=course_id)
+    client = app.test_client()
+    sign_in(client, "sam@example.org")
+    with counting_statements(app) as statements:
+        page = client.get("/staff/communities/").get_data(as_text=True)
+    assert page.count(">Moderators<") == 2  # each discussion's moderators, linked
+    one_by_one = [s for s in statements if "WHERE communities.course_id = " in s]
+    assert one_by_one == []  # not a statement per course of the catalogue

@@ -133,3 +133,41 @@ def test_learners_reach_no_staff_page(
     sign_in(client, "alice@example.org")
     assert client.get("/staff/communities/").status_code == 403
     assert client.get(NEW).status_code == 403
+
+
+def test_staff_find_a_moderator_by_name_or_address_and_add_them_in_one_click(
+    app: Flask, client: FlaskClient, people: dict[str, int]
+) -> None:
+    mona = add_user(app, "mona@example.org", name="Mona Tremblay")
+    for number in range(8):
+        add_user(app, f"tremblay{number}@example.org")
+    sign_in(client, "sam@example.org")
+    created = post_form(client, NEW, {**FIELDS, "audience": "everyone", "moderators": ""}, NEW)
+    community_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    edit = f"/staff/communities/{community_id}/edit"
+
+    found = client.get(f"{edit}?find=mona+TREMB").get_data(as_text=True)
+    assert "Mona Tremblay (mona@example.org)" in found
+    many = client.get(f"{edit}?find=tremblay").get_data(as_text=True)
+    assert many.count('name="user_id"') == 5  # a few: the search narrows the rest
+    for hostile in ("%00", "%25", "_", "\\", "x" * 5000):
+        assert client.get(f"{edit}?find={hostile}").status_code in {200, 400}
+    nobody = client.get(f"{edit}?find=zzz").get_data(as_text=True)
+    assert "Nobody’s name or address contains “zzz”." in nobody
+
+    page = f"{edit}?find=mona"
+    add = f"/staff/communities/{community_id}/moderators"
+    for _twice in range(2):
+        assert post_form(client, add, {"user_id": str(mona)}, page).status_code == 303
+    events = [e for e in _events(app) if e.action == "community.update"]
+    assert len(events) == 1
+    assert events[0].details["moderators"] == [mona]
+    assert "a moderator already" in client.get(page).get_data(as_text=True)
+    for nobody in ("99999", "2147483648", "999999999999"):
+        assert post_form(client, add, {"user_id": nobody}, page).status_code == 404
+    for hostile in ("-1", "1e3", "", "9" * 13):
+        assert post_form(client, add, {"user_id": hostile}, page).status_code == 400
+
+    alice = app.test_client()
+    sign_in(alice, "alice@example.org")
+    assert alice.get(page).status_code == 403

@@ -1,6 +1,7 @@
-"""Mail about new posts, run as jobs outside any request, owning their transactions as a
-command does: each post's followers mailed once (the job queued as it is committed, and a
-chore for any a crash left owed), and the daily digests.
+"""The jobs and chores that send communities' mail about new posts (``mails`` builds each
+mail), run outside any request, owning their transactions as a command does: each post's
+followers mailed once (the job queued as it is committed, and a chore for any a crash left
+owed), and the daily digests.
 
 A post's mails are queued in the outbox in the very transaction that marks the post as
 notified: both happen, or neither, so that no follower gets the same post twice.
@@ -8,10 +9,10 @@ notified: both happen, or neither, so that no follower gets the same post twice.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from flask import Flask
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lms import jobs
@@ -19,9 +20,11 @@ from lms.accounts import queries as accounts
 from lms.catalog import current_catalog
 from lms.communities import mails, queries
 from lms.communities.mails import DigestEntry, PostNews
-from lms.communities.models import Community, MailMode, MemberProfile, Post, Thread
+from lms.communities.models import Community, MemberProfile, Post, Thread
 from lms.communities.pages import lazy_shown_name
 from lms.communities.queries import Viewer
+from lms.communities.unsubscribe import Stream, unsubscribe_link
+from lms.config import current_settings
 from lms.content import Catalog
 from lms.db import get_session, rows_changed, utcnow
 from lms.i18n import language_or_default
@@ -35,8 +38,9 @@ OWED_EVERY_MINUTES = 5
 OWED_AFTER = timedelta(minutes=2)
 """A post whose own job has not run this long after it was written was lost on the way (a
 server killed after its commit): the chore mails about it."""
-DIGEST_EVERY_MINUTES = 60
-DIGEST_PERIOD = timedelta(days=1)
+DIGEST_EVERY_MINUTES = 15
+"""The chore looks this often; digests leave at ``LMS_DIGEST_HOUR`` (or soon after, if the
+worker was down then)."""
 DIGEST_POSTS = 50
 """Posts a digest quotes at most; it says when there were more."""
 
@@ -80,13 +84,34 @@ def queue_post_mails(session: Session, catalog: Catalog, post_id: int, *, now: d
         language=post.language,
         opens_thread=post.id == _opening_post_id(session, thread.id),
     )
+    of_thread, of_community = queries.follows_since(session, thread, sorted(readers))
     queued = [
-        mails.post_mail(news, catalog, to=user.email, language=language_or_default(user.language))
+        mails.post_mail(
+            news,
+            catalog,
+            to=user.email,
+            language=language_or_default(user.language),
+            unsubscribe_link=_post_unsubscribe_link(thread, user_id, of_thread, of_community),
+        )
         for user_id, user in sorted(people.items())
         if user_id in readers
     ]
     outbox.enqueue(session, queued)
     return len(queued)
+
+
+def _post_unsubscribe_link(
+    thread: Thread,
+    user_id: int,
+    of_thread: dict[int, datetime],
+    of_community: dict[int, datetime],
+) -> str:
+    """The link that stops the follow a post's mail came from: the thread's, when the
+    member follows it (the narrower one), else its community's."""
+    if user_id in of_thread:
+        return unsubscribe_link(user_id, Stream.THREAD, thread.id, of_thread[user_id])
+    since = of_community.get(user_id)
+    return unsubscribe_link(user_id, Stream.COMMUNITY, thread.community_id, since)
 
 
 def _opening_post_id(session: Session, thread_id: int) -> int | None:
@@ -111,12 +136,27 @@ def notify_owed() -> int:
     return len(owed)
 
 
-def send_digests() -> int:
-    """The chore: each member who chose the digest and got none for a day gets one, if any
-    post they follow is new (each claimed first, so that two workers send it once). How
-    many digests were queued."""
-    session, now = get_session(), utcnow()
-    before = now - DIGEST_PERIOD
+def digest_time(now: datetime, zone: tzinfo, hour: int) -> datetime:
+    """The latest ``hour`` o'clock in ``zone`` at or before ``now``, in UTC: the day's digest
+    is owed to whoever got none since then."""
+    local = now.astimezone(zone)
+    today = datetime.combine(local.date(), time(hour), tzinfo=zone)
+    due = (
+        today
+        if today <= local
+        else datetime.combine(local.date() - timedelta(days=1), time(hour), tzinfo=zone)
+    )
+    return due.astimezone(UTC)
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """The chore: each member who chose the digest and got none since this day's digest
+    hour (``LMS_DIGEST_HOUR`` in ``LMS_TIME_ZONE``) gets one, if any post they follow is
+    new; each claimed first, so that two runs (or two workers) send it once a day. How many
+    digests were queued. ``now``: the clock, for tests."""
+    settings = current_settings()
+    session, now = get_session(), now or utcnow()
+    before = digest_time(now, settings.zone, settings.digest_hour)
     sent = 0
     for profile in queries.digests_due(session, before):
         sent += _send_digest(session, profile.user_id, before, now)
@@ -128,11 +168,7 @@ def _send_digest(session: Session, user_id: int, before: datetime, now: datetime
     claimed = rows_changed(
         session,
         update(MemberProfile)
-        .where(
-            MemberProfile.user_id == user_id,
-            MemberProfile.mail_mode == MailMode.DIGEST,
-            or_(MemberProfile.last_digest_at.is_(None), MemberProfile.last_digest_at <= before),
-        )
+        .where(MemberProfile.user_id == user_id, queries.digest_owed(before))
         .values(last_digest_at=now)
         .execution_options(synchronize_session=False),
     )
@@ -160,7 +196,11 @@ def _send_digest(session: Session, user_id: int, before: datetime, now: datetime
         for p in shown
     ]
     language = language_or_default(user.language)
-    outbox.enqueue(session, mails.digest_mail(entries, more, to=user.email, language=language))
+    link = unsubscribe_link(user.id, Stream.DIGEST, 0, profile.mail_mode_at)
+    outbox.enqueue(
+        session,
+        mails.digest_mail(entries, more, to=user.email, language=language, unsubscribe_link=link),
+    )
     return 1
 
 
