@@ -162,7 +162,7 @@ def measure(database_url: str, scratch: Path) -> dict[str, float]:
         url = server.url
         # Before any page but the one that said the server was ready: what a worker costs
         # as forked, before its requests copy the shared pages they write to.
-        figures["worker_pss_fresh_mb"] = memory.server_memory(server).freshest_pss_mb()
+        figures["worker_pss_fresh_mb"] = memory.forked_memory(server, WORKERS).freshest_pss_mb()
         learner = Client()
         sign_in(learner, url, LEARNER)
         page = learner.get(url, lesson_path)

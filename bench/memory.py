@@ -8,6 +8,7 @@ they really take. Both are read from ``/proc/PID/smaps_rollup`` (Linux 4.14 and 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,17 @@ class ServerMemory:
             f"worker {w.pid}: RSS {w.rss_mb:.1f} MB, PSS {w.pss_mb:.1f} MB" for w in self.workers
         ]
         return "\n".join(lines)
+
+
+def forked_memory(server: Server, workers: int, within_seconds: float = 30) -> ServerMemory:
+    """The server's memory once all ``workers`` are forked: a worker's PSS divides the
+    shared pages among the processes there are, so it is read when they all are."""
+    deadline = time.monotonic() + within_seconds
+    while len(worker_pids(server)) < workers:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{workers} workers not forked within {within_seconds} s")
+        time.sleep(0.05)
+    return server_memory(server)
 
 
 def server_memory(server: Server) -> ServerMemory:
