@@ -21,6 +21,15 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(24)
 
 
+def address_version(nonce: str) -> str:
+    """Which address of a feed a page showed, without its secret: a digest of the nonce, so
+    that a form posted twice gives the feed a new address once."""
+    return hashlib.sha256(f"parcours-calendar-feed-version:{nonce}".encode()).hexdigest()[:16]
+
+
+ADDRESS_VERSION = re.compile(r"[0-9a-f]{16}\Z")
+
+
 def _mac(secret_key: str, user_id: int, nonce: str) -> str:
     digest = hmac.new(
         secret_key.encode("utf-8"),

@@ -23,7 +23,14 @@ from wtforms import (
 
 # WTForms 3.3 deprecates (value, label) tuples; types-WTForms does not know SelectChoice yet.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.forms import (
@@ -36,6 +43,7 @@ from lms.forms import (
     reason_field,
     strip,
 )
+from lms.live.feeds import ADDRESS_VERSION
 from lms.live.models import PLACE_LENGTH, SLUG_LENGTH, TITLE_LENGTH, URL_LENGTH, SessionLanguage
 from lms.live.services import SessionDetails
 from lms.live.times import DEFAULT_ZONE, ZONES, TimeDoesNotExist, to_utc
@@ -337,3 +345,9 @@ class RecordingForm(Form):
     captions = FileField(_l("Captions (WebVTT file, .vtt)"))
     remove_captions = BooleanField(_l("Remove the captions given before"))
     submit = SubmitField(_l("Save the recording"))
+
+
+class RenewFeedForm(Form):
+    """A new address for the feed, naming the one the page showed (so posted twice, once)."""
+
+    shown = HiddenField(validators=[InputRequired(), Regexp(ADDRESS_VERSION)])

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -242,27 +243,36 @@ def set_recording(
     )
 
 
-def start_feed(session: Session, user: User, *, now: datetime) -> CalendarFeed:
-    """Give ``user`` a calendar feed, or a new address for it: the old one stops working."""
+def start_feed(session: Session, user: User, *, now: datetime) -> bool:
+    """Give ``user`` a calendar feed; False if they have one (the form posted twice)."""
+    if queries.feed_of(session, user.id) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(CalendarFeed(user_id=user.id, nonce=feeds.new_nonce(), created_at=now))
+    except IntegrityError:
+        return False  # made by the same form posted at the same instant
+    return True
+
+
+def renew_feed(session: Session, user: User, shown: str, *, now: datetime) -> bool:
+    """A new address for ``user``'s feed, the old one dead; only if the feed still has the
+    address the page showed (``shown``, ``feeds.address_version``): False otherwise, e.g.
+    for the form posted twice, or no feed."""
     feed = queries.feed_of(session, user.id)
-    if feed is None:
-        feed = CalendarFeed(user_id=user.id)
-        session.add(feed)
-    feed.nonce = feeds.new_nonce()
-    feed.created_at = now
-    feed.last_read_at = None
-    session.flush()
-    return feed
+    if feed is None or not hmac.compare_digest(feeds.address_version(feed.nonce), shown):
+        return False
+    renewed = (
+        update(CalendarFeed)
+        .where(CalendarFeed.user_id == user.id, CalendarFeed.nonce == feed.nonce)
+        .values(nonce=feeds.new_nonce(), created_at=now, last_read_at=None)
+    )
+    return rows_changed(session, renewed) == 1
 
 
 def stop_feed(session: Session, user: User) -> bool:
     """Turn ``user``'s feed off: its address answers nothing any more. False if none was on."""
-    feed = queries.feed_of(session, user.id)
-    if feed is None:
-        return False
-    session.delete(feed)
-    session.flush()
-    return True
+    return rows_changed(session, delete(CalendarFeed).where(CalendarFeed.user_id == user.id)) == 1
 
 
 def feed_owner(session: Session, token: str, secret_key: str) -> CalendarFeed | None:

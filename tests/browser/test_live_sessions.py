@@ -126,6 +126,20 @@ def test_a_session_attended_completes_the_program_certificate(
     feed_address = re.compile(rf"^{re.escape(server.url)}/calendar/\d+-[A-Za-z0-9_-]{{32}}\.ics$")
     expect(learner.get_by_label(words("Your feed’s address"))).to_have_value(feed_address)
     check_accessibility(learner, f"live-my-sessions-{language}")
+    first_address = learner.get_by_label(words("Your feed’s address")).input_value()
+    # A new address and turning the feed off each ask first, on a page of their own.
+    learner.get_by_role("link", name=words("Give my feed a new address")).click()
+    expect(learner.locator("h1")).to_have_text(words("Give your calendar feed a new address?"))
+    check_accessibility(learner, f"live-feed-renew-{language}")
+    learner.get_by_role("button", name=words("Give my feed a new address")).click()
+    renewed = learner.get_by_label(words("Your feed’s address"))
+    expect(renewed).to_have_value(feed_address)
+    expect(renewed).not_to_have_value(first_address)
+    learner.get_by_role("link", name=words("Turn my feed off")).click()
+    expect(learner.locator("h1")).to_have_text(words("Turn your calendar feed off?"))
+    check_accessibility(learner, f"live-feed-stop-{language}")
+    learner.get_by_role("button", name=words("Turn my feed off")).click()
+    expect(learner.get_by_role("button", name=words("Make my calendar feed"))).to_be_visible()
     subject = words("Your certificate: %(title)s", title=certificate.title[language])
     assert subject in [m["Subject"] for m in mailbox.to(MARIE)]
 

@@ -181,6 +181,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("live.captions", "GET"): "302S 200 404 200 200",
     ("live.mine", "GET"): "302S 200 200 200 200",
     ("live.start_feed", "POST"): "302S 303 303 303 303",
+    # The world's learner has a feed; the others make one by the time they ask to stop it.
+    ("live.renew_feed", "GET"): "302S 200 303 303 303",
+    ("live.renew_feed", "POST"): "302S 400 303 303 303",
+    ("live.stop_feed", "GET"): "302S 200 200 200 200",
     ("live.stop_feed", "POST"): "302S 303 303 303 303",
     ("live.feed", "GET"): "404 404 404 404 404",
     ("live_staff.index", "GET"): "302S 403 403 200 200",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -16,9 +16,10 @@ from lms.catalog import current_catalog
 from lms.config import current_settings
 from lms.db import get_session, run_in_transaction, utcnow
 from lms.extensions import limiter
-from lms.forms import ConfirmForm
+from lms.forms import ConfirmForm, already_done
 from lms.i18n import current_language, language_or_default
 from lms.live import calendar_files, feeds, pages, queries, registrations, services
+from lms.live.forms import RenewFeedForm
 from lms.live.ical import MEDIA_TYPE
 from lms.live.models import RegistrationStatus
 from lms.live.views.learners import blueprint
@@ -72,28 +73,67 @@ def mine() -> ResponseReturnValue:
     return response
 
 
+def _back_to_feed() -> ResponseReturnValue:
+    return redirect(url_for(".mine", _anchor="feed"), 303)
+
+
 @blueprint.post("/my-sessions/feed")
 @login_required
 def start_feed() -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    had_one = queries.feed_of(get_session(), signed_in_user().id) is not None
-    run_in_transaction(lambda session: services.start_feed(session, signed_in_user(), now=utcnow()))
-    if had_one:
-        flash(_("Your feed has a new address: the old one no longer works."), "success")
-    else:
-        flash(_("Your calendar feed is ready: copy its address into your calendar app."), "success")
-    return redirect(url_for(".mine", _anchor="feed"), 303)
+    user = signed_in_user()
+    if not run_in_transaction(lambda session: services.start_feed(session, user, now=utcnow())):
+        return already_done(_back_to_feed())
+    flash(_("Your calendar feed is ready: copy its address into your calendar app."), "success")
+    return _back_to_feed()
 
 
-@blueprint.post("/my-sessions/feed/stop")
+@blueprint.route("/my-sessions/feed/new-address", methods=["GET", "POST"])
+@login_required
+def renew_feed() -> ResponseReturnValue:
+    """What a new address does (calendars subscribed to the old one stop), then it."""
+    user = signed_in_user()
+    feed = queries.feed_of(get_session(), user.id)
+    if feed is None:
+        return _back_to_feed()  # nothing to renew: the page offers to make a feed
+    form = RenewFeedForm()
+    if request.method == "GET":
+        form.shown.data = feeds.address_version(feed.nonce)
+        return _confirm_page("live/feed_renew.html", form)
+    if not form.validate_on_submit():
+        abort(400)
+    shown = form.shown.data or ""
+    if not run_in_transaction(
+        lambda session: services.renew_feed(session, user, shown, now=utcnow())
+    ):
+        return already_done(_back_to_feed())
+    flash(_("Your feed has a new address: the old one no longer works."), "success")
+    return _back_to_feed()
+
+
+@blueprint.route("/my-sessions/feed/stop", methods=["GET", "POST"])
 @login_required
 def stop_feed() -> ResponseReturnValue:
-    if not ConfirmForm().validate_on_submit():
+    """What turning the feed off does, then it; posted twice, it says so."""
+    user = signed_in_user()
+    form = ConfirmForm()
+    if request.method == "GET":
+        if queries.feed_of(get_session(), user.id) is None:
+            return _back_to_feed()
+        return _confirm_page("live/feed_stop.html", form)
+    if not form.validate_on_submit():
         abort(400)
-    if run_in_transaction(lambda session: services.stop_feed(session, signed_in_user())):
-        flash(_("Your calendar feed is off: its address no longer works."), "success")
-    return redirect(url_for(".mine", _anchor="feed"), 303)
+    if not run_in_transaction(lambda session: services.stop_feed(session, user)):
+        return already_done(_back_to_feed())
+    flash(_("Your calendar feed is off: its address no longer works."), "success")
+    return _back_to_feed()
+
+
+def _confirm_page(template: str, form: ConfirmForm | RenewFeedForm) -> ResponseReturnValue:
+    response = Response(render_template(template, form=form))
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @blueprint.get("/calendar/<token>.ics")

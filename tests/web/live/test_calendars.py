@@ -14,12 +14,14 @@ from flask.testing import FlaskClient
 
 from lms.db import get_session, utcnow
 from lms.live.models import LiveSession
-from tests.web.helpers import submit_form
+from tests.web.helpers import hidden_fields, submit_form
 from tests.web.learning_helpers import sign_in
 from tests.web.staff_helpers import add_user
 
 from .helpers import add_session
 
+RENEW = "/my-sessions/feed/new-address"
+STOP = "/my-sessions/feed/stop"
 FEED = re.compile(r'id="feed-url"[^>]*value="([^"]+)"')
 
 
@@ -107,7 +109,7 @@ def test_a_new_address_kills_the_old_and_turning_it_off_kills_both(
 ) -> None:
     submit_form(ana, "/my-sessions/feed", {}, page="/my-sessions")
     first = _feed_url(ana)
-    submit_form(ana, "/my-sessions/feed", {}, page="/my-sessions")
+    submit_form(ana, RENEW, {})
     second = _feed_url(ana)
     assert first is not None
     assert second is not None
@@ -117,7 +119,7 @@ def test_a_new_address_kills_the_old_and_turning_it_off_kills_both(
     assert anonymous.get(first.removeprefix("http://127.0.0.1:5000")).status_code == 404
     assert anonymous.get(second.removeprefix("http://127.0.0.1:5000")).status_code == 200
 
-    submit_form(ana, "/my-sessions/feed/stop", {}, page="/my-sessions")
+    submit_form(ana, STOP, {})
 
     assert _feed_url(ana) is None
     assert anonymous.get(second.removeprefix("http://127.0.0.1:5000")).status_code == 404
@@ -151,3 +153,32 @@ def test_someone_elses_token_opens_nothing(app: Flask, ana: FlaskClient) -> None
     forged = f"/calendar/{int(user_id) + 1}-{mac}.ics"
 
     assert app.test_client().get(forged).status_code == 404
+
+
+def test_a_new_address_and_turning_off_confirm_first_and_act_once(
+    app: Flask, ana: FlaskClient
+) -> None:
+    for path in (RENEW, STOP):
+        # No feed yet: nothing to change, back to the page that offers to make one.
+        assert ana.get(path).status_code == 303
+    submit_form(ana, "/my-sessions/feed", {}, page="/my-sessions")
+    first = _feed_url(ana)
+    page = ana.get(RENEW)
+    assert page.status_code == 200
+    assert "les applications de calendrier qui y sont abonnées" in page.get_data(as_text=True)
+    assert _feed_url(ana) == first  # showing the question changes nothing
+    hidden = dict(hidden_fields(page.get_data(as_text=True), RENEW))
+
+    renewed, again = ana.post(RENEW, data=hidden), ana.post(RENEW, data=hidden)
+
+    assert renewed.status_code == again.status_code == 303
+    # The same form posted twice: one new address, and a note that nothing more happened.
+    assert "rien de plus n’a été fait" in ana.get("/my-sessions").get_data(as_text=True)
+    second = _feed_url(ana)
+    assert second not in (None, first)
+    assert "Son adresse cessera de fonctionner" in ana.get(STOP).get_data(as_text=True)
+    stop = dict(hidden_fields(ana.get(STOP).get_data(as_text=True), STOP))
+    assert ana.post(STOP, data=stop).status_code == 303
+    assert ana.post(STOP, data=stop).status_code == 303
+    assert "rien de plus n’a été fait" in ana.get("/my-sessions").get_data(as_text=True)
+    assert _feed_url(ana) is None
