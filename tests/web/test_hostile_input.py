@@ -204,7 +204,7 @@ def test_hostile_values_never_break_a_page_nor_touch_another_learner(
     def send(fields: dict[str, Any], how: str) -> None:
         with world.app.app_context():
             limiter.reset()
-        client, token = world.client_as(role)
+        client, token = world.client_as(role, same_device=True)
         status = _send(client, method, url, fields, token, how)
         assert status < 500, f"{method} {url} ({how}) with {fields!r}: {status}"
 
@@ -258,7 +258,7 @@ def test_hostile_url_parts_never_break_a_page(world: World) -> None:
         url = url.replace(quote("\uffff"), quote(value, safe=""))
         with world.app.app_context():
             limiter.reset()
-        client, token = world.client_as(role)
+        client, token = world.client_as(role, same_device=True)
         methods = (rule.methods or set()) - {"HEAD", "OPTIONS"}
         if "GET" in methods:
             response = client.get(url)
@@ -323,7 +323,7 @@ def test_hostile_ids_never_break_a_page(world: World, caplog: pytest.LogCaptureF
         url = url.replace(f"/{arguments[first]}", f"/{number}", 1)
         with world.app.app_context():
             limiter.reset()
-        client, token = world.client_as("admin")
+        client, token = world.client_as("admin", same_device=True)
         methods = (rule.methods or set()) - {"HEAD", "OPTIONS"}
         status = _send(client, "GET" if "GET" in methods else "POST", url, {}, token, "form")
         assert status < 500, f"{url}: {status}"

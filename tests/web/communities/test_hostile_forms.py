@@ -163,7 +163,7 @@ def test_hostile_values_in_each_form_change_nothing_when_refused(
         with built.app.app_context():
             limiter.reset()
         before = _rows(built)
-        client, token = built.client_as(role)
+        client, token = built.client_as(role, same_device=True)
         response = client.post(path, data={**fields, "csrf_token": token})
         status = response.status_code
         response.close()
