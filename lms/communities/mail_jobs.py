@@ -4,7 +4,8 @@ followers mailed once (the job queued as it is committed, and a chore for any a 
 owed), and the daily digests.
 
 A post's mails are queued in the outbox in the very transaction that marks the post as
-notified: both happen, or neither, so that no follower gets the same post twice.
+notified: both happen, or neither, so that no follower gets the same post twice. A post hidden
+before its mail went out is left owed, not marked: once restored, its followers hear of it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from lms import jobs
@@ -45,6 +46,15 @@ DIGEST_POSTS = 50
 """Posts a digest quotes at most; it says when there were more."""
 
 
+def _shown() -> tuple[ColumnElement[bool], ...]:
+    """A post everyone who may read its thread sees: not hidden nor erased, nor its thread."""
+    return (
+        Post.hidden_at.is_(None),
+        Post.erased_at.is_(None),
+        Post.thread_id.in_(select(Thread.id).where(Thread.hidden_at.is_(None))),
+    )
+
+
 def notify_post(post_id: int) -> None:
     """The job queued once a new post is committed."""
     session = get_session()
@@ -54,11 +64,12 @@ def notify_post(post_id: int) -> None:
 
 def queue_post_mails(session: Session, catalog: Catalog, post_id: int, *, now: datetime) -> int:
     """Queue a mail about ``post_id`` to each follower who wants one and may read it, but
-    its author; once, however often it is asked (the guarded claim). How many were queued."""
+    its author; once, however often it is asked (the guarded claim), and only while the
+    post is shown (a hidden one stays owed). How many were queued."""
     claimed = rows_changed(
         session,
         update(Post)
-        .where(Post.id == post_id, Post.notified_at.is_(None))
+        .where(Post.id == post_id, Post.notified_at.is_(None), *_shown())
         .values(notified_at=now)
         .execution_options(synchronize_session=False),
     )
@@ -121,12 +132,13 @@ def _opening_post_id(session: Session, thread_id: int) -> int | None:
 
 
 def notify_owed() -> int:
-    """The chore: mail about posts whose own job never ran; how many posts it took."""
+    """The chore: mail about shown posts whose own job never ran (or ran while they were
+    hidden); how many posts it took."""
     session, catalog, now = get_session(), current_catalog(), utcnow()
     owed = list(
         session.scalars(
             select(Post.id)
-            .where(Post.notified_at.is_(None), Post.created_at <= now - OWED_AFTER)
+            .where(Post.notified_at.is_(None), Post.created_at <= now - OWED_AFTER, *_shown())
             .order_by(Post.id)
         )
     )

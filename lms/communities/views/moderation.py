@@ -12,7 +12,7 @@ from lms.accounts.access import signed_in_user
 from lms.audit.actions import AuditAction
 from lms.audit.services import claim_action
 from lms.catalog import current_catalog
-from lms.communities import moderation, pages, queries, services
+from lms.communities import mail_jobs, moderation, pages, queries, services
 from lms.communities.forms import DismissForm, HideForm, RestoreForm, StateForm
 from lms.communities.models import Post
 from lms.communities.views.blueprint import blueprint, current_viewer
@@ -89,11 +89,14 @@ def restore(post_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         if not claim_action(session, form.key, AuditAction.POST_RESTORE):
             return already_done(back)
-        if moderation.restore(session, current_catalog(), signed_in_user(), place, found):
+        restored = moderation.restore(session, current_catalog(), signed_in_user(), place, found)
+        session.commit()
+        if restored:
+            # Its followers' mail, if it was hidden before that went out (else a no-op).
+            mail_jobs.queue(found.id)
             flash(_("The post is shown to everyone again."), "success")
         else:
             flash(_("This post was not hidden."), "info")
-        session.commit()
         return back
     return _confirm_page("communities/restore.html", found, place, form)
 

@@ -3,19 +3,23 @@ change is audited once, however often its form is posted; members cannot moderat
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lms.accounts.categories import Role
 from lms.audit.models import AuditEvent
-from lms.db import get_session
+from lms.communities import mail_jobs
+from lms.communities.models import Post
+from lms.db import get_session, utcnow
 from tests.support.smtp import Mailbox, links_in, path_of, text_of
 from tests.web.helpers import hidden_fields
 from tests.web.learning_helpers import sign_in
 from tests.web.staff_helpers import add_user
 
-from .helpers import add_space, ask, post_form, posts_of, reply, thread_row
+from .helpers import add_space, ask, post_form, posts_of, reply, run_chore, thread_row
 
 
 def _events(app: Flask, action: str) -> list[AuditEvent]:
@@ -275,3 +279,30 @@ def test_a_hidden_post_or_a_locked_threads_post_offers_no_edit_form(
     post_form(mona, f"{thread_page}/lock", {"state": "on"}, thread_page)
     alice = _client(app, "alice@example.org")
     assert alice.get(f"/communities/posts/{opening}/edit").status_code == 409
+
+
+def test_a_post_hidden_before_its_mail_went_out_is_mailed_once_restored(
+    app: Flask, people: dict[str, int], mailbox: Mailbox
+) -> None:
+    """Bruno's reply is hidden before its job runs: Alice, who follows her thread, hears of
+    it when it is restored, once, and not while it is hidden (nor from the owed chore)."""
+    _space, thread, answer, mona = _setting(app, people)
+    opening = posts_of(app, thread)[0].id
+    run_chore(app, lambda: mail_jobs.notify_post(opening))  # its author's: no one to tell
+    _hide(mona, answer, "To check.")
+    run_chore(app, lambda: mail_jobs.notify_post(answer))
+    with app.app_context():
+        session = get_session()
+        session.execute(update(Post).values(created_at=utcnow() - timedelta(hours=1)))
+        session.commit()
+    assert run_chore(app, mail_jobs.notify_owed) == 0
+    assert mailbox.to("alice@example.org") == []
+
+    restore = f"/communities/posts/{answer}/restore"
+    post_form(mona, restore, {}, restore)
+
+    (mail,) = mailbox.to("alice@example.org")
+    assert "Read *this* first." in text_of(mail)
+    assert run_chore(app, mail_jobs.notify_owed) == 0
+    run_chore(app, lambda: mail_jobs.notify_post(answer))
+    assert len(mailbox.to("alice@example.org")) == 1
