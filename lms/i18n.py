@@ -1,4 +1,5 @@
-"""The interface language of a request: the user's choice, the ``lang`` cookie, the browser."""
+"""The interface language of a request: the user's choice, the ``lang`` cookie, the language
+of the person a mailed link was for, the browser."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from babel.support import NullTranslations, Translations
-from flask import Flask, has_request_context, request
-from flask_babel import Domain, get_locale, get_translations
+from flask import Flask, g, has_request_context, request
+from flask_babel import Domain, get_locale, get_translations, refresh
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -31,7 +32,8 @@ base.html): the form's view keeps what was typed, then shows the page in that la
 
 
 def select_locale() -> str:
-    """The first supported language among: the user's, the cookie's, the browser's; else default."""
+    """The first supported language among: the user's, the cookie's, the mailed link's
+    person's (``show_in_language_of``), the browser's; else the default."""
     default = current_settings().default_language
     if not has_request_context():
         return default
@@ -41,7 +43,22 @@ def select_locale() -> str:
     cookie = request.cookies.get(LANGUAGE_COOKIE)
     if cookie in SUPPORTED_LANGUAGES:
         return cookie
+    recipient: str | None = g.get(_RECIPIENT_LANGUAGE)
+    if recipient in SUPPORTED_LANGUAGES:
+        return recipient
     return request.accept_languages.best_match(SUPPORTED_LANGUAGES) or default
+
+
+_RECIPIENT_LANGUAGE = "lms_recipient_language"
+
+
+def show_in_language_of(language: str | None) -> None:
+    """Show this request's page in ``language``, that of the person a mailed link was sent
+    to (a page opened without signing in, e.g. from a mail client on another device), unless
+    the visitor chose one: signed in, or by the language switch's cookie."""
+    if language in SUPPORTED_LANGUAGES:
+        setattr(g, _RECIPIENT_LANGUAGE, language)
+        refresh()  # Flask-Babel keeps the locale it picked for the request: pick again
 
 
 def current_language() -> str:

@@ -25,7 +25,7 @@ from lms.accounts.tokens import Purpose
 from lms.config import current_settings
 from lms.db import get_session, run_in_transaction
 from lms.extensions import limiter
-from lms.i18n import current_language
+from lms.i18n import current_language, show_in_language_of
 from lms.mail import Mail
 from lms.outbox.services import enqueue
 
@@ -56,6 +56,7 @@ def confirm_email(token: str) -> ResponseReturnValue:
         )
     except links.LinkProblem as error:
         return _link_problem(error)
+    show_in_language_of(user.language)
     flash(_("Thank you: your email address is confirmed."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("learning.catalog"))
@@ -122,6 +123,7 @@ def _password_link_page(purpose: Purpose, token: str) -> ResponseReturnValue:
     form = AcceptInvitationForm() if invitation else ResetPasswordForm()
     try:
         owner = links.user_of_link(session, purpose, token, _secret_key())
+        show_in_language_of(owner.language)
         form.person = (owner.email, owner.certificate_name)
         if isinstance(form, AcceptInvitationForm) and request.method == "GET":
             form.fill_from(services.Profile.of(owner, current_settings().default_language))

@@ -7,13 +7,14 @@ from __future__ import annotations
 from flask import Blueprint, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 
+from lms.accounts import queries as accounts
 from lms.catalog import current_catalog
 from lms.communities import pages
 from lms.communities import unsubscribe as links
 from lms.config import current_settings
 from lms.db import get_session, utcnow
 from lms.extensions import csrf
-from lms.i18n import current_language
+from lms.i18n import current_language, show_in_language_of
 
 blueprint = Blueprint(
     "community_mail",
@@ -30,6 +31,8 @@ blueprint = Blueprint(
 def unsubscribe(token: str) -> ResponseReturnValue:
     session = get_session()
     subscription = links.read_token(current_settings().secret_key, token)
+    recipient = accounts.user_by_id(session, subscription.user_id)
+    show_in_language_of(recipient.language if recipient is not None else None)
     stopped = links.what_it_stops(session, subscription)
     if request.method == "POST" and links.stop(session, subscription, now=utcnow()):
         session.commit()

@@ -196,3 +196,21 @@ def test_the_sign_in_page_links_to_the_reset(client: FlaskClient) -> None:
     page = client.get("/accounts/sign-in").get_data(as_text=True)
     assert 'href="/accounts/reset"' in page
     assert 'href="/accounts/sign-up"' in page
+
+
+def test_a_reset_link_opened_elsewhere_shows_in_its_owners_language(
+    app: Flask, client: FlaskClient, user: MadeUser, mailbox: Mailbox
+) -> None:
+    """Grace reads English; her phone's browser asks for French and has never been here."""
+    request_reset(client, user.email)
+    path = reset_path(mailbox, user.email)
+    phone = app.test_client()
+    french = {"Accept-Language": "fr-CA,fr"}
+
+    assert "Choose a new password" in phone.get(path, headers=french).get_data(as_text=True)
+    chosen = app.test_client()
+    chosen.set_cookie("lang", "fr")  # a visitor who chose French with the language switch
+    assert "Choisir un nouveau mot de passe" in chosen.get(path).get_data(as_text=True)
+    choose(phone, path)
+    landing = phone.get("/courses", headers=french).get_data(as_text=True)
+    assert "Your new password is saved" in landing
