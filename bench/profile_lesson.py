@@ -4,7 +4,8 @@
 The app as gunicorn serves it in the HTTP benchmark (``bench/wsgi_app.py``, production
 settings) on bench/web.py's database, driven by Flask's test client: the lesson page and
 the floor, timed, then the lesson page's own parts (its view's steps, the template) timed
-one by one. ``--cprofile`` adds cProfile's top functions. Not part of ``make bench``: the
+one by one, and the page with its template's output ready-made (what no cache of rendered
+parts could beat). ``--cprofile`` adds cProfile's top functions. Not part of ``make bench``: the
 figures are for finding what to remove, and profiling slows what it measures.
 """
 
@@ -132,6 +133,14 @@ def main() -> None:
             ms_per_request(client, LESSON)
         for label, seconds in totals.items():
             print(f"  {label:<36} {seconds / (REQUESTS * 1.1) * 1000:.3f} ms")
+        ready = client.get(LESSON, base_url=SECURE).get_data(as_text=True)
+        rendering = views.render_template
+        views.render_template = lambda *_args, **_context: ready
+        try:
+            bound = ms_per_request(client, LESSON)
+        finally:
+            views.render_template = rendering
+        print(f"lesson page with its HTML ready-made {bound:.3f} ms, ratio {floor / bound:.2f}")
         if "--cprofile" in sys.argv:
             profile = cProfile.Profile()
             profile.runcall(ms_per_request, client, LESSON)
