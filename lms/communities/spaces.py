@@ -4,7 +4,7 @@ only. Every change is in the audit trail."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -62,7 +62,10 @@ class SpaceFields:
 
 def unknown_addresses(session: Session, emails: Collection[str]) -> list[str]:
     """Those of ``emails`` with no account (or a deleted one): what a form points out."""
-    found = accounts.users_by_email(session, emails)
+    return _unknown(emails, accounts.users_by_email(session, emails))
+
+
+def _unknown(emails: Collection[str], found: Mapping[str, User]) -> list[str]:
     return sorted(
         email for email in {e.strip().lower() for e in emails} if email not in found
         or found[email].is_deleted
@@ -70,9 +73,10 @@ def unknown_addresses(session: Session, emails: Collection[str]) -> list[str]:
 
 
 def _moderator_ids(session: Session, emails: Collection[str]) -> list[int]:
-    if unknown_addresses(session, emails):
+    found = accounts.users_by_email(session, emails)
+    if _unknown(emails, found):
         raise UnknownModerators
-    return sorted(user.id for user in accounts.users_by_email(session, emails).values())
+    return sorted(user.id for user in found.values())
 
 
 def _check_cohorts(session: Session, fields: SpaceFields) -> tuple[int, ...]:
