@@ -56,7 +56,6 @@ def confirm_email(token: str) -> ResponseReturnValue:
         )
     except links.LinkProblem as error:
         return _link_problem(error)
-    show_in_language_of(user.language)
     flash(_("Thank you: your email address is confirmed."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("learning.catalog"))
