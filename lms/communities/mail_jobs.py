@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from flask import Flask
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.orm import Session
 
 from lms import jobs
@@ -51,7 +51,8 @@ def _shown() -> tuple[ColumnElement[bool], ...]:
     return (
         Post.hidden_at.is_(None),
         Post.erased_at.is_(None),
-        Post.thread_id.in_(select(Thread.id).where(Thread.hidden_at.is_(None))),
+        # Correlated, so that claiming one post reads its own thread, not every thread's id.
+        exists().where(Thread.id == Post.thread_id, Thread.hidden_at.is_(None)),
     )
 
 

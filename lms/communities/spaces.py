@@ -62,10 +62,10 @@ class SpaceFields:
 
 def unknown_addresses(session: Session, emails: Collection[str]) -> list[str]:
     """Those of ``emails`` with no account (or a deleted one): what a form points out."""
-    return _unknown(emails, accounts.users_by_email(session, emails))
+    return _without_account(emails, accounts.users_by_email(session, emails))
 
 
-def _unknown(emails: Collection[str], found: Mapping[str, User]) -> list[str]:
+def _without_account(emails: Collection[str], found: Mapping[str, User]) -> list[str]:
     return sorted(
         email for email in {e.strip().lower() for e in emails} if email not in found
         or found[email].is_deleted
@@ -74,7 +74,7 @@ def _unknown(emails: Collection[str], found: Mapping[str, User]) -> list[str]:
 
 def _moderator_ids(session: Session, emails: Collection[str]) -> list[int]:
     found = accounts.users_by_email(session, emails)
-    if _unknown(emails, found):
+    if _without_account(emails, found):
         raise UnknownModerators
     return sorted(user.id for user in found.values())
 
