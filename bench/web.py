@@ -366,6 +366,9 @@ def _snapshot(
                 QuizAttempt.number == number,
             )
         )
+        # Committed, not rolled back: on PostgreSQL a rollback would drop the prepared
+        # statements of the connection that the app's requests use next (lms.db).
+        session.commit()
         session.close()
     assert questions is not None
     return snapshot_from_json(questions)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 import sqlite3
 import time
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from sqlalchemy import (
     make_url,
 )
 from sqlalchemy.engine import Connection, CursorResult, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -209,6 +210,8 @@ class Database:
 def init_app(app: Flask, database_url: str, *, durable: bool = False) -> Database:
     engine = create_db_engine(database_url, durable=durable)
     database = Database(engine, sessionmaker(engine, expire_on_commit=False))
+    event.listen(engine, "before_cursor_execute", _note_writes)
+    event.listen(database.sessions, "after_begin", _watch_writes)
     app.extensions[EXTENSION_KEY] = database
     app.teardown_appcontext(_close_session)
     return database
@@ -239,9 +242,50 @@ def get_session() -> Session:
     return session
 
 
-def _close_session(_exc: BaseException | None) -> None:
+_WROTE = "lms_wrote"
+"""In a connection's ``info``: whether its transaction has run a statement that may write."""
+_TRANSACTION_CONNECTION = "lms_connection"
+"""In a session's ``info``: the connection of its latest transaction."""
+_READ_ONLY = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+
+
+def _watch_writes(session: Session, _transaction: Any, connection: Connection) -> None:
+    connection.info[_WROTE] = False
+    session.info[_TRANSACTION_CONNECTION] = connection
+
+
+def _note_writes(connection: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    # Anything but a SELECT counts (a SAVEPOINT, a WITH that may hold an INSERT): when in
+    # doubt, the transaction is rolled back as before.
+    if not _READ_ONLY.match(statement):
+        connection.info[_WROTE] = True
+
+
+def _only_read(session: Session) -> bool:
+    """Whether the session's open transaction has run SELECTs only, with no change pending."""
+    connection: Connection | None = session.info.get(_TRANSACTION_CONNECTION)
+    return (
+        connection is not None
+        and session.in_transaction()
+        and not connection.info.get(_WROTE, True)
+        and not (session.new or session.dirty or session.deleted)
+    )
+
+
+def _close_session(exc: BaseException | None) -> None:
     session: Session | None = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
+        if exc is None and _only_read(session):
+            # Ending a transaction that only read is the same either way, but psycopg forgets
+            # its prepared statements at each rollback: a page would pay for planning its
+            # queries again on every request (1.3 ms for the header's unread count, instead
+            # of 0.13 ms prepared).
+            session.commit()
+    except SQLAlchemyError:
+        pass  # nothing was written; close() below gives the connection back either way
+    finally:
         session.close()
 
 
