@@ -64,8 +64,20 @@ _LEARNER_QUIZ = (
     & (QuizAttempt.course_id == bindparam("course_id"))
     & (QuizAttempt.quiz == bindparam("quiz"))
 )
-_ATTEMPT_STATES = (
+_GRANTED = (
+    select(func.coalesce(func.sum(AttemptGrant.extra), 0).label("granted"))
+    .where(
+        AttemptGrant.user_id == bindparam("user_id"),
+        AttemptGrant.course_id == bindparam("course_id"),
+        AttemptGrant.quiz == bindparam("quiz"),
+    )
+    .subquery()
+)
+# The one row of the grants' total, joined to each attempt (or to none): on PostgreSQL each
+# statement is a round trip, and the quiz's pages read both every time.
+_ATTEMPTS_AND_GRANTED = (
     select(
+        _GRANTED.c.granted,
         QuizAttempt.number,
         QuizAttempt.started_at,
         QuizAttempt.submitted_at,
@@ -73,22 +85,30 @@ _ATTEMPT_STATES = (
         QuizAttempt.max_score,
         QuizAttempt.passed,
     )
-    .where(_LEARNER_QUIZ)
+    .select_from(_GRANTED)
+    .outerjoin(QuizAttempt, _LEARNER_QUIZ)
     .order_by(QuizAttempt.number)
 )
 _ATTEMPT = select(QuizAttempt).where(_LEARNER_QUIZ, QuizAttempt.number == bindparam("number"))
-_GRANTED = select(func.sum(AttemptGrant.extra)).where(
-    AttemptGrant.user_id == bindparam("user_id"),
-    AttemptGrant.course_id == bindparam("course_id"),
-    AttemptGrant.quiz == bindparam("quiz"),
-)
 
 
-def attempt_states(session: Session, user: User, course_id: str, quiz: str) -> list[AttemptState]:
-    """``user``'s attempts at ``quiz``, by number: what the quiz's pages list and count. Not
-    their questions and answers, which only the attempt's own page reads."""
+@dataclass(frozen=True)
+class LearnerAttempts:
+    """A learner's attempts at a quiz, by number, and the attempts staff granted them."""
+
+    attempts: tuple[AttemptState, ...]
+    granted: int
+
+
+def learner_attempts(session: Session, user: User, course_id: str, quiz: str) -> LearnerAttempts:
+    """``user``'s attempts at ``quiz`` (what the quiz's pages list and count: not their
+    questions and answers, which only the attempt's own page reads) and their grants."""
     values = {"user_id": user.id, "course_id": course_id, "quiz": quiz}
-    return [AttemptState(*row) for row in session.execute(_ATTEMPT_STATES, values)]
+    rows = session.execute(_ATTEMPTS_AND_GRANTED, values).all()
+    return LearnerAttempts(
+        attempts=tuple(AttemptState(*row[1:]) for row in rows if row.number is not None),
+        granted=int(rows[0].granted) if rows else 0,
+    )
 
 
 def find_attempt(
@@ -97,12 +117,6 @@ def find_attempt(
     """``user``'s attempt ``number`` at ``quiz``; never another learner's."""
     values = {"user_id": user.id, "course_id": course_id, "quiz": quiz, "number": number}
     return session.scalar(_ATTEMPT, values)
-
-
-def granted_at(session: Session, user: User, course_id: str, quiz: str) -> int:
-    """Attempts staff added for ``user`` at ``quiz``."""
-    values = {"user_id": user.id, "course_id": course_id, "quiz": quiz}
-    return int(session.scalar(_GRANTED, values) or 0)
 
 
 @dataclass(frozen=True)

@@ -188,13 +188,13 @@ def open_quiz(session: Session, user: User, ref: QuizRef) -> QuizOverview:
 
 def overview(session: Session, user: User, ref: QuizRef) -> QuizOverview:
     """The quiz's rules and ``user``'s attempts at it, with no side effect."""
-    attempts = _attempts(session, user, ref)
+    attempts, allowed = _attempts(session, user, ref)
     graded = sum(1 for q in ref.quiz.questions if q.type is not QuestionType.REFLECTION)
     return QuizOverview(
         pass_mark=ref.quiz.pass_mark,
         questions_asked=min(graded, ref.quiz.draw) if ref.quiz.draw is not None else graded,
         reflections=len(ref.quiz.questions) - graded,
-        max_attempts=_allowed(session, user, ref),
+        max_attempts=allowed,
         attempts=tuple(_summary(a) for a in attempts),
         in_progress=next((a.number for a in attempts if a.submitted_at is None), None),
         passed=any(a.passed for a in attempts),
@@ -212,12 +212,11 @@ def start_attempt(
     are missing.
     """
     learning.open_item(session, user, ref.course, ref.item.key)
-    attempts = _attempts(session, user, ref)
+    attempts, allowed = _attempts(session, user, ref)
     unfinished = next((a for a in attempts if a.submitted_at is None), None)
     if unfinished is not None:
         return _find_attempt(session, user, ref, unfinished.number)
     used = max((a.number for a in attempts), default=0)
-    allowed = _allowed(session, user, ref)
     if allowed is not None and used >= allowed:
         raise AttemptLimitReached
     questions = draw_questions(ref.quiz, rng or random.SystemRandom())
@@ -313,16 +312,15 @@ def attempt_page(
     )
 
 
-def _allowed(session: Session, user: User, ref: QuizRef) -> int | None:
-    """The attempts ``user`` may start at the quiz: its limit and what staff granted them."""
+def _attempts(
+    session: Session, user: User, ref: QuizRef
+) -> tuple[tuple[queries.AttemptState, ...], int | None]:
+    """``user``'s attempts at the quiz, and how many they may start: its limit and what staff
+    granted them (None: unlimited, which grants do not change)."""
+    found = queries.learner_attempts(session, user, ref.course.id, ref.quiz.stem)
     if ref.quiz.max_attempts is None:
-        return None  # Unlimited: grants change nothing, and need not be read.
-    granted = queries.granted_at(session, user, ref.course.id, ref.quiz.stem)
-    return limits.allowed_attempts(ref.quiz.max_attempts, granted)
-
-
-def _attempts(session: Session, user: User, ref: QuizRef) -> list[queries.AttemptState]:
-    return queries.attempt_states(session, user, ref.course.id, ref.quiz.stem)
+        return found.attempts, None
+    return found.attempts, limits.allowed_attempts(ref.quiz.max_attempts, found.granted)
 
 
 def _find_attempt(session: Session, user: User, ref: QuizRef, number: int) -> QuizAttempt:
