@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 EXTENSION_KEY = "lms.db"
@@ -212,6 +212,7 @@ def init_app(app: Flask, database_url: str, *, durable: bool = False) -> Databas
     database = Database(engine, sessionmaker(engine, expire_on_commit=False))
     event.listen(engine, "before_cursor_execute", _note_writes)
     event.listen(database.sessions, "after_begin", _watch_writes)
+    event.listen(database.sessions, "after_transaction_end", _forget_connection)
     app.extensions[EXTENSION_KEY] = database
     app.teardown_appcontext(_close_session)
     return database
@@ -233,8 +234,9 @@ def rows_changed(session: Session, statement: Executable) -> int:
 def get_session() -> Session:
     """The session of the current app context (a request, a CLI command), opened on first use.
 
-    Views and commands commit it; services only add and flush. It is closed, and anything
-    not committed rolled back, when the app context ends.
+    Views and commands commit it; services only add and flush. It is closed when the app
+    context ends: anything not committed is rolled back, and a transaction that only read
+    is committed (``_close_session``).
     """
     if "db_session" not in g:
         g.db_session = database().sessions()
@@ -244,32 +246,37 @@ def get_session() -> Session:
 
 _WROTE = "lms_wrote"
 """In a connection's ``info``: whether its transaction has run a statement that may write."""
-_TRANSACTION_CONNECTION = "lms_connection"
-"""In a session's ``info``: the connection of its latest transaction."""
+_CONNECTION = "lms_connection"
+"""In a session's ``info``: the connection of its transaction, while one is open."""
 _READ_ONLY = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+_ROW_LOCK = re.compile(r"\bFOR (?:NO KEY UPDATE|UPDATE|KEY SHARE|SHARE)\b", re.IGNORECASE)
 
 
 def _watch_writes(session: Session, _transaction: Any, connection: Connection) -> None:
     connection.info[_WROTE] = False
-    session.info[_TRANSACTION_CONNECTION] = connection
+    session.info[_CONNECTION] = connection
+
+
+def _forget_connection(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CONNECTION, None)
 
 
 def _note_writes(connection: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
-    # Anything but a SELECT counts (a SAVEPOINT, a WITH that may hold an INSERT): when in
-    # doubt, the transaction is rolled back as before.
-    if not _READ_ONLY.match(statement):
+    # Anything but a plain SELECT counts: a SAVEPOINT, a WITH that may hold an INSERT, a
+    # SELECT that locks rows (to be released at once by run_in_transaction's commit). When
+    # in doubt, the transaction is committed, or rolled back, as before.
+    if not _READ_ONLY.match(statement) or _ROW_LOCK.search(statement):
         connection.info[_WROTE] = True
 
 
 def _only_read(session: Session) -> bool:
-    """Whether the session's open transaction has run SELECTs only, with no change pending."""
-    connection: Connection | None = session.info.get(_TRANSACTION_CONNECTION)
-    return (
-        connection is not None
-        and session.in_transaction()
-        and not connection.info.get(_WROTE, True)
-        and not (session.new or session.dirty or session.deleted)
-    )
+    """Whether the session's transaction, if any, has run SELECTs only, with no change
+    pending."""
+    if session.new or session.dirty or session.deleted:
+        return False
+    connection: Connection | None = session.info.get(_CONNECTION)
+    return connection is None or not connection.info.get(_WROTE, True)
 
 
 def _close_session(exc: BaseException | None) -> None:
@@ -298,8 +305,8 @@ FIRST_PAUSE = 0.005
 
 
 def run_in_transaction(work: Callable[[Session], T]) -> T:
-    """Run ``work`` on the current session and commit; run it again if another request
-    wrote first. Views whose writes may race (quiz attempts, completing a course, a page
+    """Run ``work`` on the current session and commit what it wrote; run it again if another
+    request wrote first. Views whose writes may race (quiz attempts, completing a course, a page
     that records the learner's place) use it.
 
     Two tabs can submit the same attempt, or complete a course, at the same instant.
@@ -313,7 +320,11 @@ def run_in_transaction(work: Callable[[Session], T]) -> T:
     while True:
         try:
             result = work(session)
-            session.commit()
+            if not _only_read(session):
+                # One that only read (a page whose place was recorded already) stays open
+                # for the page's further reads: on PostgreSQL, a commit and a new transaction
+                # would cost three round trips (COMMIT, the pool's ping, BEGIN).
+                session.commit()
         except OperationalError as error:
             session.rollback()
             if tries >= WRITE_TRIES or not _lost_a_race(error):

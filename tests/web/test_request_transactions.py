@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import event, select, text, update
 
 from lms.accounts.models import User
-from lms.db import database, get_session
+from lms.db import database, get_session, run_in_transaction
 from tests.support.databases import on_postgresql
 
 from .conftest import MadeUser
@@ -47,7 +47,24 @@ def routed_app(app: Flask) -> Flask:
             return f"{name} {prepared}"
         return str(name)
 
+    @app.get("/test/record-then-read/<int:user_id>")
+    def record_then_read(user_id: int) -> str:
+        # As a lesson page does: run_in_transaction for its possible write, then reads.
+        name = run_in_transaction(
+            lambda session: session.scalar(select(User.certificate_name).where(User.id == user_id))
+        )
+        return f"{name} {get_session().scalar(select(User.email).where(User.id == user_id))}"
+
     return app
+
+
+def _transaction_ends(app: Flask) -> Counter[str]:
+    """Counts of the app's transactions begun, committed and rolled back, from now on."""
+    ends: Counter[str] = Counter()
+    engine = database(app).engine
+    for name in ("begin", "commit", "rollback"):
+        event.listen(engine, name, lambda _connection, name=name: ends.update([name]))
+    return ends
 
 
 def _certificate_name(app: Flask, user_id: int) -> str | None:
@@ -71,15 +88,24 @@ def test_a_transaction_that_only_read_ends_in_a_commit(
     routed_app: Flask, make_user: Callable[..., MadeUser]
 ) -> None:
     learner = make_user()
-    ends: Counter[str] = Counter()
-    engine = database(routed_app).engine
-    event.listen(engine, "commit", lambda _connection: ends.update(["commit"]))
-    event.listen(engine, "rollback", lambda _connection: ends.update(["rollback"]))
+    ends = _transaction_ends(routed_app)
 
     response = routed_app.test_client().get(f"/test/read/{learner.id}")
 
     assert response.status_code == 200
-    assert ends == {"commit": 1}
+    assert ends == {"begin": 1, "commit": 1}
+
+
+def test_a_page_whose_recorded_transaction_only_read_reads_on_in_the_same_one(
+    routed_app: Flask, make_user: Callable[..., MadeUser]
+) -> None:
+    learner = make_user()
+    ends = _transaction_ends(routed_app)
+
+    response = routed_app.test_client().get(f"/test/record-then-read/{learner.id}")
+
+    assert response.get_data(as_text=True) == f"None {learner.email}"
+    assert ends == {"begin": 1, "commit": 1}
 
 
 @pytest.mark.skipif(not on_postgresql(), reason="psycopg's prepared statements: PostgreSQL")
