@@ -26,6 +26,7 @@ from sqlalchemy import (
     event,
     make_url,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
@@ -223,6 +224,16 @@ def database(app: Flask | None = None) -> Database:
     target = app if app is not None else current_app
     found: Database = target.extensions[EXTENSION_KEY]
     return found
+
+
+def insert_for(session: Session, model: type[Any]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into ``model``'s table, in the dialect of the session's engine: its
+    ``on_conflict_do_nothing`` or ``on_conflict_do_update`` settles a row already there
+    (another request's, at the same instant) within the statement, without the savepoint
+    that catching the unique key's error needs (on PostgreSQL, two round trips)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
 
 
 def rows_changed(session: Session, statement: Executable) -> int:

@@ -5,11 +5,10 @@ following, reading, reporting, and their name and mail settings (staff's definit
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext
 from sqlalchemy import case, delete, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,7 +31,7 @@ from lms.communities.queries import Place, ThreadPlace, Viewer
 from lms.communities.rendering import render
 from lms.content import Catalog, Course, ItemKind
 from lms.content.typography import french_spaces
-from lms.db import rows_changed
+from lms.db import insert_for, rows_changed
 from lms.errors import DomainError
 from lms.i18n import language_or_default
 from lms.learning.services import find_course
@@ -278,14 +277,8 @@ def check_editable(member: User, place: ThreadPlace, post: Post) -> None:
         raise ThreadLocked
 
 
-def _insert(session: Session, model: Any) -> Any:
-    """An INSERT for ``model`` that may say what to do with a row already there."""
-    dialect = session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(model)
-
-
 def _follow(session: Session, user_id: int, thread_id: int) -> None:
-    statement = _insert(session, ThreadFollow).values(user_id=user_id, thread_id=thread_id)
+    statement = insert_for(session, ThreadFollow).values(user_id=user_id, thread_id=thread_id)
     session.execute(statement.on_conflict_do_nothing())
 
 
@@ -303,7 +296,7 @@ def unfollow_thread(session: Session, member: User, place: ThreadPlace) -> None:
 
 def follow_community(session: Session, member: User, community: Community) -> None:
     """Follow every thread of ``community`` from now on (what was posted before is not new)."""
-    statement = _insert(session, CommunityFollow).values(
+    statement = insert_for(session, CommunityFollow).values(
         user_id=member.id,
         community_id=community.id,
         from_post_id=queries.latest_post_id(session, community.id),
@@ -321,7 +314,7 @@ def unfollow_community(session: Session, member: User, community: Community) -> 
 
 def mark_read(session: Session, user_id: int, thread_id: int, post_id: int) -> None:
     """Note that the member read the thread up to ``post_id`` (never backwards)."""
-    statement = _insert(session, ThreadRead).values(
+    statement = insert_for(session, ThreadRead).values(
         user_id=user_id, thread_id=thread_id, last_read_post_id=post_id
     )
     session.execute(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from lms.accounts import queries as accounts
 from lms.content import Catalog, Course, ItemKind, OutlineItem
-from lms.db import rows_changed, utcnow
+from lms.db import insert_for, rows_changed, utcnow
 from lms.errors import DomainError
 from lms.learning import pages, progress, queries, signals
 from lms.learning.models import Enrolment, ItemCompletion
@@ -184,18 +184,17 @@ def record_item_completed(session: Session, user: User, course: Course, item_key
     accounts.lock_user(session, user.id)
     done = queries.completed_items(session, user.id, course.id)
     if item.key not in done:
-        try:
-            with session.begin_nested():
-                session.add(
-                    ItemCompletion(
-                        user_id=user.id,
-                        course_id=course.id,
-                        item=item.key,
-                        content_version=course.version,
-                    )
-                )
-        except IntegrityError:
-            pass  # Recorded by a concurrent request: the first record stands.
+        # Recorded by a concurrent request meanwhile, the first record stands.
+        session.execute(
+            insert_for(session, ItemCompletion)
+            .values(
+                user_id=user.id,
+                course_id=course.id,
+                item=item.key,
+                content_version=course.version,
+            )
+            .on_conflict_do_nothing()
+        )
         done = done | {item.key}
     # Checked even when the item was already done, so that a retry repairs a completion
     # lost before completions waited for each other.

@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.content import Catalog, Course, ItemKind, OutlineItem, QuestionType, Quiz
-from lms.db import rows_changed, utcnow
+from lms.db import insert_for, rows_changed, utcnow
 from lms.errors import DomainError
 from lms.learning import services as learning
 from lms.periods import Period
@@ -220,23 +219,23 @@ def start_attempt(
     if allowed is not None and used >= allowed:
         raise AttemptLimitReached
     questions = draw_questions(ref.quiz, rng or random.SystemRandom())
-    attempt = QuizAttempt(
-        user_id=user.id,
-        course_id=ref.course.id,
-        quiz=ref.quiz.stem,
-        number=used + 1,
-        content_version=ref.course.version,
-        questions=snapshot_to_json(questions),
-        answers=None,
-    )
-    try:
-        # Numbers are consecutive and unique per learner and quiz, so the limit holds with no
-        # lock: of two concurrent starts, one inserts and the other resumes what it inserted.
-        with session.begin_nested():
-            session.add(attempt)
-    except IntegrityError:
-        return _find_attempt(session, user, ref, used + 1)
-    return attempt
+    # Numbers are consecutive and unique per learner and quiz, so the limit holds with no
+    # lock: of two concurrent starts, one inserts and the other resumes what it inserted.
+    inserted = session.scalars(
+        insert_for(session, QuizAttempt)
+        .values(
+            user_id=user.id,
+            course_id=ref.course.id,
+            quiz=ref.quiz.stem,
+            number=used + 1,
+            content_version=ref.course.version,
+            questions=snapshot_to_json(questions),
+            answers=None,
+        )
+        .on_conflict_do_nothing()
+        .returning(QuizAttempt)
+    ).one_or_none()
+    return inserted if inserted is not None else _find_attempt(session, user, ref, used + 1)
 
 
 def save_answers(session: Session, user: User, ref: QuizRef, number: int, form: FormValues) -> None:
