@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from flask import Flask
-from sqlalchemy import ColumnElement, exists, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lms import jobs
@@ -46,16 +46,6 @@ DIGEST_POSTS = 50
 """Posts a digest quotes at most; it says when there were more."""
 
 
-def _shown() -> tuple[ColumnElement[bool], ...]:
-    """A post everyone who may read its thread sees: not hidden nor erased, nor its thread."""
-    return (
-        Post.hidden_at.is_(None),
-        Post.erased_at.is_(None),
-        # Correlated, so that claiming one post reads its own thread, not every thread's id.
-        exists().where(Thread.id == Post.thread_id, Thread.hidden_at.is_(None)),
-    )
-
-
 def notify_post(post_id: int) -> None:
     """The job queued once a new post is committed."""
     session = get_session()
@@ -70,7 +60,7 @@ def queue_post_mails(session: Session, catalog: Catalog, post_id: int, *, now: d
     claimed = rows_changed(
         session,
         update(Post)
-        .where(Post.id == post_id, Post.notified_at.is_(None), *_shown())
+        .where(Post.id == post_id, Post.notified_at.is_(None), *queries.shown_post())
         .values(notified_at=now)
         .execution_options(synchronize_session=False),
     )
@@ -139,7 +129,11 @@ def notify_owed() -> int:
     owed = list(
         session.scalars(
             select(Post.id)
-            .where(Post.notified_at.is_(None), Post.created_at <= now - OWED_AFTER, *_shown())
+            .where(
+                Post.notified_at.is_(None),
+                Post.created_at <= now - OWED_AFTER,
+                *queries.shown_post(),
+            )
             .order_by(Post.id)
         )
     )

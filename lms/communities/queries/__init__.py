@@ -30,6 +30,7 @@ from lms.communities.queries.news import (
     new_posts_for,
     open_report_count,
     open_reports,
+    shown_post,
     unread_count,
 )
 from lms.communities.queries.threads import (
@@ -83,6 +84,7 @@ __all__ = [
     "posts_before",
     "profile_of",
     "readers_of",
+    "shown_post",
     "thread_count",
     "thread_place",
     "thread_rows",

@@ -39,6 +39,19 @@ UNREAD_CAP = 100
 community costs the same as one who follows a quiet one."""
 
 
+def shown_post() -> tuple[ColumnElement[bool], ...]:
+    """A post everyone who may read its thread sees: not hidden nor erased, nor its thread."""
+    return (
+        Post.hidden_at.is_(None),
+        Post.erased_at.is_(None),
+        # Correlated on the post, so that a statement about one post reads its own thread,
+        # not every thread's id; never on the thread, which the statement may join too.
+        exists()
+        .where(Thread.id == Post.thread_id, Thread.hidden_at.is_(None))
+        .correlate_except(Thread),
+    )
+
+
 def unread_count(session: Session, viewer: Viewer, cap: int = UNREAD_CAP) -> int:
     """Threads with posts ``viewer`` has not read (up to ``cap``), among those of the
     communities they follow (posts since they began to follow one) and the threads they
@@ -177,9 +190,7 @@ def new_posts_for(
         .join(Thread, Thread.id == Post.thread_id)
         .where(
             Post.id > after_post_id,
-            Post.hidden_at.is_(None),
-            Post.erased_at.is_(None),
-            Thread.hidden_at.is_(None),
+            *shown_post(),
             or_(Post.author_id.is_(None), Post.author_id != viewer.user_id),
             or_(followed_thread, followed_community),
             Thread.community_id.in_(select(Community.id).where(open_to(viewer))),
