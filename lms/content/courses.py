@@ -12,26 +12,20 @@ from lms.content.coursefile import CourseHeader, read_header
 from lms.content.files import Fingerprint, content_hash, fingerprint, read_text, walk_files
 from lms.content.lessons import LessonText, read_lesson
 from lms.content.markdown import LinkTargets, MarkdownRenderer
-from lms.content.model import (
-    Course,
-    ItemKind,
-    Lesson,
-    Localized,
-    Objective,
-    OutlineItem,
-    Quiz,
-    Section,
+from lms.content.model import Course, ItemKind, Lesson, Localized, Objective, Quiz, Section
+from lms.content.outline_files import (
+    find_lesson_files,
+    lesson_link_keys,
+    read_outline,
+    warn_unused_files,
 )
 from lms.content.problems import Problem
 from lms.content.quizzes import read_quiz
 from lms.content.sources import SOURCES_FILE, read_sources
-from lms.content.yamlnodes import Node, Place, Report, compose, language_name, suggest
+from lms.content.yamlnodes import Place, Report, compose, suggest
 
 COURSE_FILE = "course.yaml"
-QUIZ_SUFFIX = ".quiz"
 _QUIZ_FILE = re.compile(r"(?P<stem>[^/]+)\.quiz\.yaml")
-_LESSON_FILE = re.compile(r"(?P<stem>[^/.]+)(?:\.(?P<language>[a-z]{2}))?\.md")
-_ITEM_KEY = re.compile(r"[A-Za-z0-9_-]+(?:\.quiz)?")
 
 
 @dataclass(frozen=True)
@@ -96,14 +90,14 @@ def load_course(folder: Path, cache: LessonCache | None = None) -> CourseLoad:
         prerequisites=header.prerequisites,
         order=header.order,
     )
-    lesson_files = _lesson_files(folder, header.languages[0])
+    lesson_files = find_lesson_files(folder, header.languages[0])
     quiz_files = {
         m["stem"]: folder / name
         for name in sorted(p.name for p in folder.glob("*.quiz.yaml"))
         if (m := _QUIZ_FILE.fullmatch(name))
     }
-    sections = _read_outline(header, lesson_files, quiz_files, report)
-    _warn_unused_files(header, lesson_files, quiz_files, report)
+    sections = read_outline(header, lesson_files, quiz_files, report)
+    warn_unused_files(header, lesson_files, quiz_files, report)
     if not sections:
         return _finish(base, [report], None)
     # Read even when the id, the title or some outline items have errors: the author then
@@ -136,7 +130,7 @@ class _ItemReader:
         self.base, self.header, self.sections, self.files = base, header, sections, files
         self.course_id, self.title = identity
         self.lesson_files = lesson_files
-        link_keys = _link_keys(header, lesson_files)
+        link_keys = lesson_link_keys(header, lesson_files)
         self.sources_report = Report(base.folder / SOURCES_FILE)
         self.sources = read_sources(base.folder / SOURCES_FILE, self.sources_report)
         self.targets = LinkTargets(
@@ -321,124 +315,3 @@ def _objectives(
 def _finish(base: CourseLoad, reports: list[Report], course: Course | None) -> CourseLoad:
     problems = tuple(p for r in reports for p in r.problems)
     return replace(base, course=course, problems=problems)
-
-
-def _read_outline(
-    header: CourseHeader,
-    lesson_files: dict[str, dict[str, Path]],
-    quiz_files: dict[str, Path],
-    report: Report,
-) -> tuple[Section, ...]:
-    """The sections with their valid items; each invalid one is reported."""
-    seen: dict[str, Node] = {}
-    sections: list[Section] = []
-    for title, entries in header.sections:
-        items: list[OutlineItem] = []
-        for key, node in entries:
-            item = _outline_item(key, node, header.languages, lesson_files, quiz_files, report)
-            if key in seen:
-                first = report.place_of(seen[key])[0]
-                report.error(node, f"outline item '{key}' is listed twice (first on line {first})")
-                item = None
-            seen.setdefault(key, node)
-            if item is not None:
-                items.append(item)
-        if title is not None:
-            sections.append(Section(title, tuple(items)))
-    return tuple(sections)
-
-
-def _outline_item(
-    key: str,
-    node: Node,
-    languages: tuple[str, ...],
-    lesson_files: dict[str, dict[str, Path]],
-    quiz_files: dict[str, Path],
-    report: Report,
-) -> OutlineItem | None:
-    if not _ITEM_KEY.fullmatch(key):
-        report.error(
-            node,
-            f"outline item '{key}' is not a file stem: use letters, digits, '-' or '_' "
-            "(and '.quiz' for a quiz)",
-        )
-        return None
-    items = [*lesson_files, *(stem + QUIZ_SUFFIX for stem in quiz_files)]
-    if key.endswith(QUIZ_SUFFIX):
-        stem = key.removesuffix(QUIZ_SUFFIX)
-        if stem not in quiz_files:
-            report.error(
-                node, f"outline item '{key}' has no file ('{stem}.quiz.yaml'){suggest(key, items)}"
-            )
-            return None
-        return OutlineItem(key, ItemKind.QUIZ, stem)
-    variants = lesson_files.get(key, {})
-    if not variants:
-        report.error(node, f"outline item '{key}' has no file ('{key}.md'){suggest(key, items)}")
-        return None
-    missing = [lang for lang in languages if lang not in variants]
-    for language in missing:
-        name = _lesson_name(key, language, languages)
-        report.error(
-            node, f"lesson '{key}' has no {language_name(language)} text (missing '{name}')"
-        )
-    return None if missing else OutlineItem(key, ItemKind.LESSON, key)
-
-
-def _warn_unused_files(
-    header: CourseHeader,
-    lesson_files: dict[str, dict[str, Path]],
-    quiz_files: dict[str, Path],
-    report: Report,
-) -> None:
-    listed = {key for _, entries in header.sections for key, _ in entries}
-    for stem, variants in lesson_files.items():
-        if stem not in listed:
-            report.warning(header.outline_place, f"lesson '{stem}' is not in the outline")
-            continue
-        for language, path in variants.items():
-            if language.startswith("."):
-                reason = f"the {language_name(language[1:])} text goes in '{stem}.md'"
-            elif language not in header.languages:
-                reason = f"'{language}' is not one of the course's languages"
-            else:
-                continue
-            report.warning(header.outline_place, f"'{path.name}' is ignored: {reason}")
-    for stem in quiz_files:
-        if stem + QUIZ_SUFFIX not in listed:
-            report.warning(header.outline_place, f"quiz '{stem}' is not in the outline")
-
-
-def _lesson_files(folder: Path, default_language: str) -> dict[str, dict[str, Path]]:
-    """Lesson stem to its files by language (the bare file is the default language's).
-
-    A ``.LANG.md`` file for the default language is kept under ``.LANG`` so that it is
-    reported as ignored rather than silently replacing the bare file.
-    """
-    found: dict[str, dict[str, Path]] = {}
-    for path in sorted(folder.glob("*.md")):
-        match = _LESSON_FILE.fullmatch(path.name)
-        if not match:
-            continue
-        language = match["language"] or default_language
-        if match["language"] == default_language:
-            language = f".{language}"
-        found.setdefault(match["stem"], {})[language] = path
-    return found
-
-
-def _lesson_name(stem: str, language: str, languages: tuple[str, ...]) -> str:
-    return f"{stem}.md" if language == languages[0] else f"{stem}.{language}.md"
-
-
-def _link_keys(header: CourseHeader, lesson_files: dict[str, dict[str, Path]]) -> dict[str, str]:
-    """Lesson file name to outline key, for every lesson the outline lists (valid or not, so
-    that a link to a lesson with an error of its own is not reported as a second error)."""
-    languages = header.languages
-    keys = {}
-    for _title, entries in header.sections:
-        for key, _node in entries:
-            if key in lesson_files:
-                for language in languages:
-                    keys[_lesson_name(key, language, languages)] = key
-    return keys
