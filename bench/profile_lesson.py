@@ -5,7 +5,8 @@ The app as gunicorn serves it in the HTTP benchmark (``bench/wsgi_app.py``, prod
 settings) on bench/web.py's database, driven by Flask's test client: the lesson page and
 the floor, timed, then the lesson page's own parts (its view's steps, the template) timed
 one by one, and the page with its template's output ready-made (what no cache of rendered
-parts could beat). ``--cprofile`` adds cProfile's top functions. Not part of ``make bench``: the
+parts could beat). ``--cprofile`` adds cProfile's top functions; ``--postgresql``, under
+``.ci/with-postgres``, runs it on PostgreSQL. Not part of ``make bench``: the
 figures are for finding what to remove, and profiling slows what it measures.
 """
 
@@ -31,7 +32,7 @@ from bench.web import CSRF, LEARNER, PASSWORD, _populate
 from lms.catalog import current_catalog
 from lms.certificates.badges import generate_signing_key
 from tests.support.apps import PROJECT, build_app
-from tests.support.databases import create_schema
+from tests.support.databases import create_schema, postgres_server
 
 REQUESTS = 2000
 LESSON = "/courses/por-101/partnership"
@@ -39,9 +40,21 @@ SECURE = "https://localhost"
 """Production cookies are Secure: the test client sends them over https only."""
 
 
+def _database_url(scratch: Path) -> str:
+    """A SQLite file in ``scratch``; with ``--postgresql``, a new database on the server of
+    ``.ci/with-postgres`` (a throwaway cluster: the database is left to it)."""
+    if "--postgresql" not in sys.argv:
+        url = f"sqlite:///{scratch / 'profile.db'}"
+        create_schema(url)
+        return url
+    server = postgres_server()
+    if server is None:
+        sys.exit("--postgresql: run under .ci/with-postgres (LMS_TEST_DATABASE_URL unset)")
+    return server.url_of(server.create(with_schema=True))
+
+
 def production_app(scratch: Path) -> Flask:
-    url = f"sqlite:///{scratch / 'profile.db'}"
-    create_schema(url)
+    url = _database_url(scratch)
     helper = build_app(url, with_schema=False, content_dir=PROJECT)
     with helper.app_context():
         measured = current_catalog().courses["por-101"]

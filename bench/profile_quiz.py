@@ -5,7 +5,8 @@ The app as gunicorn serves it in the HTTP benchmark (``bench/wsgi_app.py``, prod
 settings) on bench/web.py's database, driven by Flask's test client through
 bench/round_trip.py's steps: open the quiz; start an attempt and follow to its form; grade it
 and follow to its result. Each step is timed, then the services and templates under them.
-``--cprofile`` adds cProfile's top functions. Not part of ``make bench``: the figures are for
+``--cprofile`` adds cProfile's top functions; ``--postgresql``, under ``.ci/with-postgres``,
+runs it on PostgreSQL. Not part of ``make bench``: the figures are for
 finding what to remove, and profiling slows what it measures.
 """
 
