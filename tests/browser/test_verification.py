@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from lms.accounts.categories import Role
 from lms.accounts.services import find_user
 from lms.catalog import current_catalog
-from lms.certificates import queries, services
+from lms.certificates import corrections, queries
 from lms.db import get_session
 from tests.web.certificate_helpers import (
     CERTIFICATE_CONTENT,
@@ -42,10 +42,10 @@ def test_the_verification_page_of_each_standing(
         actor = find_user(session, staff)
         to_revoke = queries.find_certificate_by_code(session, revoked)
         assert to_revoke is not None
-        services.revoke_certificate(session, to_revoke, reason="Wrong holder", actor=actor)
+        corrections.revoke_certificate(session, to_revoke, reason="Wrong holder", actor=actor)
         (bens,) = queries.certificates_of(session, find_user(session, ben))
         superseded = bens.code
-        valid = services.reissue_certificate(
+        valid = corrections.reissue_certificate(
             session, bens, actor=actor, catalog=current_catalog()
         ).code
         session.commit()

@@ -21,6 +21,7 @@ from lms.admin.pages import ROLE_LABELS, CourseLine
 from lms.audit.actions import AuditAction
 from lms.audit.services import claim_action
 from lms.catalog import current_catalog, held_back_certificates
+from lms.certificates import corrections
 from lms.certificates import queries as certificate_queries
 from lms.certificates import services as certificates
 from lms.config import current_settings
@@ -160,7 +161,7 @@ def revoke(user_id: int, code: str) -> ResponseReturnValue:
     if not claim_action(session, form.key, AuditAction.CERTIFICATE_REVOKE):
         return already_done(back)
     try:
-        certificates.revoke_certificate(
+        corrections.revoke_certificate(
             session, certificate, reason=form.reason.data or "", actor=signed_in_user()
         )
     except DomainError as error:
@@ -209,7 +210,7 @@ def reissue(user_id: int, code: str) -> ResponseReturnValue:
     if not claim_action(session, form.key, AuditAction.CERTIFICATE_REISSUE):
         return already_done(redirect(url_for("learners.record", user_id=user.id), 303))
     try:
-        replacement = certificates.reissue_certificate(
+        replacement = corrections.reissue_certificate(
             session,
             certificate,
             actor=signed_in_user(),

@@ -23,7 +23,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from lms.accounts.categories import Role
 from lms.accounts.models import User
 from lms.catalog import current_catalog
-from lms.certificates import services
+from lms.certificates import corrections
 from lms.certificates.models import Certificate
 from lms.certificates.privacy import withdraw_certificates
 from lms.db import get_session
@@ -149,7 +149,7 @@ def test_a_revoked_badge_reads_revoked_to_a_verifier_checking_status(running: Ru
 
     staff_acts(
         running,
-        lambda session, certificate, staff: services.revoke_certificate(
+        lambda session, certificate, staff: corrections.revoke_certificate(
             session, certificate, reason="Identity fraud.", actor=staff
         ),
     )
@@ -166,7 +166,7 @@ def test_a_badge_superseded_by_a_reissue_reads_revoked_and_its_replacement_not(
     staff_acts(
         running,
         lambda session, certificate, staff: replaced.append(
-            services.reissue_certificate(
+            corrections.reissue_certificate(
                 session, certificate, actor=staff, catalog=current_catalog()
             )
         ),

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from lms.accounts.categories import Role
 from lms.accounts.models import User
 from lms.catalog import current_catalog, held_back_certificates
-from lms.certificates import services
+from lms.certificates import corrections
 from lms.certificates.badges import generate_signing_key
 from lms.certificates.models import Certificate
 from lms.cli import cli
@@ -143,8 +143,8 @@ def test_production_reissues_nothing_from_a_definition_with_a_placeholder(
         staff = session.scalars(select(User).where(User.email == "staff@example.org")).one()
         certificate = session.get(Certificate, issued.id)
         assert certificate is not None
-        with pytest.raises(services.CertificateDefinitionHeldBack):
-            services.reissue_certificate(
+        with pytest.raises(corrections.CertificateDefinitionHeldBack):
+            corrections.reissue_certificate(
                 session,
                 certificate,
                 actor=staff,

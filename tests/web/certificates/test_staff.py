@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from lms.accounts.categories import Role
 from lms.accounts.models import User
 from lms.catalog import current_catalog
-from lms.certificates import queries, services
+from lms.certificates import corrections, queries, services
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.db import database, get_session
 from tests.support.smtp import Mailbox
@@ -67,7 +67,7 @@ def acting(app: Flask, code: str, actor_email: str = "staff@example.org") -> Ite
 
 def test_revoking_records_who_when_and_why(app: Flask, code: str) -> None:
     with acting(app, code) as it:
-        services.revoke_certificate(
+        corrections.revoke_certificate(
             it.session, it.certificate, reason="  Identity fraud.  ", actor=it.actor
         )
         it.session.commit()
@@ -88,7 +88,7 @@ def test_revoking_mails_the_learner_the_reason_in_their_language(
         user_by_email(session, "lea@example.org").language = "fr"
         session.commit()
     with acting(app, code) as it:
-        services.revoke_certificate(it.session, it.certificate, reason="Fraude.", actor=it.actor)
+        corrections.revoke_certificate(it.session, it.certificate, reason="Fraude.", actor=it.actor)
         assert len(mailbox.to("lea@example.org")) == 1  # only the issue's: not before commit
         it.session.commit()
 
@@ -100,20 +100,22 @@ def test_revoking_mails_the_learner_the_reason_in_their_language(
 
 
 def test_revoking_is_refused_twice_without_a_reason_or_to_a_learner(app: Flask, code: str) -> None:
-    with acting(app, code, "lea@example.org") as it, pytest.raises(services.StaffOnly):
-        services.revoke_certificate(it.session, it.certificate, reason="x", actor=it.actor)
+    with acting(app, code, "lea@example.org") as it, pytest.raises(corrections.StaffOnly):
+        corrections.revoke_certificate(it.session, it.certificate, reason="x", actor=it.actor)
     with acting(app, code) as it:
-        for reason in ("", "   ", "x" * (services.REASON_MAX_LENGTH + 1)):
-            with pytest.raises(services.RevocationReasonMissing):
-                services.revoke_certificate(
+        for reason in ("", "   ", "x" * (corrections.REASON_MAX_LENGTH + 1)):
+            with pytest.raises(corrections.RevocationReasonMissing):
+                corrections.revoke_certificate(
                     it.session, it.certificate, reason=reason, actor=it.actor
                 )
-        services.revoke_certificate(it.session, it.certificate, reason="Fraud.", actor=it.actor)
+        corrections.revoke_certificate(it.session, it.certificate, reason="Fraud.", actor=it.actor)
         it.session.commit()
-        with pytest.raises(services.CertificateAlreadyRevoked):
-            services.revoke_certificate(it.session, it.certificate, reason="Again.", actor=it.actor)
-        with pytest.raises(services.CertificateRevokedCannotBeReissued):
-            services.reissue_certificate(
+        with pytest.raises(corrections.CertificateAlreadyRevoked):
+            corrections.revoke_certificate(
+                it.session, it.certificate, reason="Again.", actor=it.actor
+            )
+        with pytest.raises(corrections.CertificateRevokedCannotBeReissued):
+            corrections.reissue_certificate(
                 it.session, it.certificate, actor=it.actor, catalog=current_catalog()
             )
 
@@ -128,10 +130,12 @@ def test_a_revocation_resting_on_a_stale_read_is_refused(app: Flask, code: str) 
             assert read_before is not None
             stale.commit()
         with acting(app, code) as it:
-            services.revoke_certificate(it.session, it.certificate, reason="First.", actor=it.actor)
+            corrections.revoke_certificate(
+                it.session, it.certificate, reason="First.", actor=it.actor
+            )
             it.session.commit()
-        with app.app_context(), pytest.raises(services.CertificateAlreadyRevoked):
-            services.revoke_certificate(stale, read_before, reason="Second.", actor=actor)
+        with app.app_context(), pytest.raises(corrections.CertificateAlreadyRevoked):
+            corrections.revoke_certificate(stale, read_before, reason="Second.", actor=actor)
     finally:
         stale.rollback()
         stale.close()
@@ -147,7 +151,7 @@ def test_reissuing_prints_the_current_name_under_a_new_code(
         learner.certificate_name = "Léa Tremblay"
         session.commit()
     with acting(app, code) as it:
-        replacement = services.reissue_certificate(
+        replacement = corrections.reissue_certificate(
             it.session, it.certificate, actor=it.actor, catalog=current_catalog()
         )
         assert replacement.code != code
@@ -180,18 +184,20 @@ def test_reissuing_is_refused_for_a_superseded_certificate_or_a_gone_definition(
 ) -> None:
     with acting(app, code) as it:
         gone = replace(current_catalog(), certificates={})
-        with pytest.raises(services.CertificateDefinitionGone):
-            services.reissue_certificate(it.session, it.certificate, actor=it.actor, catalog=gone)
-        services.reissue_certificate(
+        with pytest.raises(corrections.CertificateDefinitionGone):
+            corrections.reissue_certificate(
+                it.session, it.certificate, actor=it.actor, catalog=gone
+            )
+        corrections.reissue_certificate(
             it.session, it.certificate, actor=it.actor, catalog=current_catalog()
         )
         it.session.commit()
-        with pytest.raises(services.CertificateAlreadySuperseded):
-            services.reissue_certificate(
+        with pytest.raises(corrections.CertificateAlreadySuperseded):
+            corrections.reissue_certificate(
                 it.session, it.certificate, actor=it.actor, catalog=current_catalog()
             )
-        with pytest.raises(services.CertificateAlreadySuperseded):
-            services.revoke_certificate(it.session, it.certificate, reason="x", actor=it.actor)
+        with pytest.raises(corrections.CertificateAlreadySuperseded):
+            corrections.revoke_certificate(it.session, it.certificate, reason="x", actor=it.actor)
 
 
 def test_finding_and_listing(app: Flask, code: str) -> None:

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from lms.accounts.categories import Role
 from lms.accounts.models import User
 from lms.catalog import current_catalog
-from lms.certificates import queries, services
+from lms.certificates import corrections, queries
 from lms.certificates.models import Certificate
 from lms.db import get_session, utcnow
 from tests.web.certificate_helpers import (
@@ -99,11 +99,11 @@ def act_as_staff(app: Flask, code: str, action: str) -> str | None:
         assert found is not None
         replacement = None
         if action == "revoke":
-            services.revoke_certificate(
+            corrections.revoke_certificate(
                 session, found, reason="Plagiarised quiz answers.", actor=actor
             )
         else:
-            replacement = services.reissue_certificate(
+            replacement = corrections.reissue_certificate(
                 session, found, actor=actor, catalog=current_catalog()
             )
         new_code = replacement.code if replacement is not None else None

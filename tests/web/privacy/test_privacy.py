@@ -457,7 +457,7 @@ def test_a_withdrawn_certificate_cannot_be_reissued_nor_a_deleted_member_reminde
     from datetime import date
 
     from lms.catalog import current_catalog
-    from lms.certificates import services as certificates
+    from lms.certificates import corrections
     from lms.cohorts.services import plan_reminders
     from lms.config import current_settings
 
@@ -477,8 +477,8 @@ def test_a_withdrawn_certificate_cannot_be_reissued_nor_a_deleted_member_reminde
         staff = session.scalar(select(User).where(User.role == Role.STAFF))
         assert certificate is not None
         assert staff is not None
-        with pytest.raises(certificates.CertificateWithdrawn):
-            certificates.reissue_certificate(
+        with pytest.raises(corrections.CertificateWithdrawn):
+            corrections.reissue_certificate(
                 session, certificate, actor=staff, catalog=current_catalog()
             )
         session.rollback()
