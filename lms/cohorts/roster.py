@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import enum
-import io
 import itertools
 import json
 import re
 import unicodedata
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from lms.accounts.categories import FrqSector
+from lms.cohorts.spreadsheets import MAX_ROWS, Limit, Refused, Unreadable, read_lines
 
-MAX_ROWS = 20_000
-"""More than any cohort; bounds the work a mistaken upload (a whole registry) can cause."""
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """A 20,000-line roster is about 1.5 MB as CSV, less as XLSX."""
-MAX_SHEET_ROWS = 2 * MAX_ROWS
-"""Lines read at most, blank ones included (spreadsheets keep formatted empty rows)."""
-MAX_COLUMNS = 100
-"""Cells of a line read at most; a roster needs six, an export from a registry a few dozen."""
-MAX_CELL_LENGTH = 10_000
-"""Characters in any cell, ours or not (notes, our longest, take 2,000)."""
-MAX_XLSX_UNCOMPRESSED = 32 * 1024 * 1024
-"""The workbook's parts, uncompressed, at most: a 20,000-line roster takes under 10 MB, and
-openpyxl reads the shared strings whole. Checked in the zip's directory before any of it is
-read (zipfile stops at the declared size, so a part cannot be larger than it says)."""
 SHOWN_LENGTH = 80
 """Characters of a bad value quoted back in a problem; the rest is cut off."""
 
@@ -142,6 +127,15 @@ class ProblemKind(enum.StrEnum):
     CELL_TOO_LONG = "cell_too_long"
 
 
+_PROBLEM_OF_LIMIT: dict[Limit, ProblemKind] = {
+    Limit.UNCOMPRESSED_SIZE: ProblemKind.FILE_TOO_LARGE,
+    Limit.ROWS: ProblemKind.TOO_MANY_ROWS,
+    Limit.COLUMNS: ProblemKind.TOO_MANY_COLUMNS,
+    Limit.CELL_LENGTH: ProblemKind.CELL_TOO_LONG,
+}
+"""What a file refused as it was read is reported as, by the limit it passed."""
+
+
 @dataclass(frozen=True, order=True)
 class RosterProblem:
     """One reason the file cannot be imported; views word it in the reader's language."""
@@ -191,12 +185,12 @@ def parse_roster(data: bytes, filename: str) -> Roster:
     if len(data) > MAX_FILE_BYTES:
         return _failed(ProblemKind.FILE_TOO_LARGE, str(MAX_FILE_BYTES // (1024 * 1024)))
     try:
-        lines = _xlsx_rows(data) if _is_xlsx(data, filename) else _csv_rows(_decode(data))
-        table = _bounded(lines)
-    except _Unreadable:
+        table = read_lines(data, filename)
+    except Unreadable:
         return _failed(ProblemKind.UNREADABLE)
-    except _Refused as refused:
-        return Roster((), (refused.problem,))
+    except Refused as refused:
+        kind = _PROBLEM_OF_LIMIT[refused.limit]
+        return Roster((), (RosterProblem(refused.line, kind, None, refused.maximum),))
     # Trailing blank lines (common in exported files) are not rows.
     while table and not any(table[-1]):
         table.pop()
@@ -233,134 +227,8 @@ def shown(value: str) -> str:
     return value[: SHOWN_LENGTH - 1] + "…"
 
 
-class _Refused(Exception):
-    """A limit was passed while reading: the file is refused for ``problem``."""
-
-    def __init__(self, problem: RosterProblem) -> None:
-        super().__init__(problem.kind.value)
-        self.problem = problem
-
-
-def _bounded(lines: Iterable[list[str]]) -> list[list[str]]:
-    """The file's lines, read until a limit is passed: lines, columns, cell length."""
-    table: list[list[str]] = []
-    for line, cells in enumerate(lines, start=1):
-        if line > MAX_SHEET_ROWS:
-            raise _Refused(RosterProblem(0, ProblemKind.TOO_MANY_ROWS, None, str(MAX_ROWS)))
-        if len(cells) > MAX_COLUMNS:
-            if any(cells[MAX_COLUMNS:]):
-                limit = str(MAX_COLUMNS)
-                raise _Refused(RosterProblem(line, ProblemKind.TOO_MANY_COLUMNS, None, limit))
-            cells = cells[:MAX_COLUMNS]
-        if any(len(cell) > MAX_CELL_LENGTH for cell in cells):
-            limit = str(MAX_CELL_LENGTH)
-            raise _Refused(RosterProblem(line, ProblemKind.CELL_TOO_LONG, None, limit))
-        table.append(cells)
-    return table
-
-
 def _failed(kind: ProblemKind, value: str | None = None) -> Roster:
     return Roster((), (RosterProblem(0, kind, None, value),))
-
-
-class _Unreadable(Exception):
-    pass
-
-
-def _is_xlsx(data: bytes, filename: str) -> bool:
-    # The name says what staff meant; the bytes decide for a file named oddly (roster.xlsx.csv).
-    return filename.lower().endswith((".xlsx", ".xlsm")) or data.startswith(b"PK\x03\x04")
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8 (Excel's "CSV UTF-8" adds a byte-order mark), else Windows-1252 (Excel's "CSV")."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        # Five bytes have no Windows-1252 character: this is neither encoding (or not text).
-        raise _Unreadable from None
-
-
-def _csv_rows(text: str) -> Iterator[list[str]]:
-    if "\x00" in text:
-        raise _Unreadable
-    first_line = text.split("\n", 1)[0]
-    # French Excel separates with semicolons, since the comma is the decimal mark.
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    try:
-        for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            yield [cell.strip() for cell in cells]
-    except csv.Error:
-        raise _Unreadable from None
-
-
-def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
-    # Imported here: only XLSX uploads pay for loading openpyxl.
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    unreadable = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError)
-    _check_zip(data)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except unreadable as error:
-        raise _Unreadable from error
-    try:
-        sheet = workbook.worksheets[0]
-        _check_dimensions(sheet.max_row, sheet.max_column)
-        # The dimension a file states may be wrong: rows are read as they come instead,
-        # each cut (or padded) to one cell past the limit, which tells a wider one.
-        sheet.reset_dimensions()
-        for values in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
-            yield _xlsx_line(values)
-    except unreadable as error:
-        raise _Unreadable from error
-    finally:
-        workbook.close()
-
-
-def _check_zip(data: bytes) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            size = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise _Unreadable from error
-    if size > MAX_XLSX_UNCOMPRESSED:
-        limit = str(MAX_XLSX_UNCOMPRESSED // (1024 * 1024))
-        raise _Refused(RosterProblem(0, ProblemKind.FILE_TOO_LARGE, None, limit))
-
-
-def _check_dimensions(rows: int | None, columns: int | None) -> None:
-    """Refuse at once a sheet whose stated size is too large (an honest file's is right)."""
-    if rows is not None and rows > MAX_SHEET_ROWS:
-        raise _Refused(RosterProblem(0, ProblemKind.TOO_MANY_ROWS, None, str(MAX_ROWS)))
-    if columns is not None and columns > MAX_COLUMNS:
-        limit = str(MAX_COLUMNS)
-        raise _Refused(RosterProblem(0, ProblemKind.TOO_MANY_COLUMNS, None, limit))
-
-
-def _xlsx_line(values: Sequence[object]) -> list[str]:
-    end = len(values)
-    while end and values[end - 1] is None:
-        end -= 1  # The padding to MAX_COLUMNS + 1 cells: nothing to convert.
-    return [_xlsx_text(value) for value in values[:end]]
-
-
-def _xlsx_text(value: object) -> str:
-    if value is None:
-        return ""
-    # A fellowship number typed as a number comes back as 12345.0: it is an identifier.
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def _header(cells: Sequence[str]) -> tuple[dict[Column, int], list[RosterProblem]]:

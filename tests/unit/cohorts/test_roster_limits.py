@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from openpyxl import Workbook
 
-from lms.cohorts import roster
+from lms.cohorts import roster, spreadsheets
 from lms.cohorts.roster import ProblemKind, RosterProblem, parse_roster
 
 HEADER = ["Email", "First name", "Last name", "Sector", "Fellowship number"]
@@ -76,7 +76,7 @@ def test_a_million_lines_small_on_disk_are_refused_by_the_stated_dimension() -> 
 def test_lines_past_the_limit_are_refused_as_they_are_read_when_the_dimension_lies() -> None:
     lines = (
         row(n, f"p{n}@example.org", "A", "B", "FRQS", "1")
-        for n in range(2, roster.MAX_SHEET_ROWS + 2)
+        for n in range(2, spreadsheets.MAX_SHEET_ROWS + 2)
     )
     data = workbook_with_sheet(sheet(header_and(lines), dimension="A1:E2"))
 
@@ -95,7 +95,7 @@ def test_a_workbook_too_large_uncompressed_is_refused_before_it_is_opened() -> N
 
 
 def test_a_long_cell_is_refused_with_its_line() -> None:
-    long_cell = "z" * (roster.MAX_CELL_LENGTH + 1)
+    long_cell = "z" * (spreadsheets.MAX_CELL_LENGTH + 1)
     data = workbook_with_sheet(sheet(header_and([row(2, "a@example.org", "A", long_cell)])))
 
     assert only_problem(data) == RosterProblem(2, ProblemKind.CELL_TOO_LONG, None, "10000")
@@ -144,7 +144,7 @@ def test_a_bad_value_is_quoted_in_eighty_characters_at_most() -> None:
 
 
 def test_a_csv_of_blank_lines_is_refused_once_past_the_lines_read_at_most() -> None:
-    data = b"Email,First name\n" + b",\n" * (roster.MAX_SHEET_ROWS + 1)
+    data = b"Email,First name\n" + b",\n" * (spreadsheets.MAX_SHEET_ROWS + 1)
 
     assert only_problem(data, "roster.csv") == RosterProblem(
         0, ProblemKind.TOO_MANY_ROWS, None, "20000"
