@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lms.live.attendance_log import ACTION_WORDS, Action, minutes_present, parse_timestamp
+from lms.live.durations import parse_duration
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """A webinar of 10,000 attendees exports under 2 MB (twice that as Teams' UTF-16)."""
@@ -278,7 +279,7 @@ def _participants(
     without_address: list[int] = []
     try:
         for line, cells, email in _checked_rows(lines, index, delimiter, positions, problems):
-            duration = _minutes(_cell(cells, positions, Column.DURATION))
+            duration = parse_duration(_cell(cells, positions, Column.DURATION))
             if not email:
                 without_address.append(line)
                 continue
@@ -368,33 +369,3 @@ def _joins_and_leaves(
 def _cell(cells: Sequence[str], positions: dict[Column, int], column: Column) -> str:
     position = positions.get(column)
     return cells[position] if position is not None and position < len(cells) else ""
-
-
-_CLOCK = re.compile(r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})\Z")
-_UNITS = re.compile(
-    r"(?:(?P<h>\d{1,3})\s*h(?:r|rs|ours?|eures?)?)?\s*"
-    r"(?:(?P<m>\d{1,4})\s*m(?:in|ins|inutes?)?)?\s*"
-    r"(?:(?P<s>\d{1,5})\s*s(?:ec|ecs|econdes?|econds?)?)?\Z",
-    re.IGNORECASE,
-)
-_NUMBER = re.compile(r"\d{1,5}(?:[.,]\d+)?\Z")
-
-
-def _minutes(text: str) -> int | None:
-    """Whole minutes in a duration as the platforms write it: ``66`` (Zoom), ``1h 4m 55s``
-    or ``1 h 4 min 55 s`` (Teams), ``01:04:55``; None if it is none of these."""
-    text = text.strip()
-    if _NUMBER.match(text):
-        return int(float(text.replace(",", ".")))
-    clock = _CLOCK.match(text)
-    if clock:
-        hours, mins, secs = (int(part or 0) for part in clock.groups())
-        # ``04:30`` is minutes and seconds; with hours before them, minutes stop at 59.
-        if secs >= 60 or (clock.group(1) is not None and mins >= 60):
-            return None
-        return hours * 60 + mins + secs // 60
-    units = _UNITS.match(text.replace("\u00a0", " "))
-    if units and any(units.groupdict().values()):
-        hours, mins, secs = (int(units[name] or 0) for name in ("h", "m", "s"))
-        return hours * 60 + mins + secs // 60
-    return None
