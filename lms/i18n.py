@@ -101,10 +101,10 @@ def _template_globals() -> dict[str, object]:
         "other_languages": [
             (code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LANGUAGES if code != language
         ],
+        "lang_attr": _lang_attr(language),
         # Flask-Babel's template functions find the translations anew on every call, through
         # a dozen context lookups, and a page translates a score of strings: these are bound
         # once a render. Bound at render time, they follow force_locale (a mail's language).
-        "lang_attr": _lang_attr(language),
         "gettext": _template_gettext(translations.ugettext),
         "ngettext": _template_ngettext(translations.ungettext),
     }
